@@ -1,0 +1,292 @@
+//! The writer: records back to data files, in the canonical layout that
+//! contributors see. `read::read_os(write_os(os))` gives back `os`.
+
+use crate::model::*;
+use quick_xml::escape::escape;
+use std::fmt::Write;
+
+struct Out {
+    s: String,
+}
+
+impl Out {
+    fn line(&mut self, depth: usize, text: &str) {
+        for _ in 0..depth {
+            self.s.push_str("  ");
+        }
+        self.s.push_str(text);
+        self.s.push('\n');
+    }
+
+    fn text_el(&mut self, depth: usize, name: &str, value: &str) {
+        self.line(depth, &format!("<{name}>{}</{name}>", escape(value)));
+    }
+}
+
+/// ` name="value"` with the value escaped.
+fn attr(name: &str, value: &str) -> String {
+    format!(" {name}=\"{}\"", escape(value))
+}
+
+fn opt_attr(name: &str, value: Option<&str>) -> String {
+    value.map(|v| attr(name, v)).unwrap_or_default()
+}
+
+fn bool_attr(name: &str, value: bool) -> String {
+    attr(name, if value { "true" } else { "false" })
+}
+
+fn prov(p: &Provenance) -> String {
+    opt_attr("source", p.source.as_ref().map(|s| s.value.as_str()))
+        + &opt_attr("note", p.note.as_deref())
+}
+
+fn arch_attr(arch: &str) -> String {
+    if arch == "all" {
+        String::new()
+    } else {
+        attr("arch", arch)
+    }
+}
+
+/// The text of an OS file. `header` becomes a comment after the XML declaration.
+pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
+    let mut o = Out {
+        s: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+    };
+    if let Some(h) = header {
+        o.line(0, &format!("<!-- {} -->", h.replace("--", "- -")));
+    }
+    o.line(
+        0,
+        &format!(
+            "<os{}{}>",
+            attr("id", &os.id.value),
+            opt_attr("source", os.source.as_ref().map(|s| s.value.as_str()))
+        ),
+    );
+    for s in &os.short_ids {
+        o.text_el(1, "short-id", &s.value);
+    }
+    for a in &os.aliases {
+        o.text_el(1, "alias", &a.value);
+    }
+    o.text_el(1, "name", &os.name.value);
+    let opt = [
+        ("vendor", &os.vendor),
+        ("family", &os.family),
+        ("distro", &os.distro),
+        ("version", &os.version),
+        ("codename", &os.codename),
+    ];
+    for (name, value) in opt {
+        if let Some(v) = value {
+            o.text_el(1, name, &v.value);
+        }
+    }
+    if let Some(d) = &os.release_date {
+        o.text_el(1, "release-date", &d.value.to_string());
+    }
+    if let Some(d) = &os.eol_date {
+        o.text_el(1, "eol-date", &d.value.to_string());
+    }
+    if os.release_status != ReleaseStatus::Released {
+        o.text_el(1, "release-status", os.release_status.name());
+    }
+    for (name, list) in [
+        ("derives-from", &os.derives_from),
+        ("clones", &os.clones),
+        ("upgrades", &os.upgrades),
+    ] {
+        for t in list {
+            o.line(1, &format!("<{name}{}/>", attr("id", &t.value)));
+        }
+    }
+    if !(os.virtio.is_empty() && os.chipsets.is_empty() && os.firmware.is_empty()) {
+        o.s.push('\n');
+    }
+    for v in &os.virtio {
+        o.line(
+            1,
+            &format!(
+                "<virtio{}{}{}{}{}{}/>",
+                attr("class", v.class.name),
+                arch_attr(&v.arch),
+                bool_attr("legacy", v.legacy),
+                bool_attr("modern", v.modern),
+                opt_attr("driver", v.driver.as_deref()),
+                prov(&v.provenance)
+            ),
+        );
+    }
+    for c in &os.chipsets {
+        o.line(
+            1,
+            &format!(
+                "<chipset{}{}{}{}/>",
+                attr("name", c.chipset.name()),
+                arch_attr(&c.arch),
+                bool_attr("supported", c.supported),
+                prov(&c.provenance)
+            ),
+        );
+    }
+    for f in &os.firmware {
+        o.line(
+            1,
+            &format!(
+                "<firmware{}{}{}{}/>",
+                attr("arch", &f.arch),
+                attr("type", f.kind.name()),
+                bool_attr("supported", f.supported),
+                prov(&f.provenance)
+            ),
+        );
+    }
+    if !os.devices.is_empty() {
+        o.s.push('\n');
+    }
+    for d in &os.devices {
+        let supported = if d.supported {
+            String::new()
+        } else {
+            bool_attr("supported", false)
+        };
+        o.line(
+            1,
+            &format!(
+                "<device{}{}{}/>",
+                attr("ref", &d.device),
+                supported,
+                prov(&d.provenance)
+            ),
+        );
+    }
+    for d in &os.drivers {
+        o.s.push('\n');
+        o.line(
+            1,
+            &format!(
+                "<driver{}{}{}{}>",
+                attr("arch", &d.arch),
+                attr("location", &d.location),
+                bool_attr("pre-installable", d.pre_installable),
+                bool_attr("signed", d.signed)
+            ),
+        );
+        for dev in &d.devices {
+            o.line(2, &format!("<device{}/>", attr("ref", &dev.value)));
+        }
+        o.line(1, "</driver>");
+    }
+    if !os.variants.is_empty() {
+        o.s.push('\n');
+    }
+    for v in &os.variants {
+        o.line(1, &format!("<variant{}>", attr("id", &v.id)));
+        o.text_el(2, "name", &v.name);
+        o.line(1, "</variant>");
+    }
+    for m in &os.media {
+        o.s.push('\n');
+        write_media(&mut o, m);
+    }
+    for r in &os.resources {
+        o.s.push('\n');
+        let head = format!(
+            "<resources{}{}",
+            attr("arch", &r.arch),
+            if r.inherit {
+                bool_attr("inherit", true)
+            } else {
+                String::new()
+            }
+        );
+        if r.sets.is_empty() {
+            o.line(1, &format!("{head}/>"));
+            continue;
+        }
+        o.line(1, &format!("{head}>"));
+        for (kind, set) in &r.sets {
+            let mut line = format!("<{}", kind.name());
+            for (name, v) in [
+                ("n-cpus", set.n_cpus),
+                ("cpu", set.cpu),
+                ("ram", set.ram),
+                ("storage", set.storage),
+            ] {
+                if let Some(v) = v {
+                    let _ = write!(line, " {name}=\"{v}\"");
+                }
+            }
+            line.push_str("/>");
+            o.line(2, &line);
+        }
+        o.line(1, "</resources>");
+    }
+    o.line(0, "</os>");
+    o.s
+}
+
+fn write_media(o: &mut Out, m: &Media) {
+    let mut head = format!("<media{}", attr("arch", &m.arch));
+    if m.live {
+        head += &bool_attr("live", true);
+    }
+    if !m.installer {
+        head += &bool_attr("installer", false);
+    }
+    if let Some(n) = m.installer_reboots {
+        head += &attr("installer-reboots", &n.to_string());
+    }
+    if !m.installer_script {
+        head += &bool_attr("installer-script", false);
+    }
+    o.line(1, &format!("{head}>"));
+    for v in &m.variants {
+        o.line(2, &format!("<variant{}/>", attr("ref", &v.value)));
+    }
+    if let Some(u) = &m.url {
+        o.text_el(2, "url", u);
+    }
+    if let Some(iso) = &m.iso {
+        o.line(2, "<iso>");
+        let fields = [
+            ("volume-id", &iso.volume_id),
+            ("system-id", &iso.system_id),
+            ("publisher-id", &iso.publisher_id),
+            ("application-id", &iso.application_id),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value {
+                o.text_el(3, name, &v.value);
+            }
+        }
+        if let Some(size) = iso.volume_size {
+            o.text_el(3, "volume-size", &size.to_string());
+        }
+        for l in &iso.languages {
+            let regex = if l.regex {
+                bool_attr("regex", true)
+            } else {
+                String::new()
+            };
+            o.line(
+                3,
+                &format!(
+                    "<language{regex}{}>{}</language>",
+                    opt_attr("map", l.map.as_deref()),
+                    escape(&l.value)
+                ),
+            );
+        }
+        o.line(2, "</iso>");
+    }
+    if let Some(k) = &m.kernel {
+        o.text_el(2, "kernel", k);
+    }
+    if let Some(i) = &m.initrd {
+        o.text_el(2, "initrd", i);
+    }
+    o.line(1, "</media>");
+}

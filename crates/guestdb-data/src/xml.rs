@@ -1,0 +1,234 @@
+//! A small element tree over quick-xml that remembers where everything is.
+//!
+//! Data files are small, so the reader builds the whole tree first and then
+//! converts it to typed records with precise `path:line:col` for every finding.
+//! quick-xml's serde layer cannot report positions, which is why this thin
+//! layer exists instead of `#[derive(Deserialize)]` on the records.
+
+use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
+
+/// An element with its attributes, child elements and text, each with the byte
+/// offset where it starts in the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Element {
+    pub name: String,
+    pub pos: usize,
+    pub attrs: Vec<Attr>,
+    pub children: Vec<Element>,
+    /// Character data directly inside this element (entities resolved).
+    pub text: String,
+    /// Offset of the first non-blank character of `text`, or of the element.
+    pub text_pos: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attr {
+    pub name: String,
+    pub value: String,
+    pub pos: usize,
+}
+
+/// A syntax error with the offset where the parser noticed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: usize,
+    pub message: String,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => None,
+    }
+}
+
+/// Finds where attribute `name` starts inside the raw text of a start tag
+/// that begins at `tag_pos` (the `<`).
+fn attr_offset(src: &str, tag_pos: usize, tag_end: usize, name: &str) -> usize {
+    let tag = src.get(tag_pos..tag_end).unwrap_or("");
+    let mut from = 0;
+    while let Some(i) = tag.get(from..).and_then(|t| t.find(name)) {
+        let at = from + i;
+        let before_ok = at > 0 && tag.as_bytes()[at - 1].is_ascii_whitespace();
+        let after = tag[at + name.len()..].trim_start();
+        if before_ok && after.starts_with('=') {
+            return tag_pos + at;
+        }
+        from = at + name.len();
+    }
+    tag_pos
+}
+
+/// Parses a whole document and returns its root element. Comments, the XML
+/// declaration and processing instructions are skipped; a DOCTYPE is refused
+/// (data files have no use for entity declarations).
+pub fn parse(src: &str) -> Result<Element, SyntaxError> {
+    let mut reader = Reader::from_str(src);
+    reader.config_mut().enable_all_checks(true);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| SyntaxError {
+            pos: reader.error_position() as usize,
+            message: e.to_string(),
+        })?;
+        let after = reader.buffer_position() as usize;
+        let err = |message: String| SyntaxError {
+            pos: before,
+            message,
+        };
+        match event {
+            Event::Start(start) | Event::Empty(start) => {
+                let is_empty = src.get(..after).is_some_and(|s| s.ends_with("/>"));
+                let name = start.name().as_ref().to_string();
+                if root.is_some() {
+                    return Err(err(format!("element <{name}> after the root element")));
+                }
+                let mut attrs = Vec::new();
+                for attr in start.attributes() {
+                    let attr = attr.map_err(|e| err(format!("bad attribute: {e}")))?;
+                    let aname = attr.key.as_ref().to_string();
+                    let value = attr
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|e| err(format!("attribute '{aname}': {e}")))?
+                        .into_owned();
+                    let pos = attr_offset(src, before, after, &aname);
+                    attrs.push(Attr {
+                        name: aname,
+                        value,
+                        pos,
+                    });
+                }
+                let element = Element {
+                    name,
+                    pos: before,
+                    attrs,
+                    children: Vec::new(),
+                    text: String::new(),
+                    text_pos: before,
+                };
+                if is_empty {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(element),
+                        None => root = Some(element),
+                    }
+                } else {
+                    stack.push(element);
+                }
+            }
+            Event::End(_) => {
+                // quick-xml checks that end names match.
+                let Some(done) = stack.pop() else {
+                    return Err(err("closing tag without an opening tag".into()));
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => root = Some(done),
+                }
+            }
+            Event::Text(text) => {
+                let content = text.xml10_content();
+                push_text(&mut stack, &content, before, &err)?;
+            }
+            Event::CData(data) => {
+                let content = data.xml10_content();
+                let content = content.into_owned();
+                push_text(&mut stack, &content, before, &err)?;
+            }
+            Event::GeneralRef(r) => {
+                let name = r.xml10_content();
+                let ch = if r.is_char_ref() {
+                    r.resolve_char_ref().map_err(|e| err(e.to_string()))?
+                } else {
+                    entity(&name)
+                };
+                let Some(ch) = ch else {
+                    return Err(err(format!("unknown entity '&{name};'")));
+                };
+                push_text(&mut stack, ch.encode_utf8(&mut [0; 4]), before, &err)?;
+            }
+            Event::DocType(_) => return Err(err("DOCTYPE declarations are not allowed".into())),
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(SyntaxError {
+            pos: src.len(),
+            message: format!("element <{}> is not closed", open.name),
+        });
+    }
+    root.ok_or_else(|| SyntaxError {
+        pos: 0,
+        message: "no root element".into(),
+    })
+}
+
+fn push_text(
+    stack: &mut [Element],
+    content: &str,
+    pos: usize,
+    err: &dyn Fn(String) -> SyntaxError,
+) -> Result<(), SyntaxError> {
+    match stack.last_mut() {
+        Some(el) => {
+            if el.text.trim().is_empty() {
+                let lead = content.len() - content.trim_start().len();
+                if !content.trim().is_empty() {
+                    el.text_pos = pos + lead;
+                }
+            }
+            el.text.push_str(content);
+            Ok(())
+        }
+        None if content.trim().is_empty() => Ok(()),
+        None => Err(err("text outside the root element".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_elements_attributes_and_text() {
+        let src =
+            "<?xml version='1.0'?>\n<a x='1'>\n  <b  y = \"2\"/>\n  <c>hi &amp; bye</c>\n</a>\n";
+        let root = parse(src).expect("parses");
+        assert_eq!(root.name, "a");
+        assert_eq!(&src[root.pos..root.pos + 2], "<a");
+        let b = &root.children[0];
+        assert_eq!(&src[b.attr("y").unwrap().pos..][..1], "y");
+        let c = &root.children[1];
+        assert_eq!(c.text, "hi & bye");
+        assert_eq!(&src[c.text_pos..][..2], "hi");
+    }
+
+    #[test]
+    fn syntax_errors_are_errors_not_panics() {
+        for bad in [
+            "",
+            "<a>",
+            "<a></b>",
+            "<a/><b/>",
+            "text",
+            "<a>&nope;</a>",
+            "<!DOCTYPE a><a/>",
+            "<a x='1' x='2'/>",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should fail");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Exchange with other OS databases.
+
+pub mod osinfo;

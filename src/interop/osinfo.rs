@@ -1,0 +1,862 @@
+//! The osinfo-db importer: converts osinfo-db's data tree into guestdb's data
+//! files, and derives the facts guestdb states explicitly (virtio generation
+//! per device class, chipset support) from osinfo-db's device links.
+//!
+//! Re-importing the same source changes nothing. A file a contributor edited
+//! since the last import is never overwritten: if osinfo-db changed it too,
+//! the import is written beside it as `<file>.imported` and reported as a
+//! conflict. What each file held when imported is recorded (as a SHA-256) in
+//! `osinfo-import.lock` in the data directory.
+
+use crate::error::Error;
+use guestdb_data::check::os_path_for_id;
+use guestdb_data::diag::{Finding, Findings, LineIndex, Loc, Rule};
+use guestdb_data::model::*;
+use guestdb_data::resolve::{Effective, Index};
+use guestdb_data::xml::{self, Element};
+use guestdb_data::{read, write, write_atomic};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The source id imported facts carry (declared in `dataset.xml`).
+pub const SOURCE_ID: &str = "osinfo-db";
+/// The record of the last import, in the data directory.
+pub const LOCK_FILE: &str = "osinfo-import.lock";
+
+const HEADER: &str = "Facts imported from osinfo-db (GPL-2.0-or-later) by 'guestdb import-osinfo'; see data/README.md. \
+Edit freely: a re-import never overwrites an edited file.";
+
+/// osinfo-db elements the importer knows and deliberately leaves out.
+const NOT_IMPORTED: &[&str] = &[
+    "tree",
+    "image",
+    "installer",
+    "kernel-url-argument",
+    "cloud-image-username",
+    "boot-iso",
+];
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// OSes read from the source.
+    pub oses: usize,
+    /// Files written (new or updated), relative to the data directory.
+    pub written: Vec<PathBuf>,
+    /// Files whose import is unchanged.
+    pub unchanged: usize,
+    /// Files a contributor edited, kept as they are (osinfo-db did not change them).
+    pub kept_edited: Vec<PathBuf>,
+    /// Files edited here *and* changed in osinfo-db: kept, import beside them.
+    pub conflicts: Vec<PathBuf>,
+    /// Files removed because the OS left osinfo-db (and the file was not edited).
+    pub removed: Vec<PathBuf>,
+    /// Edited files of OSes that left osinfo-db: kept.
+    pub orphaned: Vec<PathBuf>,
+    /// osinfo-db elements left out, with counts.
+    pub not_imported: BTreeMap<String, usize>,
+    /// Findings of the check run over the data directory after the import.
+    pub findings: Vec<Finding>,
+}
+
+struct Reader<'a> {
+    path: Arc<str>,
+    lines: LineIndex<'a>,
+    problems: &'a mut Findings,
+    not_imported: &'a mut BTreeMap<String, usize>,
+    devices: &'a HashMap<String, String>,
+}
+
+impl Reader<'_> {
+    fn loc(&self, pos: usize) -> Loc {
+        self.lines.loc(&self.path, pos)
+    }
+
+    fn text(&self, el: &Element) -> Located<String> {
+        Located::new(el.text.trim().to_string(), self.loc(el.text_pos))
+    }
+
+    fn attr(&self, el: &Element, name: &str) -> Option<String> {
+        el.attr(name).map(|a| a.value.trim().to_string())
+    }
+
+    fn flag(&mut self, el: &Element, name: &str, default: bool) -> bool {
+        match el.attr(name).map(|a| a.value.trim()) {
+            None => default,
+            Some("true") | Some("yes") | Some("1") => true,
+            Some("false") | Some("no") | Some("0") => false,
+            Some(other) => {
+                let loc = self.loc(el.pos);
+                self.problems.push(Finding::new(
+                    Rule::InvalidValue,
+                    loc,
+                    format!("'{name}' is '{other}', not a boolean"),
+                ));
+                default
+            }
+        }
+    }
+
+    fn skip(&mut self, what: &str) {
+        *self.not_imported.entry(what.to_string()).or_default() += 1;
+    }
+
+    fn unknown(&mut self, parent: &str, el: &Element) {
+        if NOT_IMPORTED.contains(&el.name.as_str()) {
+            self.skip(&el.name);
+        } else {
+            let loc = self.loc(el.pos);
+            self.problems.push(Finding::new(
+                Rule::UnknownElement,
+                loc,
+                format!("the importer does not know <{}> in <{parent}>", el.name),
+            ));
+        }
+    }
+
+    fn device(&mut self, el: &Element) -> Option<Located<String>> {
+        let id = self.attr(el, "id")?;
+        let loc = self.loc(el.pos);
+        match self.devices.get(&id) {
+            Some(name) => Some(Located::new(name.clone(), loc)),
+            None => {
+                self.problems.push(Finding::new(
+                    Rule::UnresolvedReference,
+                    loc,
+                    format!("osinfo device '{id}' has no entry in devices.xml (add one with osinfo-id=\"{id}\")"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, el: &Element) -> Option<Located<Date>> {
+        let text = self.text(el);
+        match Date::parse(&text.value) {
+            Some(d) => Some(Located::new(d, text.loc)),
+            None => {
+                self.problems.push(Finding::new(
+                    Rule::InvalidDate,
+                    text.loc,
+                    format!("'{}' is not a date", text.value),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Adds the content of one osinfo `<os>` element to `os`.
+    fn os(&mut self, el: &Element, os: &mut OsRecord) {
+        for c in &el.children {
+            match c.name.as_str() {
+                "short-id" => {
+                    let s = self.text(c);
+                    if !os.short_ids.iter().any(|x| x.value == s.value) {
+                        os.short_ids.push(s);
+                    }
+                }
+                "name" => os.name = self.text(c),
+                "vendor" => os.vendor = Some(self.text(c)),
+                "family" => os.family = Some(self.text(c)),
+                "distro" => os.distro = Some(self.text(c)),
+                "version" => os.version = Some(self.text(c)),
+                "codename" => os.codename = Some(self.text(c)),
+                "release-date" => os.release_date = self.date(c),
+                "eol-date" => os.eol_date = self.date(c),
+                "release-status" => {
+                    let t = self.text(c);
+                    match ReleaseStatus::parse(&t.value) {
+                        Some(s) => os.release_status = s,
+                        None => self.problems.push(Finding::new(
+                            Rule::InvalidValue,
+                            t.loc,
+                            format!("release status '{}'", t.value),
+                        )),
+                    }
+                }
+                "derives-from" | "clones" | "upgrades" => {
+                    let Some(id) = self.attr(c, "id") else {
+                        continue;
+                    };
+                    let target = Located::new(id, self.loc(c.pos));
+                    match c.name.as_str() {
+                        "derives-from" => os.derives_from.push(target),
+                        "clones" => os.clones.push(target),
+                        _ => os.upgrades.push(target),
+                    }
+                }
+                "devices" => {
+                    for d in &c.children {
+                        if d.name != "device" {
+                            self.unknown("devices", d);
+                            continue;
+                        }
+                        let supported = self.flag(d, "supported", true);
+                        if let Some(dev) = self.device(d) {
+                            // In osinfo-db a later link to the same device wins.
+                            os.devices.retain(|l| l.device != dev.value);
+                            os.devices.push(DeviceLink {
+                                device: dev.value,
+                                supported,
+                                provenance: Provenance::default(),
+                                loc: dev.loc,
+                            });
+                        }
+                    }
+                }
+                "firmware" => {
+                    let (Some(arch), Some(kind)) = (self.attr(c, "arch"), self.attr(c, "type"))
+                    else {
+                        continue;
+                    };
+                    let Some(kind) = FirmwareType::parse(&kind) else {
+                        let loc = self.loc(c.pos);
+                        self.problems.push(Finding::new(
+                            Rule::InvalidValue,
+                            loc,
+                            format!("firmware type '{kind}'"),
+                        ));
+                        continue;
+                    };
+                    let supported = self.flag(c, "supported", true);
+                    os.firmware.retain(|f| !(f.arch == arch && f.kind == kind));
+                    os.firmware.push(FirmwareFact {
+                        arch,
+                        kind,
+                        supported,
+                        provenance: Provenance::default(),
+                        loc: self.loc(c.pos),
+                    });
+                }
+                "variant" => {
+                    let Some(id) = self.attr(c, "id") else {
+                        continue;
+                    };
+                    let name = c
+                        .children
+                        .iter()
+                        .find(|n| n.name == "name")
+                        .map(|n| self.text(n).value)
+                        .unwrap_or_else(|| id.clone());
+                    os.variants.push(Variant {
+                        id,
+                        name,
+                        loc: self.loc(c.pos),
+                    });
+                }
+                "media" => {
+                    let media = self.media(c);
+                    os.media.push(media);
+                }
+                "resources" => {
+                    let res = self.resources(c);
+                    os.resources.push(res);
+                }
+                "driver" => {
+                    let driver = self.driver(c);
+                    os.drivers.push(driver);
+                }
+                _ => self.unknown("os", c),
+            }
+        }
+    }
+
+    fn media(&mut self, el: &Element) -> Media {
+        let mut m = Media {
+            arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
+            variants: Vec::new(),
+            live: self.flag(el, "live", false),
+            installer: self.flag(el, "installer", true),
+            installer_reboots: self
+                .attr(el, "installer-reboots")
+                .and_then(|n| n.parse().ok()),
+            installer_script: self.flag(el, "installer-script", true),
+            url: None,
+            kernel: None,
+            initrd: None,
+            iso: None,
+            loc: self.loc(el.pos),
+        };
+        if el.attr("eject-after-install").is_some() {
+            self.skip("media@eject-after-install");
+        }
+        for c in &el.children {
+            match c.name.as_str() {
+                "variant" => {
+                    if let Some(id) = self.attr(c, "id") {
+                        m.variants.push(Located::new(id, self.loc(c.pos)));
+                    }
+                }
+                "url" => m.url = Some(self.text(c).value),
+                "kernel" => m.kernel = Some(self.text(c).value),
+                "initrd" => m.initrd = Some(self.text(c).value),
+                "iso" => {
+                    let mut iso = IsoPattern::default();
+                    for f in &c.children {
+                        match f.name.as_str() {
+                            "volume-id" => iso.volume_id = Some(self.text(f)),
+                            "system-id" => iso.system_id = Some(self.text(f)),
+                            "publisher-id" => iso.publisher_id = Some(self.text(f)),
+                            "application-id" => iso.application_id = Some(self.text(f)),
+                            "volume-size" => iso.volume_size = self.text(f).value.parse().ok(),
+                            "l10n-language" => {
+                                let regex = self.flag(f, "regex", false);
+                                iso.languages.push(Language {
+                                    value: self.text(f).value,
+                                    regex,
+                                    map: self.attr(f, "l10n-language-map"),
+                                    loc: self.loc(f.pos),
+                                });
+                            }
+                            _ => self.unknown("iso", f),
+                        }
+                    }
+                    m.iso = Some(iso);
+                }
+                _ => self.unknown("media", c),
+            }
+        }
+        m
+    }
+
+    fn resources(&mut self, el: &Element) -> Resources {
+        let mut res = Resources {
+            arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
+            inherit: self.flag(el, "inherit", false),
+            sets: Vec::new(),
+            loc: self.loc(el.pos),
+        };
+        for c in &el.children {
+            let Some(kind) = ResourceKind::ALL.into_iter().find(|k| k.name() == c.name) else {
+                self.unknown("resources", c);
+                continue;
+            };
+            let mut set = ResourceSet {
+                loc: Some(self.loc(c.pos)),
+                ..ResourceSet::default()
+            };
+            for f in &c.children {
+                let value = self.text(f).value.parse::<u64>().ok();
+                match f.name.as_str() {
+                    "n-cpus" => set.n_cpus = value,
+                    "cpu" => set.cpu = value,
+                    "ram" => set.ram = value,
+                    "storage" => set.storage = value,
+                    _ => self.unknown(&c.name, f),
+                }
+            }
+            res.sets.push((kind, set));
+        }
+        res
+    }
+
+    fn driver(&mut self, el: &Element) -> Driver {
+        let mut d = Driver {
+            arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
+            location: self.attr(el, "location").unwrap_or_default(),
+            pre_installable: self.flag(el, "pre-installable", false),
+            signed: self.flag(el, "signed", true),
+            devices: Vec::new(),
+            loc: self.loc(el.pos),
+        };
+        for c in &el.children {
+            match c.name.as_str() {
+                "device" => {
+                    if let Some(dev) = self.device(c) {
+                        d.devices.push(dev);
+                    }
+                }
+                "file" => self.skip("driver/file"),
+                _ => self.unknown("driver", c),
+            }
+        }
+        d
+    }
+}
+
+fn blank_os(id: Located<String>) -> OsRecord {
+    OsRecord {
+        loc: id.loc.clone(),
+        name: Located::new(String::new(), id.loc.clone()),
+        id,
+        source: None,
+        short_ids: Vec::new(),
+        aliases: Vec::new(),
+        vendor: None,
+        family: None,
+        distro: None,
+        version: None,
+        codename: None,
+        release_date: None,
+        eol_date: None,
+        release_status: ReleaseStatus::Released,
+        derives_from: Vec::new(),
+        clones: Vec::new(),
+        upgrades: Vec::new(),
+        virtio: Vec::new(),
+        chipsets: Vec::new(),
+        firmware: Vec::new(),
+        devices: Vec::new(),
+        drivers: Vec::new(),
+        variants: Vec::new(),
+        media: Vec::new(),
+        resources: Vec::new(),
+    }
+}
+
+/// The OS source files of an osinfo-db data tree: `os/**/*.xml.in`, sorted.
+/// (`*.xml.in.in` files are templates that generate files already present.)
+fn source_files(src: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![src.join("os")];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::Io {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::Io {
+                path: dir.display().to_string(),
+                source: e,
+            })?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(".xml.in") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads every OS of an osinfo-db tree into guestdb records (without the
+/// derived facts), merging the files that describe one OS.
+pub fn read_osinfo(
+    src: &Path,
+    devices: &[Device],
+    problems: &mut Findings,
+    not_imported: &mut BTreeMap<String, usize>,
+) -> Result<Vec<OsRecord>, Error> {
+    let by_osinfo: HashMap<String, String> = devices
+        .iter()
+        .filter_map(|d| {
+            d.osinfo_id
+                .as_ref()
+                .map(|o| (o.value.clone(), d.name.value.clone()))
+        })
+        .collect();
+    let mut oses: BTreeMap<String, OsRecord> = BTreeMap::new();
+    for file in source_files(src)? {
+        let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
+        let bytes = std::fs::read(&file).map_err(|e| Error::Io {
+            path: shown.to_string(),
+            source: e,
+        })?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            problems.push(Finding::new(Rule::Encoding, Loc::file(&shown), "not UTF-8"));
+            continue;
+        };
+        let root = match xml::parse(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Finding::new(
+                    Rule::XmlSyntax,
+                    LineIndex::new(&text).loc(&shown, e.pos),
+                    e.message,
+                ));
+                continue;
+            }
+        };
+        let mut r = Reader {
+            path: shown.clone(),
+            lines: LineIndex::new(&text),
+            problems,
+            not_imported,
+            devices: &by_osinfo,
+        };
+        for el in &root.children {
+            if el.name != "os" {
+                r.unknown("libosinfo", el);
+                continue;
+            }
+            let Some(id) = r.attr(el, "id") else {
+                let loc = r.loc(el.pos);
+                r.problems.push(Finding::new(
+                    Rule::MissingAttribute,
+                    loc,
+                    "<os> without an id",
+                ));
+                continue;
+            };
+            let loc = r.loc(el.pos);
+            let os = oses
+                .entry(id.clone())
+                .or_insert_with(|| blank_os(Located::new(id, loc)));
+            r.os(el, os);
+        }
+    }
+    let mut out: Vec<OsRecord> = oses.into_values().collect();
+    for os in &mut out {
+        os.source = Some(Located::new(SOURCE_ID.to_string(), os.loc.clone()));
+        if os.name.value.is_empty() {
+            os.name.value = os
+                .short_ids
+                .first()
+                .map(|s| s.value.clone())
+                .unwrap_or_else(|| os.id.value.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn is_x86(arch: &str) -> bool {
+    matches!(arch, "i386" | "i486" | "i586" | "i686" | "x86_64" | "all")
+}
+
+fn describe(data: &Dataset, dev: &Device, from: Option<usize>) -> String {
+    let pci = dev
+        .pci
+        .as_ref()
+        .map(|p| format!(" ({})", p.value))
+        .unwrap_or_default();
+    match from.and_then(|i| data.oses.get(i)) {
+        Some(o) => {
+            let who = o
+                .short_ids
+                .first()
+                .map(|s| s.value.as_str())
+                .unwrap_or(&o.id.value);
+            format!("{}{pci} inherited from {who}", dev.name.value)
+        }
+        None => format!("{}{pci}", dev.name.value),
+    }
+}
+
+/// Adds the virtio and chipset facts that osinfo-db's device links imply.
+pub fn derive_facts(data: &mut Dataset) {
+    let index = Index::new(data);
+    let catalogue: HashMap<&str, &Device> = data
+        .devices
+        .iter()
+        .map(|d| (d.name.value.as_str(), d))
+        .collect();
+    let mut derived: Vec<(Vec<VirtioFact>, Vec<ChipsetFact>)> = Vec::new();
+    for (i, os) in data.oses.iter().enumerate() {
+        let resolved = guestdb_data::resolve::resolve(data, &index, i);
+        let mut virtio = Vec::new();
+        for class in VirtioClass::ALL {
+            let links: Vec<(&Effective<DeviceLink>, &Device, Generation)> = resolved
+                .devices
+                .iter()
+                .filter_map(|e| {
+                    let dev = *catalogue.get(e.fact.device.as_str())?;
+                    (dev.virtio_type == Some(class.virtio_type)).then_some((
+                        e,
+                        dev,
+                        dev.generation?,
+                    ))
+                })
+                .collect();
+            let legacy = links.iter().any(|(_, _, g)| *g == Generation::Legacy);
+            let modern = links.iter().any(|(_, _, g)| *g == Generation::Modern);
+            if legacy || modern {
+                let what: Vec<String> = links
+                    .iter()
+                    .map(|(e, d, _)| describe(data, d, e.inherited_from))
+                    .collect();
+                virtio.push(VirtioFact {
+                    class,
+                    arch: "all".into(),
+                    legacy,
+                    modern,
+                    driver: None,
+                    provenance: Provenance {
+                        source: None,
+                        note: Some(format!(
+                            "derived from osinfo-db device links: {}",
+                            what.join(", ")
+                        )),
+                    },
+                    loc: os.loc.clone(),
+                });
+                continue;
+            }
+            // No in-box driver: a driver package osinfo-db lists for this OS.
+            let mut arches = BTreeSet::new();
+            let (mut legacy, mut modern, mut package) = (false, false, None);
+            for drv in &os.drivers {
+                for d in &drv.devices {
+                    let Some(dev) = catalogue.get(d.value.as_str()) else {
+                        continue;
+                    };
+                    if dev.virtio_type != Some(class.virtio_type) {
+                        continue;
+                    }
+                    arches.insert(drv.arch.as_str());
+                    legacy |= dev.generation == Some(Generation::Legacy);
+                    modern |= dev.generation == Some(Generation::Modern);
+                    if drv.location.contains("virtio-win") {
+                        package = Some("virtio-win");
+                    }
+                }
+            }
+            if legacy || modern {
+                let arches: Vec<&str> = arches.into_iter().collect();
+                virtio.push(VirtioFact {
+                    class,
+                    arch: "all".into(),
+                    legacy,
+                    modern,
+                    driver: Some(package.unwrap_or("vendor-driver").to_string()),
+                    provenance: Provenance {
+                        source: None,
+                        note: Some(format!(
+                            "derived from the driver packages osinfo-db lists for {}",
+                            arches.join(", ")
+                        )),
+                    },
+                    loc: os.loc.clone(),
+                });
+            }
+        }
+        let mut chipsets = Vec::new();
+        let x86 = os
+            .media
+            .iter()
+            .map(|m| m.arch.as_str())
+            .chain(os.resources.iter().map(|r| r.arch.as_str()))
+            .chain(resolved.firmware.iter().map(|f| f.fact.arch.as_str()))
+            .chain(os.drivers.iter().map(|d| d.arch.as_str()))
+            .any(is_x86);
+        if x86 {
+            chipsets.push(ChipsetFact {
+                chipset: Chipset::I440fx,
+                arch: "all".into(),
+                supported: true,
+                provenance: Provenance {
+                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
+                    note: Some("osinfo-db states no i440fx fact; every x86 guest it lists boots on QEMU's default i440fx PC machine".into()),
+                },
+                loc: os.loc.clone(),
+            });
+        }
+        if let Some(e) = resolved.devices.iter().find(|e| {
+            catalogue
+                .get(e.fact.device.as_str())
+                .is_some_and(|d| d.class == "chipset" && d.name.value == "qemu-x86-q35")
+        }) {
+            let dev = catalogue[e.fact.device.as_str()];
+            chipsets.push(ChipsetFact {
+                chipset: Chipset::Q35,
+                arch: "all".into(),
+                supported: true,
+                provenance: Provenance {
+                    source: None,
+                    note: Some(format!(
+                        "derived from osinfo-db device link {}",
+                        describe(data, dev, e.inherited_from)
+                    )),
+                },
+                loc: os.loc.clone(),
+            });
+        }
+        derived.push((virtio, chipsets));
+    }
+    for (os, (virtio, chipsets)) in data.oses.iter_mut().zip(derived) {
+        os.virtio = virtio;
+        os.chipsets = chipsets;
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `osinfo-import.lock`: relative path → SHA-256 of the file as imported.
+fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let path = out.join(LOCK_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => {
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })
+        }
+    };
+    let mut map = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let Some((hash, file)) = line.split_once("  ") else {
+            return Err(Error::Other(format!(
+                "{}:{}:1: error[lock]: expected '<sha256>  <path>'",
+                path.display(),
+                n + 1
+            )));
+        };
+        map.insert(file.to_string(), hash.to_string());
+    }
+    Ok(map)
+}
+
+fn write_lock(out: &Path, lock: &BTreeMap<String, String>) -> Result<(), Error> {
+    let mut text = String::from(
+        "# Written by 'guestdb import-osinfo': the SHA-256 of each OS file as last imported from osinfo-db.\n\
+         # A file whose content no longer matches was edited here; re-imports leave it alone.\n",
+    );
+    for (file, hash) in lock {
+        text.push_str(&format!("{hash}  {file}\n"));
+    }
+    let path = out.join(LOCK_FILE);
+    write_atomic(&path, text.as_bytes()).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    })
+}
+
+/// Imports the osinfo-db tree at `src` into the guestdb data directory `out`
+/// (which must already hold `dataset.xml` and `devices.xml`).
+pub fn import(src: &Path, out: &Path) -> Result<Report, Error> {
+    if !src.join("os").is_dir() {
+        return Err(Error::Other(format!(
+            "{}: not an osinfo-db data directory (it has no os/ folder)",
+            src.display()
+        )));
+    }
+    let mut findings = Findings::default();
+    let info_path: Arc<str> =
+        Arc::from(out.join(read::DATASET_FILE).display().to_string().as_str());
+    let dev_path: Arc<str> = Arc::from(out.join(read::DEVICES_FILE).display().to_string().as_str());
+    let load = |p: &Arc<str>| {
+        std::fs::read(p.as_ref()).map_err(|e| Error::Io {
+            path: p.to_string(),
+            source: e,
+        })
+    };
+    let info = read::read_dataset_info(&info_path, &load(&info_path)?, &mut findings);
+    let devices = read::read_devices(&dev_path, &load(&dev_path)?, &mut findings);
+    let Some(info) = info.filter(|_| findings.is_empty()) else {
+        return Err(Error::Data(findings.sorted()));
+    };
+    if !info.sources.iter().any(|s| s.id.value == SOURCE_ID) {
+        return Err(Error::Other(format!(
+            "{info_path}: declare the source first: <source id=\"{SOURCE_ID}\" .../>"
+        )));
+    }
+
+    let mut report = Report::default();
+    let oses = read_osinfo(src, &devices, &mut findings, &mut report.not_imported)?;
+    if !findings.is_empty() {
+        return Err(Error::Data(findings.sorted()));
+    }
+    report.oses = oses.len();
+    let mut data = Dataset {
+        info,
+        devices,
+        corrections: Vec::new(),
+        oses,
+    };
+    derive_facts(&mut data);
+
+    let mut lock = read_lock(out)?;
+    let mut new_lock = BTreeMap::new();
+    let mut seen_paths: HashMap<PathBuf, &str> = HashMap::new();
+    for os in &data.oses {
+        let Some(rel) = os_path_for_id(&os.id.value) else {
+            return Err(Error::Other(format!(
+                "{}: OS id '{}' gives no file name",
+                os.loc, os.id.value
+            )));
+        };
+        if let Some(other) = seen_paths.insert(rel.clone(), &os.id.value) {
+            return Err(Error::Other(format!(
+                "OS ids '{other}' and '{}' both map to {}",
+                os.id.value,
+                rel.display()
+            )));
+        }
+        let key = rel.to_string_lossy().replace('\\', "/");
+        let text = write::write_os(os, Some(HEADER));
+        let new_hash = sha256_hex(text.as_bytes());
+        let path = out.join(&rel);
+        let current = std::fs::read(&path).ok();
+        let recorded = lock.remove(&key);
+        let write_file = |p: &Path, bytes: &[u8]| -> Result<(), Error> {
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+                    path: dir.display().to_string(),
+                    source: e,
+                })?;
+            }
+            write_atomic(p, bytes).map_err(|e| Error::Io {
+                path: p.display().to_string(),
+                source: e,
+            })
+        };
+        match (current, recorded) {
+            (Some(cur), _) if cur == text.as_bytes() => {
+                report.unchanged += 1;
+                new_lock.insert(key, new_hash);
+            }
+            (None, _) => {
+                write_file(&path, text.as_bytes())?;
+                report.written.push(rel);
+                new_lock.insert(key, new_hash);
+            }
+            (Some(cur), Some(old)) if sha256_hex(&cur) == old => {
+                // Not edited since the last import: take osinfo-db's update.
+                write_file(&path, text.as_bytes())?;
+                report.written.push(rel);
+                new_lock.insert(key, new_hash);
+            }
+            (Some(_), Some(old)) if old == new_hash => {
+                // Edited here; osinfo-db unchanged: keep the edit.
+                report.kept_edited.push(rel);
+                new_lock.insert(key, old);
+            }
+            (Some(_), old) => {
+                // Edited here (or never imported) and osinfo-db says otherwise.
+                let mut beside = path.clone().into_os_string();
+                beside.push(".imported");
+                write_file(Path::new(&beside), text.as_bytes())?;
+                report.conflicts.push(rel);
+                if let Some(old) = old {
+                    new_lock.insert(key, old);
+                }
+            }
+        }
+    }
+    // OSes that left osinfo-db.
+    for (key, old) in lock {
+        let path = out.join(&key);
+        match std::fs::read(&path) {
+            Ok(cur) if sha256_hex(&cur) == old => {
+                std::fs::remove_file(&path).map_err(|e| Error::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
+                report.removed.push(PathBuf::from(key));
+            }
+            Ok(_) => {
+                report.orphaned.push(PathBuf::from(&key));
+                new_lock.insert(key, old);
+            }
+            Err(_) => {}
+        }
+    }
+    write_lock(out, &new_lock)?;
+    if let Err(found) = guestdb_data::load_dir(out) {
+        report.findings = found;
+    }
+    Ok(report)
+}

@@ -1,0 +1,148 @@
+//! Listing and filtering OSes, the newest release of a distro, and
+//! suggestions for names that are not known.
+
+use crate::os::Os;
+use crate::store::Database;
+use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
+use std::cmp::Ordering;
+
+/// Which virtio interface a filter asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VirtioWanted {
+    /// The legacy (pre-1.0) interface.
+    Legacy,
+    /// The virtio 1.0 interface.
+    Modern,
+    /// Only the legacy interface: the OSes that break on modern-only devices.
+    LegacyOnly,
+    /// Neither interface.
+    None,
+}
+
+impl VirtioWanted {
+    pub fn parse(s: &str) -> Option<VirtioWanted> {
+        match s {
+            "legacy" => Some(VirtioWanted::Legacy),
+            "modern" => Some(VirtioWanted::Modern),
+            "legacy-only" => Some(VirtioWanted::LegacyOnly),
+            "none" => Some(VirtioWanted::None),
+            _ => None,
+        }
+    }
+}
+
+/// Conditions an OS must meet; every set condition must hold.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub family: Option<String>,
+    pub distro: Option<String>,
+    pub vendor: Option<String>,
+    pub arch: Option<String>,
+    pub status: Option<ReleaseStatus>,
+    /// A virtio class (default `net`) and the interface wanted for it.
+    pub virtio: Option<(VirtioClass, VirtioWanted)>,
+    pub chipset: Option<Chipset>,
+    /// Released on or before and not past end of life on this date.
+    pub supported_on: Option<Date>,
+}
+
+impl Filter {
+    pub fn matches(&self, os: &Os) -> bool {
+        let eq = |want: &Option<String>, have: &Option<String>| {
+            want.as_ref().is_none_or(|w| have.as_deref() == Some(w))
+        };
+        eq(&self.family, &os.family)
+            && eq(&self.distro, &os.distro)
+            && eq(&self.vendor, &os.vendor)
+            && self
+                .arch
+                .as_ref()
+                .is_none_or(|a| os.arches.iter().any(|x| x == a))
+            && self.status.is_none_or(|s| os.release_status == s)
+            && self.chipset.is_none_or(|c| os.supports_chipset(c))
+            && self.supported_on.is_none_or(|d| os.supported_on(d))
+            && self.virtio.is_none_or(|(class, want)| {
+                let v = os.virtio(class);
+                match want {
+                    VirtioWanted::Legacy => v.legacy,
+                    VirtioWanted::Modern => v.modern,
+                    VirtioWanted::LegacyOnly => v.legacy && !v.modern,
+                    VirtioWanted::None => !v.legacy && !v.modern,
+                }
+            })
+    }
+}
+
+/// Compares version strings part by part, numbers as numbers (`6.10` > `6.9`).
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    let parts = |s: &str| -> Vec<String> { s.split(['.', '-', '_']).map(str::to_string).collect() };
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(&pb) {
+        let ord = match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    pa.len().cmp(&pb.len())
+}
+
+impl Database {
+    /// The OSes that match `filter`, in id order.
+    pub fn list(&self, filter: &Filter) -> Vec<&Os> {
+        self.oses().iter().filter(|os| filter.matches(os)).collect()
+    }
+
+    /// The newest released version of a distro (by release date, then version).
+    pub fn newest(&self, distro: &str) -> Option<&Os> {
+        self.oses()
+            .iter()
+            .filter(|o| {
+                o.distro.as_deref() == Some(distro) && o.release_status == ReleaseStatus::Released
+            })
+            .max_by(|a, b| {
+                a.release_date.cmp(&b.release_date).then_with(|| {
+                    compare_versions(
+                        a.version.as_deref().unwrap_or(""),
+                        b.version.as_deref().unwrap_or(""),
+                    )
+                })
+            })
+    }
+
+    /// Known names closest to `name`, best first, for "did you mean".
+    pub fn suggest(&self, name: &str, max: usize) -> Vec<&str> {
+        let lower = name.to_lowercase();
+        // Closest edit distance first; among equals, the name of the same length
+        // (a typo replaces more often than it drops a character).
+        let mut scored: Vec<(usize, usize, &str)> = self
+            .names()
+            .filter(|n| !n.contains("://") || name.contains("://"))
+            .map(|n| {
+                (
+                    strsim::damerau_levenshtein(&lower, &n.to_lowercase()),
+                    n.len().abs_diff(name.len()),
+                    n,
+                )
+            })
+            .filter(|(d, _, n)| *d <= (n.len().max(name.len()) / 3).max(1))
+            .collect();
+        scored.sort();
+        scored.into_iter().take(max).map(|(_, _, n)| n).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(compare_versions("6.10", "6.9"), Ordering::Greater);
+        assert_eq!(compare_versions("10", "9"), Ordering::Greater);
+        assert_eq!(compare_versions("22.04", "22.04"), Ordering::Equal);
+        assert_eq!(compare_versions("7", "7.1"), Ordering::Less);
+    }
+}
