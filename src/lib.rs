@@ -8,6 +8,7 @@
 //! ```
 
 pub mod cli;
+pub mod device;
 pub mod error;
 pub mod interop;
 pub mod os;
@@ -17,6 +18,7 @@ pub mod store;
 pub use error::Error;
 pub use guestdb_data as data;
 pub use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
+pub use device::DeviceModel;
 pub use os::{Os, OsDetails, VirtioSupport};
 pub use query::{Filter, VirtioWanted};
 pub use store::{Database, Origin};
