@@ -65,12 +65,17 @@ impl Database {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare_cached("SELECT device, kind, name, slot FROM device_realisation ORDER BY rowid")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device, kind, name, slot FROM device_realisation ORDER BY rowid",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let idx = r.get::<_, i64>(0)? as usize;
             let kind: String = r.get(1)?;
-            let real = Realisation { name: r.get(2)?, slot: r.get(3)? };
+            let real = Realisation {
+                name: r.get(2)?,
+                slot: r.get(3)?,
+            };
             if let Some(m) = models.get_mut(idx) {
                 if kind == "qemu" {
                     m.qemu_devices.push(real);

@@ -15,10 +15,10 @@ pub mod os;
 pub mod query;
 pub mod store;
 
+pub use device::DeviceModel;
 pub use error::Error;
 pub use guestdb_data as data;
 pub use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
-pub use device::DeviceModel;
 pub use os::{Os, OsDetails, VirtioSupport};
 pub use query::{Filter, VirtioWanted};
 pub use store::{Database, Origin};

@@ -113,6 +113,24 @@ impl<'a> Ctx<'a> {
         .unwrap_or(default)
     }
 
+    /// A whole number that must fit `T` (u16 or u32).
+    fn num_attr<T: TryFrom<u64> + Into<u64> + Copy>(
+        &mut self,
+        el: &Element,
+        name: &str,
+        max: T,
+    ) -> Option<T> {
+        let what = format!("a whole number from 0 to {}", max.into());
+        self.parsed_attr(el, name, &what, |s| {
+            let n: u64 = if s.bytes().all(|c| c.is_ascii_digit()) {
+                s.parse().ok()?
+            } else {
+                return None;
+            };
+            T::try_from(n).ok()
+        })
+    }
+
     fn u64_attr(&mut self, el: &Element, name: &str) -> Option<u64> {
         self.parsed_attr(el, name, "a whole number", |s| {
             if s.bytes().all(|c| c.is_ascii_digit()) {
@@ -654,9 +672,7 @@ fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
         variants: Vec::new(),
         live: ctx.bool_attr(el, "live", false),
         installer: ctx.bool_attr(el, "installer", true),
-        installer_reboots: ctx
-            .u64_attr(el, "installer-reboots")
-            .and_then(|n| u32::try_from(n).ok()),
+        installer_reboots: ctx.num_attr(el, "installer-reboots", u32::MAX),
         installer_script: ctx.bool_attr(el, "installer-script", true),
         url: None,
         kernel: None,
@@ -924,9 +940,7 @@ fn read_device(ctx: &mut Ctx, el: &Element) -> Option<Device> {
     let bus = ctx.req_attr(el, "bus");
     let pci = ctx.pci_attr(el, "pci");
     let usb = ctx.pci_attr(el, "usb");
-    let virtio_type = ctx
-        .u64_attr(el, "virtio-type")
-        .and_then(|t| u16::try_from(t).ok());
+    let virtio_type = ctx.num_attr(el, "virtio-type", u16::MAX);
     let generation = ctx.parsed_attr(el, "generation", "legacy or modern", |s| match s {
         "legacy" => Some(Generation::Legacy),
         "modern" => Some(Generation::Modern),
