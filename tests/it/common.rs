@@ -1,0 +1,120 @@
+//! Helpers shared by the test modules.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The reference material beside the checkout (`../shared`), or
+/// `$GUESTDB_SHARED`. Fails when it is missing.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("GUESTDB_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    assert!(
+        dir.join("osinfo-db/data/os").is_dir(),
+        "the reference material is missing: expected osinfo-db's data tree at {}/osinfo-db/data \
+         (clone guestdb beside 'shared', or set GUESTDB_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+/// The path of a program the tests need; fails when it is not installed.
+pub fn require(program: &str, package: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join(program);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("{program} not found (Debian package {package}); run tools/test-setup.sh to install what the tests need");
+}
+
+/// The guestdb binary with no store or data directory chosen by the environment.
+pub fn guestdb() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guestdb"));
+    cmd.env_remove("GUESTDB_STORE").env_remove("GUESTDB_DATA").current_dir(root());
+    cmd
+}
+
+/// What a finished command did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs guestdb with `args` and no standard input.
+pub fn run(args: &[&str]) -> Run {
+    guestdb().args(args).stdin(Stdio::null()).output().expect("guestdb runs").into()
+}
+
+/// Writes `files` (relative path, content) below `dir`, creating folders.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write fixture");
+    }
+}
+
+/// A small valid data directory. Fixture OSes live in the reserved
+/// `guestdb.test` namespace.
+pub fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[
+        ("dataset.xml", FIXTURE_DATASET.as_bytes()),
+        ("devices.xml", FIXTURE_DEVICES.as_bytes()),
+        ("os/guestdb.test/base-1.xml", FIXTURE_BASE.as_bytes()),
+    ]);
+    dir
+}
+
+pub const FIXTURE_DATASET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<dataset version="2026.01.01" schema-version="1">
+  <source id="test" name="test fixtures"/>
+</dataset>
+"#;
+
+pub const FIXTURE_DEVICES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<devices>
+  <device name="virtio-net" class="net" bus="pci" pci="1af4:1000" virtio-type="1" generation="legacy"/>
+  <device name="virtio1.0-net" class="net" bus="pci" pci="1af4:1041" virtio-type="1" generation="modern"/>
+  <device name="e1000" class="net" bus="pci" pci="8086:100e"/>
+</devices>
+"#;
+
+pub const FIXTURE_BASE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<os id="http://guestdb.test/base/1" source="test">
+  <short-id>base1</short-id>
+  <name>Base 1</name>
+  <release-date>2020-01-01</release-date>
+  <device ref="virtio-net"/>
+</os>
+"#;
+
+/// Findings of `load_dir` as text, with the directory shown as `data`.
+pub fn findings_of(dir: &Path) -> Vec<String> {
+    match guestdb::data::load_dir(dir) {
+        Ok(_) => Vec::new(),
+        Err(found) => {
+            let prefix = dir.to_string_lossy().into_owned();
+            found.iter().map(|f| f.to_string().replace(&prefix, "data")).collect()
+        }
+    }
+}

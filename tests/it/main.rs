@@ -1,0 +1,15 @@
+//! guestdb's integration tests: one binary, a module per area.
+//!
+//! Tests that need a real component (QEMU, libosinfo, xmllint, xorriso,
+//! virt-xml-validate) fail with a message naming `tools/test-setup.sh` when it
+//! is missing; none of them passes silently.
+
+mod cli;
+mod common;
+mod data;
+mod fuzz;
+mod import;
+mod oracle;
+mod qemu;
+mod rules;
+mod schema;

@@ -1,0 +1,652 @@
+//! The device catalogue checked against a real QEMU (DESIGN.md §2.1, §5).
+//!
+//! Every PCI ID in `data/devices.xml` is a claim about what QEMU shows the
+//! guest; these tests start `qemu-system-x86_64` (QEMU 7.2, installed by
+//! `tools/test-setup.sh`) paused, plug the devices in where the catalogue says,
+//! and read the IDs back with QMP `query-pci` (recipe: tools/NOTES-qemu.txt).
+//!
+//! Environment:
+//! * `GUESTDB_QEMU`: the QEMU binary (default: `qemu-system-x86_64` on PATH).
+//!   A missing QEMU fails the tests; they never pass without running it.
+//! * `GUESTDB_DATA_DIR`: the data directory (default: `$CARGO_MANIFEST_DIR/data`).
+
+use guestdb_data::diag::Findings;
+use guestdb_data::model::{PciId, Slot};
+use guestdb_data::read::read_devices;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader, ErrorKind, Write as _};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// From spawning QEMU to a working QMP connection.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// For any one QMP reply.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the firmware may run until every device behind a bridge shows up.
+const FIRMWARE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Most devices put into one QEMU (each gets its own slot or root port).
+const BATCH_CAPACITY: usize = 24;
+
+/// Starts the message of an error where QEMU did not answer in time. After
+/// such an error no further QEMU is started (nor retried), so a hanging QEMU
+/// costs one timeout, not one per device.
+const HUNG: &str = "QEMU hung:";
+
+const NOT_FOUND: &str = "qemu-system-x86_64 not found; run tools/test-setup.sh (installs QEMU 7.2)";
+
+/// QEMU devices of the catalogue that cannot be started on this machine, with
+/// the reason. The catalogue test checks that every name here is still a
+/// `<qemu-device>` of a catalogue device with a PCI ID, so the list cannot go stale.
+const SKIP: &[(&str, &str)] = &[
+    (
+        "vhost-vsock-pci",
+        "needs the host's /dev/vhost-vsock (vhost_vsock kernel module); tested instead when it exists",
+    ),
+    ("vhost-user-fs-pci", "needs a running virtiofsd serving a vhost-user socket (chardev=)"),
+];
+
+const VHOST_VSOCK_DEV: &str = "/dev/vhost-vsock";
+
+/// Why `qemu_device` is not tested here, or `None` if it is.
+fn skip_reason(qemu_device: &str) -> Option<&'static str> {
+    if qemu_device == "vhost-vsock-pci" && Path::new(VHOST_VSOCK_DEV).exists() {
+        return None;
+    }
+    SKIP.iter().find(|(name, _)| *name == qemu_device).map(|(_, reason)| *reason)
+}
+
+// ------------------------------------------------------------------ finding QEMU
+
+fn is_executable(p: &Path) -> bool {
+    p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+}
+
+fn search_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
+}
+
+/// The QEMU binary: `$GUESTDB_QEMU` if set, else `qemu-system-x86_64` on PATH.
+/// Panics (fails the test) when there is none.
+fn qemu_binary() -> PathBuf {
+    if let Some(var) = std::env::var_os("GUESTDB_QEMU").filter(|v| !v.is_empty()) {
+        let p = PathBuf::from(&var);
+        let found = if p.components().count() > 1 { is_executable(&p).then_some(p) } else { search_path(&var.to_string_lossy()) };
+        return found.unwrap_or_else(|| panic!("GUESTDB_QEMU={}: no such executable; {NOT_FOUND}", var.to_string_lossy()));
+    }
+    search_path("qemu-system-x86_64").unwrap_or_else(|| panic!("{NOT_FOUND}"))
+}
+
+// ------------------------------------------------------------------ QMP client
+
+/// One PCI function as `query-pci` reports it.
+#[derive(Clone, Debug)]
+struct PciFunction {
+    /// The `-device id=`; empty for the machine's built-in devices.
+    qdev_id: String,
+    bus: u64,
+    slot: u64,
+    function: u64,
+    id: PciId,
+    /// The qdev id of the bridge (root port) it sits behind; `None` on a root bus.
+    parent: Option<String>,
+}
+
+/// A running QEMU with a QMP connection. Dropping it kills QEMU.
+struct Qemu {
+    child: Child,
+    qmp: Option<BufReader<UnixStream>>,
+    cmdline: String,
+    stderr_path: PathBuf,
+    /// "7.2.22 (Debian ...)", from the QMP greeting.
+    version: String,
+    /// Holds the QMP socket and QEMU's stderr; removed after QEMU is killed
+    /// (fields drop after `Drop::drop`).
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Qemu {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Qemu {
+    /// Starts QEMU paused (`-S`) with `args` and a QMP socket, and negotiates
+    /// capabilities. The caller chooses machine, memory and devices.
+    fn start(binary: &Path, args: &[String]) -> Result<Qemu, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("guestdb-qemu-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let socket = dir.path().join("qmp.sock");
+        let stderr_path = dir.path().join("stderr.txt");
+        let stderr = File::create(&stderr_path).map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
+        let mut all: Vec<String> = ["-accel", "tcg", "-nodefaults", "-display", "none", "-S"].map(String::from).to_vec();
+        all.push("-qmp".into());
+        all.push(format!("unix:{},server=on,wait=off", socket.display()));
+        all.extend(args.iter().cloned());
+        let cmdline = format!("{} {}", binary.display(), all.join(" "));
+        let child = Command::new(binary)
+            .args(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(stderr))
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        let mut q = Qemu { child, qmp: None, cmdline, stderr_path, version: String::new(), _dir: dir };
+
+        let deadline = Instant::now() + START_TIMEOUT;
+        let stream = loop {
+            if let Ok(Some(status)) = q.child.try_wait() {
+                return Err(q.failure(&format!("QEMU exited ({status}) before its QMP socket was up")));
+            }
+            match UnixStream::connect(&socket) {
+                Ok(s) => break s,
+                Err(e) if Instant::now() >= deadline => {
+                    return Err(q.failure(&format!("{HUNG} no QMP connection within {START_TIMEOUT:?}: {e}")));
+                }
+                Err(_) => sleep(Duration::from_millis(5)),
+            }
+        };
+        q.qmp = Some(BufReader::new(stream));
+        let greeting = q.read_message(deadline)?;
+        let Some(v) = greeting.get("QMP").and_then(|g| g.get("version")) else {
+            return Err(q.failure(&format!("unexpected QMP greeting: {greeting}")));
+        };
+        let n = |k: &str| v["qemu"][k].as_u64().unwrap_or(0);
+        q.version = format!("{}.{}.{} ({})", n("major"), n("minor"), n("micro"), v["package"].as_str().unwrap_or("").trim());
+        q.execute("qmp_capabilities")?;
+        Ok(q)
+    }
+
+    /// An error message with `what`, the command line and everything QEMU
+    /// wrote to stderr. Lets QEMU finish dying first (a device that fails to
+    /// realize makes it exit right after the QMP socket appears), then kills it.
+    fn failure(&mut self, what: &str) -> String {
+        let until = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < until && matches!(self.child.try_wait(), Ok(None)) {
+            sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let stderr = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        let mut msg = format!("{what}\n    command: {}\n    QEMU stderr:", self.cmdline);
+        if stderr.trim().is_empty() {
+            msg.push_str(" (empty)");
+        }
+        for line in stderr.lines() {
+            let _ = write!(msg, "\n      {line}");
+        }
+        msg
+    }
+
+    fn read_raw(&mut self, deadline: Instant) -> Result<Value, String> {
+        let reader = self.qmp.as_mut().ok_or("QMP is not connected")?;
+        loop {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(format!("{HUNG} no answer on QMP in time"));
+            }
+            reader.get_ref().set_read_timeout(Some(deadline - now)).map_err(|e| format!("QMP socket: {e}"))?;
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) => return Err("QEMU closed the QMP connection".into()),
+                Ok(_) if line.trim().is_empty() => continue,
+                Ok(_) => return serde_json::from_str(&line).map_err(|e| format!("bad QMP message {line:?}: {e}")),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return Err(format!("{HUNG} no answer on QMP in time"));
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("QMP read error: {e}")),
+            }
+        }
+    }
+
+    fn read_message(&mut self, deadline: Instant) -> Result<Value, String> {
+        self.read_raw(deadline).map_err(|e| self.failure(&e))
+    }
+
+    /// Runs a QMP command and returns its `return` value, skipping events.
+    fn execute(&mut self, command: &str) -> Result<Value, String> {
+        let line = format!("{}\n", json!({ "execute": command }));
+        let sent = match self.qmp.as_mut() {
+            Some(r) => r.get_mut().write_all(line.as_bytes()),
+            None => Err(std::io::Error::new(ErrorKind::NotConnected, "QMP is not connected")),
+        };
+        if let Err(e) = sent {
+            return Err(self.failure(&format!("QMP {command}: cannot send: {e}")));
+        }
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        loop {
+            let msg = self.read_raw(deadline).map_err(|e| match e.strip_prefix(HUNG) {
+                Some(rest) => self.failure(&format!("{HUNG} QMP {command}:{rest}")),
+                None => self.failure(&format!("QMP {command}: {e}")),
+            })?;
+            if msg.get("event").is_some() {
+                continue;
+            }
+            if let Some(ret) = msg.get("return") {
+                return Ok(ret.clone());
+            }
+            if let Some(err) = msg.get("error") {
+                return Err(self.failure(&format!("QMP {command} failed: {err}")));
+            }
+            return Err(self.failure(&format!("QMP {command}: unexpected reply {msg}")));
+        }
+    }
+
+    /// Every PCI function, bridges' subordinate buses included.
+    fn query_pci(&mut self) -> Result<Vec<PciFunction>, String> {
+        let buses = self.execute("query-pci")?;
+        let mut out = Vec::new();
+        let flat = buses
+            .as_array()
+            .ok_or_else(|| format!("query-pci returned {buses}"))
+            .and_then(|buses| buses.iter().try_for_each(|b| flatten(&b["devices"], None, &mut out)));
+        match flat {
+            Ok(()) => Ok(out),
+            Err(e) => Err(self.failure(&e)),
+        }
+    }
+
+    /// Queries the PCI functions; while one of `expected` (qdev ids) is
+    /// missing, lets the firmware run a little (cont, sleep, stop) and asks
+    /// again: devices behind a bridge appear only once SeaBIOS has numbered
+    /// its secondary bus. Gives up after [`FIRMWARE_TIMEOUT`] and returns what
+    /// it sees; devices on a root bus show up at once, without firmware.
+    fn pci_functions(&mut self, expected: &[String]) -> Result<Vec<PciFunction>, String> {
+        let deadline = Instant::now() + FIRMWARE_TIMEOUT;
+        let mut pause = Duration::from_millis(200);
+        loop {
+            let functions = self.query_pci()?;
+            let complete = expected.iter().all(|id| functions.iter().any(|f| &f.qdev_id == id));
+            if complete || Instant::now() >= deadline {
+                return Ok(functions);
+            }
+            self.execute("cont")?;
+            sleep(pause);
+            self.execute("stop")?;
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    }
+}
+
+fn flatten(devices: &Value, parent: Option<&str>, out: &mut Vec<PciFunction>) -> Result<(), String> {
+    let Some(devices) = devices.as_array() else {
+        return Ok(()); // a bridge whose secondary bus is not numbered yet has no "devices"
+    };
+    for d in devices {
+        let num = |v: &Value| v.as_u64().ok_or_else(|| format!("query-pci: bad device {d}"));
+        let id16 = |v: &Value| num(v).and_then(|n| u16::try_from(n).map_err(|_| format!("query-pci: bad id in {d}")));
+        let qdev_id = d["qdev_id"].as_str().unwrap_or("").to_string();
+        let f = PciFunction {
+            bus: num(&d["bus"])?,
+            slot: num(&d["slot"])?,
+            function: num(&d["function"])?,
+            id: PciId { vendor: id16(&d["id"]["vendor"])?, device: id16(&d["id"]["device"])? },
+            parent: parent.map(str::to_string),
+            qdev_id,
+        };
+        if let Some(sub) = d.get("pci_bridge").and_then(|b| b.get("devices")) {
+            flatten(sub, Some(&f.qdev_id), out)?;
+        }
+        out.push(f);
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ placements and batches
+
+/// Where a device under test is plugged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Placement {
+    /// A conventional PCI slot: the root bus pci.0 of `pc` (i440fx).
+    PcRootBus,
+    /// Behind its own pcie-root-port on pcie.0 of `q35`.
+    Q35RootPort,
+}
+
+impl Placement {
+    /// The placements a catalogue slot attribute stands for.
+    fn for_slot(slot: Slot) -> &'static [Placement] {
+        match slot {
+            Slot::Any => &[Placement::PcRootBus, Placement::Q35RootPort],
+            Slot::Pci => &[Placement::PcRootBus],
+            Slot::Pcie => &[Placement::Q35RootPort],
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Placement::PcRootBus => "pc (i440fx) root bus pci.0",
+            Placement::Q35RootPort => "q35 behind a pcie-root-port",
+        }
+    }
+}
+
+/// Devices of one group cannot share a machine; `None`: combines with anything.
+fn exclusive_group(qemu_device: &str) -> Option<&'static str> {
+    if qemu_device.starts_with("virtio-balloon-pci") {
+        Some("balloon") // "Only one balloon device is supported"
+    } else if qemu_device == "qxl-vga" {
+        Some("qxl-vga") // "primary qxl-vga device must be console 0"
+    } else {
+        None
+    }
+}
+
+/// Splits device indices into as few QEMU runs as possible: first fit, at most
+/// [`BATCH_CAPACITY`] per run and one device of each exclusive group per run.
+fn plan_batches(names: &[&str]) -> Vec<Vec<usize>> {
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let group = exclusive_group(name);
+        let fits = |b: &Vec<usize>| {
+            b.len() < BATCH_CAPACITY && group.is_none_or(|g| b.iter().all(|&o| exclusive_group(names[o]) != Some(g)))
+        };
+        match batches.iter_mut().find(|b| fits(b)) {
+            Some(b) => b.push(i),
+            None => batches.push(vec![i]),
+        }
+    }
+    batches
+}
+
+/// What one device of a run showed: its ID, or why it could not be read.
+type Seen = Result<PciId, String>;
+
+/// Starts one QEMU with all of `names` plugged in at `placement` and returns
+/// what each shows, in order. `Err` when QEMU itself fails (start, a device
+/// that does not realize, QMP), with QEMU's stderr.
+fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<Seen>, String), String> {
+    let share = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut globals: Vec<String> = Vec::new();
+    let mut devices: Vec<String> = Vec::new();
+    // (index in `names`, qdev id, qdev id of the root port it must sit behind)
+    let mut expected: Vec<(usize, String, Option<String>)> = Vec::new();
+    let mut mem_devices = 0;
+    // qxl-vga must be the first display device on the command line.
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names[i] != "qxl-vga");
+    for i in order {
+        let name = names[i];
+        let id = format!("dut{i}");
+        let mut props = String::new();
+        if name.starts_with("virtio-blk-pci") {
+            globals.extend(["-blockdev".into(), format!("driver=null-co,node-name=blk{i}")]);
+            let _ = write!(props, ",drive=blk{i}");
+        } else if name.starts_with("virtio-9p-pci") {
+            let path = share.path().display();
+            globals.extend(["-fsdev".into(), format!("local,id=fs{i},path={path},security_model=none")]);
+            let _ = write!(props, ",fsdev=fs{i},mount_tag=tag{i}");
+        } else if name.starts_with("virtio-mem-pci") {
+            globals.extend(["-object".into(), format!("memory-backend-ram,id=mem{i},size=128M")]);
+            let _ = write!(props, ",memdev=mem{i}");
+            mem_devices += 1;
+        } else if name == "AC97" || name == "ES1370" {
+            globals.extend(["-audiodev".into(), format!("none,id=snd{i}")]);
+            let _ = write!(props, ",audiodev=snd{i}");
+        } else if name.starts_with("vhost-vsock-pci") {
+            let cid = 3 + (u64::from(std::process::id()) * 64 + i as u64) % 0xffff_0000;
+            let _ = write!(props, ",guest-cid={cid}");
+        }
+        match placement {
+            Placement::PcRootBus => {
+                devices.extend(["-device".into(), format!("{name},id={id},bus=pci.0{props}")]);
+                expected.push((i, id, None));
+            }
+            Placement::Q35RootPort => {
+                let port = format!("rp{i}");
+                devices.extend(["-device".into(), format!("pcie-root-port,id={port},bus=pcie.0,chassis={}", i + 1)]);
+                devices.extend(["-device".into(), format!("{name},id={id},bus={port}{props}")]);
+                expected.push((i, id, Some(port)));
+            }
+        }
+    }
+    // Back to the order of `names` (the command line put qxl-vga first).
+    expected.sort_by_key(|(i, _, _)| *i);
+    let memory = if mem_devices == 0 { "128M".to_string() } else { format!("128M,maxmem={}M", 128 * (1 + mem_devices)) };
+    let machine = match placement {
+        Placement::PcRootBus => "pc",
+        Placement::Q35RootPort => "q35",
+    };
+    let mut args: Vec<String> = vec!["-machine".into(), machine.into(), "-m".into(), memory];
+    args.extend(globals);
+    args.extend(devices);
+
+    let mut q = Qemu::start(qemu, &args)?;
+    let ids: Vec<String> = expected.iter().map(|(_, id, _)| id.clone()).collect();
+    let functions = q.pci_functions(&ids)?;
+    let seen = expected
+        .iter()
+        .map(|(_, id, parent)| match functions.iter().find(|f| &f.qdev_id == id) {
+            None => Err(format!("no PCI function with id '{id}' in query-pci ({})", q.cmdline)),
+            Some(f) if &f.parent != parent => Err(format!(
+                "found at {:02x}:{:02x}.{} behind {:?}, not behind {:?} ({})",
+                f.bus, f.slot, f.function, f.parent, parent, q.cmdline
+            )),
+            Some(f) => Ok(f.id),
+        })
+        .collect();
+    Ok((seen, q.version.clone()))
+}
+
+/// Runs `names` at `placement` in as few QEMUs as possible; when a combined
+/// run fails, runs its devices one by one so a failure names its device.
+/// Once a QEMU hangs, nothing more is run: the remaining devices get that error.
+/// Returns what each device showed, the number of QEMU runs and the version.
+fn run_all(qemu: &Path, placement: Placement, names: &[&str]) -> (Vec<Seen>, usize, Option<String>) {
+    let mut seen: Vec<Option<Seen>> = vec![None; names.len()];
+    let mut runs = 0;
+    let mut version = None;
+    let mut hung: Option<String> = None;
+    for batch in plan_batches(names) {
+        if hung.is_some() {
+            for &i in &batch {
+                seen[i] = Some(Err("not run: an earlier QEMU hung (see above)".into()));
+            }
+            continue;
+        }
+        let batch_names: Vec<&str> = batch.iter().map(|&i| names[i]).collect();
+        runs += 1;
+        match run_batch(qemu, placement, &batch_names) {
+            Ok((results, v)) => {
+                version = Some(v);
+                for (&i, r) in batch.iter().zip(results) {
+                    seen[i] = Some(r);
+                }
+            }
+            Err(e) if batch.len() == 1 || e.starts_with(HUNG) => {
+                // The whole message once, on the first device of the run.
+                for (k, &i) in batch.iter().enumerate() {
+                    seen[i] = Some(Err(if k == 0 {
+                        format!("QEMU failed: {e}")
+                    } else {
+                        format!("QEMU failed (the run with qemu device '{}', see above)", names[batch[0]])
+                    }));
+                }
+                if e.starts_with(HUNG) {
+                    hung = Some(e);
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "note: {} devices on {} failed together, retrying one by one: {e}",
+                    batch.len(),
+                    placement.describe()
+                );
+                for &i in &batch {
+                    if hung.is_some() {
+                        seen[i] = Some(Err("not run: an earlier QEMU hung (see above)".into()));
+                        continue;
+                    }
+                    runs += 1;
+                    seen[i] = Some(match run_batch(qemu, placement, &[names[i]]) {
+                        Ok((mut r, v)) => {
+                            version = Some(v);
+                            r.remove(0)
+                        }
+                        Err(e) => {
+                            if e.starts_with(HUNG) {
+                                hung = Some(e.clone());
+                            }
+                            Err(format!("QEMU failed: {e}"))
+                        }
+                    });
+                }
+            }
+        }
+    }
+    (seen.into_iter().map(|s| s.expect("every device was run")).collect(), runs, version)
+}
+
+// ------------------------------------------------------------------ tests
+
+fn data_dir() -> PathBuf {
+    match std::env::var_os("GUESTDB_DATA_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+    }
+}
+
+/// One claim of the catalogue: `device` realised by `qemu_device` shows `pci` at `placement`.
+struct Case {
+    device: String,
+    qemu_device: String,
+    placement: Placement,
+    pci: PciId,
+}
+
+#[test]
+fn catalogue_pci_ids_match_real_qemu() {
+    let qemu = qemu_binary();
+    let file = data_dir().join("devices.xml");
+    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let path: Arc<str> = Arc::from(file.to_string_lossy().as_ref());
+    let mut findings = Findings::default();
+    let devices = read_devices(&path, &bytes, &mut findings);
+    assert!(
+        findings.is_empty(),
+        "{} does not read cleanly:\n{}",
+        file.display(),
+        findings.sorted().iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n")
+    );
+
+    let mut problems: Vec<String> = Vec::new();
+    // The skip list may only name QEMU devices the catalogue claims a PCI ID for.
+    for (name, _) in SKIP {
+        let used = devices.iter().any(|d| d.pci.is_some() && d.qemu_devices.iter().any(|r| r.name == *name));
+        if !used {
+            problems.push(format!(
+                "skip list names qemu device '{name}', which no catalogue device with a PCI ID uses; remove it from SKIP"
+            ));
+        }
+    }
+
+    let mut cases: Vec<Case> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for d in &devices {
+        let Some(pci) = &d.pci else { continue };
+        for r in &d.qemu_devices {
+            if let Some(reason) = skip_reason(&r.name) {
+                skipped.push(format!("{} via {}: {reason}", d.name.value, r.name));
+                continue;
+            }
+            for &placement in Placement::for_slot(r.slot) {
+                cases.push(Case {
+                    device: d.name.value.clone(),
+                    qemu_device: r.name.clone(),
+                    placement,
+                    pci: pci.value,
+                });
+            }
+        }
+    }
+    assert!(cases.len() >= 10, "only {} cases from {}: the catalogue did not read as expected", cases.len(), file.display());
+
+    let started = Instant::now();
+    let mut runs = 0;
+    let mut version = None;
+    for placement in [Placement::PcRootBus, Placement::Q35RootPort] {
+        let here: Vec<&Case> = cases.iter().filter(|c| c.placement == placement).collect();
+        let names: Vec<&str> = here.iter().map(|c| c.qemu_device.as_str()).collect();
+        let (seen, n, v) = run_all(&qemu, placement, &names);
+        runs += n;
+        version = version.or(v);
+        for (case, seen) in here.iter().zip(seen) {
+            let what = format!("device '{}' via qemu device '{}' on {}", case.device, case.qemu_device, placement.describe());
+            match seen {
+                Ok(id) if id == case.pci => {}
+                Ok(id) => problems.push(format!("{what}: catalogue says {}, QEMU shows {id}", case.pci)),
+                Err(e) => problems.push(format!("{what}: catalogue says {}, QEMU shows nothing: {e}", case.pci)),
+            }
+        }
+    }
+    let version = version.unwrap_or_else(|| "unknown version".into());
+    eprintln!(
+        "checked {} (device, qemu device, placement) cases in {runs} QEMU runs, {:.1?}, QEMU {version}",
+        cases.len(),
+        started.elapsed()
+    );
+    for s in &skipped {
+        eprintln!("skipped {s}");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of the catalogue's claims disagree with QEMU {version} ({}):\n{}",
+        problems.len(),
+        file.display(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn plain_virtio_is_transitional_on_pci_and_modern_behind_root_port() {
+    let qemu = qemu_binary();
+    // DESIGN.md §2.1: plain virtio-*-pci is transitional (legacy ID) on a
+    // conventional PCI slot and modern-only behind a PCIe root port;
+    // -transitional is legacy and -non-transitional modern wherever plugged.
+    let expect: &[(Placement, &[(&str, u16)])] = &[
+        (
+            Placement::PcRootBus,
+            &[
+                ("virtio-net-pci", 0x1000),
+                ("virtio-blk-pci", 0x1001),
+                ("virtio-net-pci-non-transitional", 0x1041),
+                ("virtio-blk-pci-non-transitional", 0x1042),
+            ],
+        ),
+        (
+            Placement::Q35RootPort,
+            &[
+                ("virtio-net-pci", 0x1041),
+                ("virtio-blk-pci", 0x1042),
+                ("virtio-net-pci-transitional", 0x1000),
+                ("virtio-blk-pci-transitional", 0x1001),
+            ],
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (placement, rows) in expect {
+        let names: Vec<&str> = rows.iter().map(|(n, _)| *n).collect();
+        let (seen, _, _) = run_all(&qemu, *placement, &names);
+        for ((name, device), seen) in rows.iter().zip(seen) {
+            let want = PciId { vendor: 0x1af4, device: *device };
+            match seen {
+                Ok(id) if id == want => {}
+                Ok(id) => problems.push(format!("{name} on {}: expected {want}, QEMU shows {id}", placement.describe())),
+                Err(e) => problems.push(format!("{name} on {}: expected {want}, QEMU shows nothing: {e}", placement.describe())),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "virtio IDs differ from DESIGN.md §2.1:\n{}", problems.join("\n"));
+}

@@ -1,0 +1,194 @@
+//! One broken fixture per rule of the checker, with the exact findings it
+//! must produce. The base fixture (common::fixture) is valid; each case adds
+//! or replaces files.
+
+use crate::common::{findings_of, fixture, write_files};
+use guestdb::data::diag::Rule;
+
+/// (rule, files to write over the base fixture, expected findings)
+type Case = (Rule, &'static [(&'static str, &'static [u8])], &'static [&'static str]);
+
+const OS_B: &str = "os/guestdb.test/b-1.xml";
+
+const CASES: &[Case] = &[
+    (
+        Rule::Encoding,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B \xff</name>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:2:11: error[encoding]: the file is not valid UTF-8"],
+    ),
+    (
+        Rule::XmlSyntax,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</nam>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:2:10: error[xml-syntax]: ill-formed document: expected `</name>`, but `</nam>` was found"],
+    ),
+    (
+        Rule::UnknownElement,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <colour>red</colour>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, virtio, chipset, firmware, device, driver, variant, media, resources"],
+    ),
+    (
+        Rule::UnknownAttribute,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\" colour=\"red\">\n  <name>B</name>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:1:34: error[unknown-attribute]: unknown attribute 'colour' on <os>; expected one of: id, source"],
+    ),
+    (
+        Rule::MissingElement,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <short-id>b1</short-id>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:1:1: error[missing-element]: <os> needs a <name>"],
+    ),
+    (
+        Rule::MissingAttribute,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <derives-from/>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[missing-attribute]: <derives-from> needs the attribute 'id'"],
+    ),
+    (
+        Rule::DuplicateElement,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <name>Bee</name>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[duplicate-element]: <name> may appear only once in <os>\ndata/os/guestdb.test/b-1.xml:2:3: note: first given here"],
+    ),
+    (
+        Rule::InvalidValue,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <device ref=\"e1000\" supported=\"maybe\"/>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:23: error[invalid-value]: attribute 'supported' is 'maybe'; expected 'true' or 'false'"],
+    ),
+    (
+        Rule::InvalidDate,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <release-date>2023-02-29</release-date>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:17: error[invalid-date]: '2023-02-29' is not a date; expected YYYY-MM-DD of a real day"],
+    ),
+    (
+        Rule::InvalidPciId,
+        &[("devices.xml", b"<devices>\n  <device name=\"e1000\" class=\"net\" bus=\"pci\" pci=\"8086:100e0\"/>\n  <device name=\"virtio-net\" class=\"net\" bus=\"pci\" pci=\"1af4:1000\"/>\n</devices>\n")],
+        &["data/devices.xml:2:46: error[invalid-pci-id]: '8086:100e0' is not a PCI/USB ID; expected vendor:device as four hex digits each, like 1af4:1000"],
+    ),
+    (
+        Rule::InvalidRegex,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <media arch=\"x86_64\">\n    <iso><volume-id>B (unclosed</volume-id></iso>\n  </media>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:4:21: error[invalid-regex]: the pattern does not compile: Parsing error at position 11: Opening parenthesis without closing parenthesis"],
+    ),
+    (
+        Rule::DuplicateId,
+        &[("devices.xml", b"<devices>\n  <device name=\"virtio-net\" class=\"net\" bus=\"pci\"/>\n  <device name=\"virtio-net\" class=\"net\" bus=\"pci\"/>\n</devices>\n")],
+        &["data/devices.xml:3:11: error[duplicate-id]: device 'virtio-net' is defined twice\ndata/devices.xml:2:11: note: first defined here"],
+    ),
+    (
+        Rule::DuplicateName,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <short-id>base1</short-id>\n  <name>B</name>\n</os>\n")],
+        &["data/os/guestdb.test/base-1.xml:3:13: error[duplicate-name]: name 'base1' is already used by 'http://guestdb.test/b/1'\ndata/os/guestdb.test/b-1.xml:2:13: note: first defined here"],
+    ),
+    (
+        Rule::IdPath,
+        &[("os/guestdb.test/wrong-name.xml", b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n</os>\n")],
+        &["data/os/guestdb.test/wrong-name.xml:1:5: error[id-path]: the file of OS 'http://guestdb.test/b/1' must be os/guestdb.test/b-1.xml"],
+    ),
+    (
+        Rule::UnresolvedReference,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <derives-from id=\"http://guestdb.test/missing/1\"/>\n  <device ref=\"sb16\"/>\n</os>\n")],
+        &[
+            "data/os/guestdb.test/b-1.xml:3:17: error[unresolved-reference]: derives-from target OS 'http://guestdb.test/missing/1' is not defined",
+            "data/os/guestdb.test/b-1.xml:4:11: error[unresolved-reference]: device 'sb16' is not defined",
+        ],
+    ),
+    (
+        Rule::InheritanceCycle,
+        &[
+            (OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <derives-from id=\"http://guestdb.test/c/1\"/>\n</os>\n"),
+            ("os/guestdb.test/c-1.xml", b"<os id=\"http://guestdb.test/c/1\">\n  <name>C</name>\n  <clones id=\"http://guestdb.test/b/1\"/>\n</os>\n"),
+        ],
+        &["data/os/guestdb.test/c-1.xml:3:11: error[inheritance-cycle]: inheritance cycle: http://guestdb.test/b/1 -> http://guestdb.test/c/1 -> http://guestdb.test/b/1\ndata/os/guestdb.test/b-1.xml:3:17: note: part of the cycle"],
+    ),
+    (
+        Rule::ReleaseAfterEol,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <release-date>2020-05-01</release-date>\n  <eol-date>2019-05-01</eol-date>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:4:13: error[release-after-eol]: end of life 2019-05-01 is before the release date 2020-05-01\ndata/os/guestdb.test/b-1.xml:3:17: note: released here"],
+    ),
+    (
+        Rule::ResourceOrder,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <resources arch=\"x86_64\">\n    <minimum ram=\"2147483648\"/>\n    <recommended ram=\"1073741824\"/>\n  </resources>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:4:5: error[resource-order]: minimum ram 2147483648 is more than the recommended 1073741824 (arch x86_64)\ndata/os/guestdb.test/b-1.xml:5:5: note: recommended here"],
+    ),
+    (
+        Rule::VirtioContradictsDevices,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <virtio class=\"net\" legacy=\"false\" modern=\"true\"/>\n  <device ref=\"virtio-net\"/>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[virtio-contradicts-devices]: OS 'http://guestdb.test/b/1' says its legacy virtio net driver is missing, but it supports device 'virtio-net'\ndata/os/guestdb.test/b-1.xml:4:11: note: device supported here"],
+    ),
+    (
+        Rule::SchemaVersion,
+        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"2\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
+        &["data/dataset.xml:1:31: error[schema-version]: schema version 2 is not the one this compiler reads (1)"],
+    ),
+];
+
+fn check(rule: Rule) {
+    let case = CASES.iter().find(|c| c.0 == rule).unwrap_or_else(|| panic!("no fixture for rule {rule}"));
+    let dir = fixture();
+    write_files(dir.path(), case.1);
+    let found = findings_of(dir.path());
+    let expected: Vec<String> = case.2.iter().map(|s| s.to_string()).collect();
+    assert_eq!(found, expected, "findings for rule {rule}");
+}
+
+macro_rules! rule_tests {
+    ($($name:ident => $rule:expr),* $(,)?) => {
+        $(#[test] fn $name() { check($rule); })*
+    };
+}
+
+rule_tests! {
+    rule_encoding => Rule::Encoding,
+    rule_xml_syntax => Rule::XmlSyntax,
+    rule_unknown_element => Rule::UnknownElement,
+    rule_unknown_attribute => Rule::UnknownAttribute,
+    rule_missing_element => Rule::MissingElement,
+    rule_missing_attribute => Rule::MissingAttribute,
+    rule_duplicate_element => Rule::DuplicateElement,
+    rule_invalid_value => Rule::InvalidValue,
+    rule_invalid_date => Rule::InvalidDate,
+    rule_invalid_pci_id => Rule::InvalidPciId,
+    rule_invalid_regex => Rule::InvalidRegex,
+    rule_duplicate_id => Rule::DuplicateId,
+    rule_duplicate_name => Rule::DuplicateName,
+    rule_id_path => Rule::IdPath,
+    rule_unresolved_reference => Rule::UnresolvedReference,
+    rule_inheritance_cycle => Rule::InheritanceCycle,
+    rule_release_after_eol => Rule::ReleaseAfterEol,
+    rule_resource_order => Rule::ResourceOrder,
+    rule_virtio_contradicts_devices => Rule::VirtioContradictsDevices,
+    rule_schema_version => Rule::SchemaVersion,
+}
+
+#[test]
+fn rule_io() {
+    let dir = fixture();
+    std::os::unix::fs::symlink("/nonexistent/guestdb-test", dir.path().join("os/guestdb.test/gone-1.xml")).expect("symlink");
+    assert_eq!(
+        findings_of(dir.path()),
+        vec!["data/os/guestdb.test/gone-1.xml:1:1: error[io]: cannot read: No such file or directory (os error 2)".to_string()]
+    );
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .filter(|r| **r != Rule::Io && !CASES.iter().any(|c| c.0 == **r))
+        .map(|r| r.name())
+        .collect();
+    assert!(missing.is_empty(), "rules without a broken fixture in tests/it/rules.rs: {missing:?}");
+}
+
+#[test]
+fn the_base_fixture_is_valid() {
+    assert_eq!(findings_of(fixture().path()), Vec::<String>::new());
+}
+
+#[test]
+fn all_findings_are_reported_not_just_the_first() {
+    let dir = fixture();
+    write_files(dir.path(), &[
+        (OS_B, b"<os id=\"http://guestdb.test/b/1\" x=\"1\">\n  <name>B</name>\n  <eol-date>2019-13-01</eol-date>\n</os>\n"),
+        ("os/guestdb.test/c-1.xml", b"<os id=\"http://guestdb.test/c/1\">\n  <name>C</name>\n  <upgrades id=\"http://guestdb.test/z/9\"/>\n</os>\n"),
+    ]);
+    let rules: Vec<String> = findings_of(dir.path()).iter().map(|f| f.split(": ").nth(1).unwrap_or("").to_string()).collect();
+    assert_eq!(rules, ["error[unknown-attribute]", "error[invalid-date]", "error[unresolved-reference]"]);
+}
