@@ -1,1 +1,75 @@
-fn main() {}
+//! In-process benchmarks of the library (DESIGN.md §6).
+//!
+//! `cargo bench --bench lookup`. Targets from DESIGN.md: lookup by short-id
+//! under 1 µs; validating the whole dataset under 1 s. These are measured
+//! here, never asserted.
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use guestdb::{Database, Filter};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+fn store(c: &mut Criterion) {
+    c.bench_function("embedded_open", |b| {
+        b.iter(|| black_box(Database::embedded().expect("embedded store opens")))
+    });
+
+    let db = Database::embedded().expect("embedded store opens");
+    c.bench_function("lookup_short_id", |b| {
+        b.iter(|| black_box(db.lookup(black_box("rhel6.10"))))
+    });
+    c.bench_function("lookup_full_id", |b| {
+        b.iter(|| black_box(db.lookup(black_box("http://redhat.com/rhel/6.10"))))
+    });
+
+    let rhel = db.lookup("rhel6.10").expect("rhel6.10 is in the dataset");
+    c.bench_function("details_rhel6.10", |b| {
+        b.iter(|| black_box(db.details(black_box(rhel)).expect("details load")))
+    });
+
+    let filter = Filter {
+        distro: Some("rhel".into()),
+        ..Default::default()
+    };
+    c.bench_function("list_distro_rhel", |b| {
+        b.iter(|| black_box(db.list(black_box(&filter))))
+    });
+}
+
+fn validate(c: &mut Criterion) {
+    let dir = data_dir();
+    assert!(
+        guestdb::data::load_dir(&dir).is_ok(),
+        "{} does not validate",
+        dir.display()
+    );
+    let mut group = c.benchmark_group("validate");
+    // About 150 ms an iteration: few samples, each of the same iteration count.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    group.bench_function("load_dir_data", |b| {
+        b.iter(|| black_box(guestdb::data::load_dir(black_box(&dir))))
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = store, validate
+}
+criterion_main!(benches);

@@ -552,7 +552,7 @@ fn why(p: &crate::os::Provenance) -> String {
 }
 
 fn show(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
-    let os = find(db, &args.os).map_err(|f| f)?;
+    let os = find(db, &args.os)?;
     let details = db.details(os)?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &os_json(db, os, &details, args.explain))

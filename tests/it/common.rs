@@ -38,7 +38,9 @@ pub fn require(program: &str, package: &str) -> PathBuf {
 /// The guestdb binary with no store or data directory chosen by the environment.
 pub fn guestdb() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_guestdb"));
-    cmd.env_remove("GUESTDB_STORE").env_remove("GUESTDB_DATA").current_dir(root());
+    cmd.env_remove("GUESTDB_STORE")
+        .env_remove("GUESTDB_DATA")
+        .current_dir(root());
     cmd
 }
 
@@ -61,7 +63,12 @@ impl From<Output> for Run {
 
 /// Runs guestdb with `args` and no standard input.
 pub fn run(args: &[&str]) -> Run {
-    guestdb().args(args).stdin(Stdio::null()).output().expect("guestdb runs").into()
+    guestdb()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("guestdb runs")
+        .into()
 }
 
 /// Writes `files` (relative path, content) below `dir`, creating folders.
@@ -77,11 +84,14 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
 /// `guestdb.test` namespace.
 pub fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    write_files(dir.path(), &[
-        ("dataset.xml", FIXTURE_DATASET.as_bytes()),
-        ("devices.xml", FIXTURE_DEVICES.as_bytes()),
-        ("os/guestdb.test/base-1.xml", FIXTURE_BASE.as_bytes()),
-    ]);
+    write_files(
+        dir.path(),
+        &[
+            ("dataset.xml", FIXTURE_DATASET.as_bytes()),
+            ("devices.xml", FIXTURE_DEVICES.as_bytes()),
+            ("os/guestdb.test/base-1.xml", FIXTURE_BASE.as_bytes()),
+        ],
+    );
     dir
 }
 
@@ -114,7 +124,10 @@ pub fn findings_of(dir: &Path) -> Vec<String> {
         Ok(_) => Vec::new(),
         Err(found) => {
             let prefix = dir.to_string_lossy().into_owned();
-            found.iter().map(|f| f.to_string().replace(&prefix, "data")).collect()
+            found
+                .iter()
+                .map(|f| f.to_string().replace(&prefix, "data"))
+                .collect()
         }
     }
 }

@@ -1,1 +1,197 @@
+//! Invariants of the dataset. Each test states one and lists every offender.
 
+use guestdb::{Chipset, Database, VirtioClass};
+
+fn db() -> Database {
+    Database::embedded().expect("embedded store")
+}
+
+fn assert_none(what: &str, offenders: Vec<String>) {
+    assert!(
+        offenders.is_empty(),
+        "{} {what}:\n  {}",
+        offenders.len(),
+        offenders.join("\n  ")
+    );
+}
+
+#[test]
+fn every_os_has_a_short_id() {
+    let db = db();
+    assert_none(
+        "OSes without a short-id",
+        db.oses()
+            .iter()
+            .filter(|o| o.short_ids.is_empty())
+            .map(|o| o.id.clone())
+            .collect(),
+    );
+}
+
+#[test]
+fn every_virtio_and_chipset_fact_says_where_it_came_from() {
+    let db = db();
+    let mut offenders = Vec::new();
+    for os in db.oses() {
+        let d = db.details(os).expect("details");
+        for v in &d.virtio {
+            if v.provenance.source.is_none() || v.provenance.note.is_none() {
+                offenders.push(format!(
+                    "{} virtio {} ({})",
+                    os.short_id(),
+                    v.class,
+                    v.provenance.declared_at
+                ));
+            }
+        }
+        for c in &d.chipsets {
+            if c.provenance.source.is_none() || c.provenance.note.is_none() {
+                offenders.push(format!(
+                    "{} chipset {} ({})",
+                    os.short_id(),
+                    c.chipset,
+                    c.provenance.declared_at
+                ));
+            }
+        }
+    }
+    assert_none("facts without a source and a note", offenders);
+}
+
+#[test]
+fn rhel_and_centos_5_and_6_never_speak_virtio_1_0_and_6_speaks_legacy() {
+    // The seeds' example: these guests cannot bind a modern-only virtio device.
+    // (RHEL 5 gained virtio drivers only in later minor releases.)
+    let db = db();
+    let net = VirtioClass::by_name("net").expect("net");
+    let block = VirtioClass::by_name("block").expect("block");
+    let mut offenders = Vec::new();
+    for os in db
+        .oses()
+        .iter()
+        .filter(|o| matches!(o.distro.as_deref(), Some("rhel" | "centos")))
+    {
+        let major: u32 = os
+            .version
+            .as_deref()
+            .and_then(|v| v.split('.').next())
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(99);
+        if !(5..=6).contains(&major) {
+            continue;
+        }
+        for class in [net, block] {
+            let v = os.virtio(class);
+            if v.modern || (major == 6 && !v.legacy) {
+                offenders.push(format!(
+                    "{} virtio {}: legacy {} modern {}",
+                    os.short_id(),
+                    class.name,
+                    v.legacy,
+                    v.modern
+                ));
+            }
+        }
+    }
+    assert_none(
+        "RHEL/CentOS 5-6 releases with virtio 1.0, or RHEL/CentOS 6 without legacy virtio",
+        offenders,
+    );
+}
+
+#[test]
+fn windows_virtio_support_needs_the_virtio_win_drivers() {
+    let db = db();
+    let mut offenders = Vec::new();
+    for os in db
+        .oses()
+        .iter()
+        .filter(|o| o.family.as_deref() == Some("winnt"))
+    {
+        for class in VirtioClass::ALL {
+            let v = os.virtio(class);
+            if (v.legacy || v.modern) && !v.needs_driver {
+                offenders.push(format!("{} virtio {}", os.short_id(), class.name));
+            }
+        }
+    }
+    assert_none("Windows releases with in-box virtio drivers", offenders);
+}
+
+#[test]
+fn every_q35_capable_os_is_an_x86_os() {
+    let db = db();
+    let offenders = db
+        .oses()
+        .iter()
+        .filter(|o| o.supports_chipset(Chipset::Q35))
+        .filter(|o| {
+            !o.arches.is_empty()
+                && !o
+                    .arches
+                    .iter()
+                    .any(|a| matches!(a.as_str(), "i386" | "i486" | "i586" | "i686" | "x86_64"))
+        })
+        .map(|o| format!("{} ({})", o.short_id(), o.arches.join(" ")))
+        .collect();
+    assert_none("OSes with q35 support but no x86 architecture", offenders);
+}
+
+#[test]
+fn every_virtio_pci_device_in_the_catalogue_names_its_qemu_device_and_libvirt_model() {
+    let db = db();
+    let offenders = db
+        .device_models()
+        .expect("devices")
+        .into_iter()
+        .filter(|m| {
+            m.virtio_type.is_some() && (m.qemu_devices.is_empty() || m.libvirt_models.is_empty())
+        })
+        .map(|m| m.name)
+        .collect();
+    assert_none(
+        "virtio devices without QEMU device or libvirt model",
+        offenders,
+    );
+}
+
+#[test]
+fn every_transitional_virtio_id_has_the_modern_counterpart() {
+    let db = db();
+    let models = db.device_models().expect("devices");
+    let offenders = models
+        .iter()
+        .filter(|m| m.generation.as_deref() == Some("legacy"))
+        .filter(|m| {
+            !models.iter().any(|n| {
+                n.virtio_type == m.virtio_type && n.generation.as_deref() == Some("modern")
+            })
+        })
+        .map(|m| m.name.clone())
+        .collect();
+    assert_none("legacy virtio IDs without a modern entry", offenders);
+}
+
+#[test]
+fn lookups_and_relations() {
+    let db = db();
+    let rhel = db.lookup("rhel6.10").expect("rhel6.10");
+    assert!(db.lookup("rhel6.1o").is_none());
+    assert_eq!(db.lookup("http://redhat.com/rhel/6.10"), Some(rhel));
+    let parents = db.related(rhel, "derives-from").expect("relations");
+    assert_eq!(
+        parents.iter().map(|o| o.short_id()).collect::<Vec<_>>(),
+        ["rhel6.9"]
+    );
+    let children = db
+        .related_to(db.lookup("rhel6.9").expect("rhel6.9"), "derives-from")
+        .expect("relations");
+    assert!(children.iter().any(|o| o.short_id() == "rhel6.10"));
+    let newest = db.newest("rhel").expect("a newest RHEL");
+    assert!(db
+        .oses()
+        .iter()
+        .filter(|o| o.distro.as_deref() == Some("rhel")
+            && o.release_status == guestdb::ReleaseStatus::Released)
+        .all(|o| o.release_date <= newest.release_date));
+}

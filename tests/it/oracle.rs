@@ -42,12 +42,19 @@ fn oracle() -> &'static Vec<Value> {
 type Diff = (String, String, String, String);
 
 fn corrections() -> BTreeSet<Diff> {
-    let path: Arc<str> = Arc::from(root().join("data/corrections.xml").to_string_lossy().as_ref());
+    let path: Arc<str> = Arc::from(
+        root()
+            .join("data/corrections.xml")
+            .to_string_lossy()
+            .as_ref(),
+    );
     let bytes = std::fs::read(path.as_ref()).expect("data/corrections.xml");
     let mut findings = Findings::default();
     let list = guestdb::data::read::read_corrections(&path, &bytes, &mut findings);
     assert!(findings.is_empty(), "{:?}", findings.0);
-    list.into_iter().map(|c| (c.subject, c.field, c.osinfo, c.guestdb)).collect()
+    list.into_iter()
+        .map(|c| (c.subject, c.field, c.osinfo, c.guestdb))
+        .collect()
 }
 
 fn num(v: &Value) -> String {
@@ -69,8 +76,10 @@ fn json_list(v: &Value) -> Vec<Value> {
 fn differences() -> BTreeSet<Diff> {
     let db = Database::embedded().expect("embedded store");
     let models = db.device_models().expect("devices");
-    let osinfo_id: HashMap<&str, &str> =
-        models.iter().filter_map(|m| Some((m.name.as_str(), m.osinfo_id.as_deref()?))).collect();
+    let osinfo_id: HashMap<&str, &str> = models
+        .iter()
+        .filter_map(|m| Some((m.name.as_str(), m.osinfo_id.as_deref()?)))
+        .collect();
     let mut diffs = BTreeSet::new();
     let mut diff = |subject: String, field: &str, a: String, b: String| {
         if a != b {
@@ -83,9 +92,19 @@ fn differences() -> BTreeSet<Diff> {
         let Some(id) = &m.osinfo_id else { continue };
         let subject = format!("device:{}", m.name);
         if let Some(rest) = id.strip_prefix("http://pcisig.com/pci/") {
-            diff(subject, "pci", rest.replace('/', ":"), m.pci.clone().unwrap_or_else(|| "-".into()));
+            diff(
+                subject,
+                "pci",
+                rest.replace('/', ":"),
+                m.pci.clone().unwrap_or_else(|| "-".into()),
+            );
         } else if let Some(rest) = id.strip_prefix("http://usb.org/usb/") {
-            diff(subject, "usb", rest.replace('/', ":"), m.usb.clone().unwrap_or_else(|| "-".into()));
+            diff(
+                subject,
+                "usb",
+                rest.replace('/', ":"),
+                m.usb.clone().unwrap_or_else(|| "-".into()),
+            );
         }
     }
 
@@ -93,7 +112,12 @@ fn differences() -> BTreeSet<Diff> {
     let ours: BTreeSet<&str> = db.oses().iter().map(|o| o.id.as_str()).collect();
     let theirs: BTreeSet<&str> = oracle.iter().filter_map(|o| o["id"].as_str()).collect();
     for id in ours.symmetric_difference(&theirs) {
-        diff(format!("os:{id}"), "exists", theirs.contains(id).to_string(), ours.contains(id).to_string());
+        diff(
+            format!("os:{id}"),
+            "exists",
+            theirs.contains(id).to_string(),
+            ours.contains(id).to_string(),
+        );
     }
     for entry in oracle {
         let id = entry["id"].as_str().unwrap_or_default();
@@ -104,16 +128,36 @@ fn differences() -> BTreeSet<Diff> {
         // libosinfo repeats a short-id once per file that describes the OS
         // (win10 has three); the names are what matters, in order, once.
         let mut short: Vec<String> = Vec::new();
-        for s in json_list(&entry["short_ids"]).iter().filter_map(|s| s.as_str()) {
+        for s in json_list(&entry["short_ids"])
+            .iter()
+            .filter_map(|s| s.as_str())
+        {
             if !short.iter().any(|x| x == s) {
                 short.push(s.to_string());
             }
         }
-        diff(subject.clone(), "short-ids", short.join(" "), os.short_ids.join(" "));
+        diff(
+            subject.clone(),
+            "short-ids",
+            short.join(" "),
+            os.short_ids.join(" "),
+        );
 
-        let devices: BTreeSet<String> = json_list(&entry["devices"]).iter().filter_map(|s| s.as_str().map(String::from)).collect();
-        let ours: BTreeSet<String> =
-            d.devices.iter().map(|x| osinfo_id.get(x.name.as_str()).copied().unwrap_or(x.name.as_str()).to_string()).collect();
+        let devices: BTreeSet<String> = json_list(&entry["devices"])
+            .iter()
+            .filter_map(|s| s.as_str().map(String::from))
+            .collect();
+        let ours: BTreeSet<String> = d
+            .devices
+            .iter()
+            .map(|x| {
+                osinfo_id
+                    .get(x.name.as_str())
+                    .copied()
+                    .unwrap_or(x.name.as_str())
+                    .to_string()
+            })
+            .collect();
         for extra in ours.difference(&devices) {
             diff(subject.clone(), "device", "-".into(), extra.clone());
         }
@@ -123,15 +167,40 @@ fn differences() -> BTreeSet<Diff> {
 
         let firmware: BTreeSet<String> = json_list(&entry["firmware"])
             .iter()
-            .map(|f| format!("{} {} {}", f["arch"].as_str().unwrap_or(""), f["type"].as_str().unwrap_or(""), f["supported"]))
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["arch"].as_str().unwrap_or(""),
+                    f["type"].as_str().unwrap_or(""),
+                    f["supported"]
+                )
+            })
             .collect();
-        let ours: BTreeSet<String> = d.firmware.iter().map(|f| format!("{} {} {}", f.arch, f.kind, f.supported)).collect();
-        diff(subject.clone(), "firmware", firmware.into_iter().collect::<Vec<_>>().join(", "), ours.into_iter().collect::<Vec<_>>().join(", "));
+        let ours: BTreeSet<String> = d
+            .firmware
+            .iter()
+            .map(|f| format!("{} {} {}", f.arch, f.kind, f.supported))
+            .collect();
+        diff(
+            subject.clone(),
+            "firmware",
+            firmware.into_iter().collect::<Vec<_>>().join(", "),
+            ours.into_iter().collect::<Vec<_>>().join(", "),
+        );
 
         for kind in ["minimum", "recommended", "maximum", "network-install"] {
             let theirs: BTreeSet<String> = json_list(&entry["resources"][kind])
                 .iter()
-                .map(|r| format!("{} cpus={} cpu={} ram={} storage={}", r["arch"].as_str().unwrap_or(""), num(&r["n_cpus"]), num(&r["cpu"]), num(&r["ram"]), num(&r["storage"])))
+                .map(|r| {
+                    format!(
+                        "{} cpus={} cpu={} ram={} storage={}",
+                        r["arch"].as_str().unwrap_or(""),
+                        num(&r["n_cpus"]),
+                        num(&r["cpu"]),
+                        num(&r["ram"]),
+                        num(&r["storage"])
+                    )
+                })
                 .collect();
             let ours: BTreeSet<String> = d
                 .resources
@@ -139,34 +208,68 @@ fn differences() -> BTreeSet<Diff> {
                 .filter(|r| r.kind == kind)
                 .map(|r| {
                     let a = &r.amounts;
-                    format!("{} cpus={} cpu={} ram={} storage={}", r.arch, opt(a.n_cpus), opt(a.cpu), opt(a.ram), opt(a.storage))
+                    format!(
+                        "{} cpus={} cpu={} ram={} storage={}",
+                        r.arch,
+                        opt(a.n_cpus),
+                        opt(a.cpu),
+                        opt(a.ram),
+                        opt(a.storage)
+                    )
                 })
                 .collect();
-            diff(subject.clone(), &format!("resources.{kind}"), theirs.into_iter().collect::<Vec<_>>().join("; "), ours.into_iter().collect::<Vec<_>>().join("; "));
+            diff(
+                subject.clone(),
+                &format!("resources.{kind}"),
+                theirs.into_iter().collect::<Vec<_>>().join("; "),
+                ours.into_iter().collect::<Vec<_>>().join("; "),
+            );
         }
 
         let drivers: BTreeMap<String, BTreeSet<String>> = json_list(&entry["drivers"])
             .iter()
             .map(|x| {
-                let key = format!("{} {}", x["arch"].as_str().unwrap_or(""), x["location"].as_str().unwrap_or(""));
-                (key, json_list(&x["devices"]).iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                let key = format!(
+                    "{} {}",
+                    x["arch"].as_str().unwrap_or(""),
+                    x["location"].as_str().unwrap_or("")
+                );
+                (
+                    key,
+                    json_list(&x["devices"])
+                        .iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect(),
+                )
             })
             .collect();
         let ours: BTreeMap<String, BTreeSet<String>> = d
             .drivers
             .iter()
             .map(|x| {
-                let devs = x.devices.iter().map(|n| osinfo_id.get(n.as_str()).copied().unwrap_or(n).to_string()).collect();
+                let devs = x
+                    .devices
+                    .iter()
+                    .map(|n| osinfo_id.get(n.as_str()).copied().unwrap_or(n).to_string())
+                    .collect();
                 (format!("{} {}", x.arch, x.location), devs)
             })
             .collect();
-        diff(subject.clone(), "drivers", format!("{drivers:?}"), format!("{ours:?}"));
+        diff(
+            subject.clone(),
+            "drivers",
+            format!("{drivers:?}"),
+            format!("{ours:?}"),
+        );
     }
     diffs
 }
 
 fn show(d: &Diff) -> String {
-    format!("{} {}: osinfo-db/libosinfo {:?}, guestdb {:?}", d.0, d.1, d.2, d.3)
+    format!(
+        "{} {}: osinfo-db/libosinfo {:?}, guestdb {:?}",
+        d.0, d.1, d.2, d.3
+    )
 }
 
 #[test]
@@ -188,7 +291,11 @@ fn effective_facts_agree_with_libosinfo_except_listed_corrections() {
 #[test]
 fn libosinfo_and_guestdb_know_the_same_959_oses() {
     let db = Database::embedded().expect("embedded store");
-    assert_eq!(oracle().len(), 959, "libosinfo loaded an unexpected number of OSes from osinfo-db");
+    assert_eq!(
+        oracle().len(),
+        959,
+        "libosinfo loaded an unexpected number of OSes from osinfo-db"
+    );
     assert_eq!(db.oses().len(), 959);
 }
 
@@ -197,14 +304,33 @@ fn the_importer_is_given_the_real_libosinfo_tools_too() {
     // osinfo-query answers from the system's osinfo-db package; guestdb must
     // know every short-id it lists that osinfo-db of 2026-05 still has.
     let query = require("osinfo-query", "libosinfo-bin");
-    let out = Command::new(query).args(["os", "--fields=short-id"]).output().expect("osinfo-query");
-    assert!(out.status.success(), "osinfo-query failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(query)
+        .args(["os", "--fields=short-id"])
+        .output()
+        .expect("osinfo-query");
+    assert!(
+        out.status.success(),
+        "osinfo-query failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    let names: Vec<&str> = text.lines().skip(2).map(str::trim).filter(|l| !l.is_empty()).collect();
-    assert!(names.len() > 500, "osinfo-query listed only {} OSes", names.len());
+    let names: Vec<&str> = text
+        .lines()
+        .skip(2)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(
+        names.len() > 500,
+        "osinfo-query listed only {} OSes",
+        names.len()
+    );
     let db = Database::embedded().expect("embedded store");
     let unknown: Vec<&&str> = names.iter().filter(|n| db.lookup(n).is_none()).collect();
     // The Debian package (2022) is older than the imported tree (2026-05), so
     // everything it lists must be known; an OS dropped upstream would show here.
-    assert!(unknown.is_empty(), "short-ids osinfo-query knows but guestdb does not: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "short-ids osinfo-query knows but guestdb does not: {unknown:?}"
+    );
 }

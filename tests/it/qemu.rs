@@ -45,10 +45,7 @@ const NOT_FOUND: &str = "qemu-system-x86_64 not found; run tools/test-setup.sh (
 /// the reason. The catalogue test checks that every name here is still a
 /// `<qemu-device>` of a catalogue device with a PCI ID, so the list cannot go stale.
 const SKIP: &[(&str, &str)] = &[
-    (
-        "vhost-vsock-pci",
-        "needs the host's /dev/vhost-vsock (vhost_vsock kernel module); tested instead when it exists",
-    ),
+    ("vhost-vsock-pci", "needs the host's /dev/vhost-vsock (vhost_vsock kernel module); tested instead when it exists"),
     ("vhost-user-fs-pci", "needs a running virtiofsd serving a vhost-user socket (chardev=)"),
 ];
 
@@ -59,18 +56,24 @@ fn skip_reason(qemu_device: &str) -> Option<&'static str> {
     if qemu_device == "vhost-vsock-pci" && Path::new(VHOST_VSOCK_DEV).exists() {
         return None;
     }
-    SKIP.iter().find(|(name, _)| *name == qemu_device).map(|(_, reason)| *reason)
+    SKIP.iter()
+        .find(|(name, _)| *name == qemu_device)
+        .map(|(_, reason)| *reason)
 }
 
 // ------------------------------------------------------------------ finding QEMU
 
 fn is_executable(p: &Path) -> bool {
-    p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    p.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 fn search_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
 }
 
 /// The QEMU binary: `$GUESTDB_QEMU` if set, else `qemu-system-x86_64` on PATH.
@@ -78,8 +81,17 @@ fn search_path(name: &str) -> Option<PathBuf> {
 fn qemu_binary() -> PathBuf {
     if let Some(var) = std::env::var_os("GUESTDB_QEMU").filter(|v| !v.is_empty()) {
         let p = PathBuf::from(&var);
-        let found = if p.components().count() > 1 { is_executable(&p).then_some(p) } else { search_path(&var.to_string_lossy()) };
-        return found.unwrap_or_else(|| panic!("GUESTDB_QEMU={}: no such executable; {NOT_FOUND}", var.to_string_lossy()));
+        let found = if p.components().count() > 1 {
+            is_executable(&p).then_some(p)
+        } else {
+            search_path(&var.to_string_lossy())
+        };
+        return found.unwrap_or_else(|| {
+            panic!(
+                "GUESTDB_QEMU={}: no such executable; {NOT_FOUND}",
+                var.to_string_lossy()
+            )
+        });
     }
     search_path("qemu-system-x86_64").unwrap_or_else(|| panic!("{NOT_FOUND}"))
 }
@@ -129,8 +141,11 @@ impl Qemu {
             .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let socket = dir.path().join("qmp.sock");
         let stderr_path = dir.path().join("stderr.txt");
-        let stderr = File::create(&stderr_path).map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
-        let mut all: Vec<String> = ["-accel", "tcg", "-nodefaults", "-display", "none", "-S"].map(String::from).to_vec();
+        let stderr = File::create(&stderr_path)
+            .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
+        let mut all: Vec<String> = ["-accel", "tcg", "-nodefaults", "-display", "none", "-S"]
+            .map(String::from)
+            .to_vec();
         all.push("-qmp".into());
         all.push(format!("unix:{},server=on,wait=off", socket.display()));
         all.extend(args.iter().cloned());
@@ -142,17 +157,28 @@ impl Qemu {
             .stderr(Stdio::from(stderr))
             .spawn()
             .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-        let mut q = Qemu { child, qmp: None, cmdline, stderr_path, version: String::new(), _dir: dir };
+        let mut q = Qemu {
+            child,
+            qmp: None,
+            cmdline,
+            stderr_path,
+            version: String::new(),
+            _dir: dir,
+        };
 
         let deadline = Instant::now() + START_TIMEOUT;
         let stream = loop {
             if let Ok(Some(status)) = q.child.try_wait() {
-                return Err(q.failure(&format!("QEMU exited ({status}) before its QMP socket was up")));
+                return Err(q.failure(&format!(
+                    "QEMU exited ({status}) before its QMP socket was up"
+                )));
             }
             match UnixStream::connect(&socket) {
                 Ok(s) => break s,
                 Err(e) if Instant::now() >= deadline => {
-                    return Err(q.failure(&format!("{HUNG} no QMP connection within {START_TIMEOUT:?}: {e}")));
+                    return Err(q.failure(&format!(
+                        "{HUNG} no QMP connection within {START_TIMEOUT:?}: {e}"
+                    )));
                 }
                 Err(_) => sleep(Duration::from_millis(5)),
             }
@@ -163,7 +189,13 @@ impl Qemu {
             return Err(q.failure(&format!("unexpected QMP greeting: {greeting}")));
         };
         let n = |k: &str| v["qemu"][k].as_u64().unwrap_or(0);
-        q.version = format!("{}.{}.{} ({})", n("major"), n("minor"), n("micro"), v["package"].as_str().unwrap_or("").trim());
+        q.version = format!(
+            "{}.{}.{} ({})",
+            n("major"),
+            n("minor"),
+            n("micro"),
+            v["package"].as_str().unwrap_or("").trim()
+        );
         q.execute("qmp_capabilities")?;
         Ok(q)
     }
@@ -196,12 +228,18 @@ impl Qemu {
             if now >= deadline {
                 return Err(format!("{HUNG} no answer on QMP in time"));
             }
-            reader.get_ref().set_read_timeout(Some(deadline - now)).map_err(|e| format!("QMP socket: {e}"))?;
+            reader
+                .get_ref()
+                .set_read_timeout(Some(deadline - now))
+                .map_err(|e| format!("QMP socket: {e}"))?;
             let mut line = String::new();
             match reader.read_line(&mut line) {
                 Ok(0) => return Err("QEMU closed the QMP connection".into()),
                 Ok(_) if line.trim().is_empty() => continue,
-                Ok(_) => return serde_json::from_str(&line).map_err(|e| format!("bad QMP message {line:?}: {e}")),
+                Ok(_) => {
+                    return serde_json::from_str(&line)
+                        .map_err(|e| format!("bad QMP message {line:?}: {e}"))
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                     return Err(format!("{HUNG} no answer on QMP in time"));
                 }
@@ -220,17 +258,22 @@ impl Qemu {
         let line = format!("{}\n", json!({ "execute": command }));
         let sent = match self.qmp.as_mut() {
             Some(r) => r.get_mut().write_all(line.as_bytes()),
-            None => Err(std::io::Error::new(ErrorKind::NotConnected, "QMP is not connected")),
+            None => Err(std::io::Error::new(
+                ErrorKind::NotConnected,
+                "QMP is not connected",
+            )),
         };
         if let Err(e) = sent {
             return Err(self.failure(&format!("QMP {command}: cannot send: {e}")));
         }
         let deadline = Instant::now() + REPLY_TIMEOUT;
         loop {
-            let msg = self.read_raw(deadline).map_err(|e| match e.strip_prefix(HUNG) {
-                Some(rest) => self.failure(&format!("{HUNG} QMP {command}:{rest}")),
-                None => self.failure(&format!("QMP {command}: {e}")),
-            })?;
+            let msg = self
+                .read_raw(deadline)
+                .map_err(|e| match e.strip_prefix(HUNG) {
+                    Some(rest) => self.failure(&format!("{HUNG} QMP {command}:{rest}")),
+                    None => self.failure(&format!("QMP {command}: {e}")),
+                })?;
             if msg.get("event").is_some() {
                 continue;
             }
@@ -251,7 +294,11 @@ impl Qemu {
         let flat = buses
             .as_array()
             .ok_or_else(|| format!("query-pci returned {buses}"))
-            .and_then(|buses| buses.iter().try_for_each(|b| flatten(&b["devices"], None, &mut out)));
+            .and_then(|buses| {
+                buses
+                    .iter()
+                    .try_for_each(|b| flatten(&b["devices"], None, &mut out))
+            });
         match flat {
             Ok(()) => Ok(out),
             Err(e) => Err(self.failure(&e)),
@@ -268,7 +315,9 @@ impl Qemu {
         let mut pause = Duration::from_millis(200);
         loop {
             let functions = self.query_pci()?;
-            let complete = expected.iter().all(|id| functions.iter().any(|f| &f.qdev_id == id));
+            let complete = expected
+                .iter()
+                .all(|id| functions.iter().any(|f| &f.qdev_id == id));
             if complete || Instant::now() >= deadline {
                 return Ok(functions);
             }
@@ -280,19 +329,31 @@ impl Qemu {
     }
 }
 
-fn flatten(devices: &Value, parent: Option<&str>, out: &mut Vec<PciFunction>) -> Result<(), String> {
+fn flatten(
+    devices: &Value,
+    parent: Option<&str>,
+    out: &mut Vec<PciFunction>,
+) -> Result<(), String> {
     let Some(devices) = devices.as_array() else {
         return Ok(()); // a bridge whose secondary bus is not numbered yet has no "devices"
     };
     for d in devices {
-        let num = |v: &Value| v.as_u64().ok_or_else(|| format!("query-pci: bad device {d}"));
-        let id16 = |v: &Value| num(v).and_then(|n| u16::try_from(n).map_err(|_| format!("query-pci: bad id in {d}")));
+        let num = |v: &Value| {
+            v.as_u64()
+                .ok_or_else(|| format!("query-pci: bad device {d}"))
+        };
+        let id16 = |v: &Value| {
+            num(v).and_then(|n| u16::try_from(n).map_err(|_| format!("query-pci: bad id in {d}")))
+        };
         let qdev_id = d["qdev_id"].as_str().unwrap_or("").to_string();
         let f = PciFunction {
             bus: num(&d["bus"])?,
             slot: num(&d["slot"])?,
             function: num(&d["function"])?,
-            id: PciId { vendor: id16(&d["id"]["vendor"])?, device: id16(&d["id"]["device"])? },
+            id: PciId {
+                vendor: id16(&d["id"]["vendor"])?,
+                device: id16(&d["id"]["device"])?,
+            },
             parent: parent.map(str::to_string),
             qdev_id,
         };
@@ -351,7 +412,8 @@ fn plan_batches(names: &[&str]) -> Vec<Vec<usize>> {
     for (i, name) in names.iter().enumerate() {
         let group = exclusive_group(name);
         let fits = |b: &Vec<usize>| {
-            b.len() < BATCH_CAPACITY && group.is_none_or(|g| b.iter().all(|&o| exclusive_group(names[o]) != Some(g)))
+            b.len() < BATCH_CAPACITY
+                && group.is_none_or(|g| b.iter().all(|&o| exclusive_group(names[o]) != Some(g)))
         };
         match batches.iter_mut().find(|b| fits(b)) {
             Some(b) => b.push(i),
@@ -367,8 +429,13 @@ type Seen = Result<PciId, String>;
 /// Starts one QEMU with all of `names` plugged in at `placement` and returns
 /// what each shows, in order. `Err` when QEMU itself fails (start, a device
 /// that does not realize, QMP), with QEMU's stderr.
-fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<Seen>, String), String> {
-    let share = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+fn run_batch(
+    qemu: &Path,
+    placement: Placement,
+    names: &[&str],
+) -> Result<(Vec<Seen>, String), String> {
+    let share =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let mut globals: Vec<String> = Vec::new();
     let mut devices: Vec<String> = Vec::new();
     // (index in `names`, qdev id, qdev id of the root port it must sit behind)
@@ -382,14 +449,23 @@ fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<S
         let id = format!("dut{i}");
         let mut props = String::new();
         if name.starts_with("virtio-blk-pci") {
-            globals.extend(["-blockdev".into(), format!("driver=null-co,node-name=blk{i}")]);
+            globals.extend([
+                "-blockdev".into(),
+                format!("driver=null-co,node-name=blk{i}"),
+            ]);
             let _ = write!(props, ",drive=blk{i}");
         } else if name.starts_with("virtio-9p-pci") {
             let path = share.path().display();
-            globals.extend(["-fsdev".into(), format!("local,id=fs{i},path={path},security_model=none")]);
+            globals.extend([
+                "-fsdev".into(),
+                format!("local,id=fs{i},path={path},security_model=none"),
+            ]);
             let _ = write!(props, ",fsdev=fs{i},mount_tag=tag{i}");
         } else if name.starts_with("virtio-mem-pci") {
-            globals.extend(["-object".into(), format!("memory-backend-ram,id=mem{i},size=128M")]);
+            globals.extend([
+                "-object".into(),
+                format!("memory-backend-ram,id=mem{i},size=128M"),
+            ]);
             let _ = write!(props, ",memdev=mem{i}");
             mem_devices += 1;
         } else if name == "AC97" || name == "ES1370" {
@@ -406,15 +482,25 @@ fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<S
             }
             Placement::Q35RootPort => {
                 let port = format!("rp{i}");
-                devices.extend(["-device".into(), format!("pcie-root-port,id={port},bus=pcie.0,chassis={}", i + 1)]);
-                devices.extend(["-device".into(), format!("{name},id={id},bus={port}{props}")]);
+                devices.extend([
+                    "-device".into(),
+                    format!("pcie-root-port,id={port},bus=pcie.0,chassis={}", i + 1),
+                ]);
+                devices.extend([
+                    "-device".into(),
+                    format!("{name},id={id},bus={port}{props}"),
+                ]);
                 expected.push((i, id, Some(port)));
             }
         }
     }
     // Back to the order of `names` (the command line put qxl-vga first).
     expected.sort_by_key(|(i, _, _)| *i);
-    let memory = if mem_devices == 0 { "128M".to_string() } else { format!("128M,maxmem={}M", 128 * (1 + mem_devices)) };
+    let memory = if mem_devices == 0 {
+        "128M".to_string()
+    } else {
+        format!("128M,maxmem={}M", 128 * (1 + mem_devices))
+    };
     let machine = match placement {
         Placement::PcRootBus => "pc",
         Placement::Q35RootPort => "q35",
@@ -428,14 +514,19 @@ fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<S
     let functions = q.pci_functions(&ids)?;
     let seen = expected
         .iter()
-        .map(|(_, id, parent)| match functions.iter().find(|f| &f.qdev_id == id) {
-            None => Err(format!("no PCI function with id '{id}' in query-pci ({})", q.cmdline)),
-            Some(f) if &f.parent != parent => Err(format!(
-                "found at {:02x}:{:02x}.{} behind {:?}, not behind {:?} ({})",
-                f.bus, f.slot, f.function, f.parent, parent, q.cmdline
-            )),
-            Some(f) => Ok(f.id),
-        })
+        .map(
+            |(_, id, parent)| match functions.iter().find(|f| &f.qdev_id == id) {
+                None => Err(format!(
+                    "no PCI function with id '{id}' in query-pci ({})",
+                    q.cmdline
+                )),
+                Some(f) if &f.parent != parent => Err(format!(
+                    "found at {:02x}:{:02x}.{} behind {:?}, not behind {:?} ({})",
+                    f.bus, f.slot, f.function, f.parent, parent, q.cmdline
+                )),
+                Some(f) => Ok(f.id),
+            },
+        )
         .collect();
     Ok((seen, q.version.clone()))
 }
@@ -444,7 +535,11 @@ fn run_batch(qemu: &Path, placement: Placement, names: &[&str]) -> Result<(Vec<S
 /// run fails, runs its devices one by one so a failure names its device.
 /// Once a QEMU hangs, nothing more is run: the remaining devices get that error.
 /// Returns what each device showed, the number of QEMU runs and the version.
-fn run_all(qemu: &Path, placement: Placement, names: &[&str]) -> (Vec<Seen>, usize, Option<String>) {
+fn run_all(
+    qemu: &Path,
+    placement: Placement,
+    names: &[&str],
+) -> (Vec<Seen>, usize, Option<String>) {
     let mut seen: Vec<Option<Seen>> = vec![None; names.len()];
     let mut runs = 0;
     let mut version = None;
@@ -471,7 +566,10 @@ fn run_all(qemu: &Path, placement: Placement, names: &[&str]) -> (Vec<Seen>, usi
                     seen[i] = Some(Err(if k == 0 {
                         format!("QEMU failed: {e}")
                     } else {
-                        format!("QEMU failed (the run with qemu device '{}', see above)", names[batch[0]])
+                        format!(
+                            "QEMU failed (the run with qemu device '{}', see above)",
+                            names[batch[0]]
+                        )
                     }));
                 }
                 if e.starts_with(HUNG) {
@@ -506,7 +604,13 @@ fn run_all(qemu: &Path, placement: Placement, names: &[&str]) -> (Vec<Seen>, usi
             }
         }
     }
-    (seen.into_iter().map(|s| s.expect("every device was run")).collect(), runs, version)
+    (
+        seen.into_iter()
+            .map(|s| s.expect("every device was run"))
+            .collect(),
+        runs,
+        version,
+    )
 }
 
 // ------------------------------------------------------------------ tests
@@ -530,7 +634,8 @@ struct Case {
 fn catalogue_pci_ids_match_real_qemu() {
     let qemu = qemu_binary();
     let file = data_dir().join("devices.xml");
-    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let bytes =
+        std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     let path: Arc<str> = Arc::from(file.to_string_lossy().as_ref());
     let mut findings = Findings::default();
     let devices = read_devices(&path, &bytes, &mut findings);
@@ -538,13 +643,20 @@ fn catalogue_pci_ids_match_real_qemu() {
         findings.is_empty(),
         "{} does not read cleanly:\n{}",
         file.display(),
-        findings.sorted().iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n")
+        findings
+            .sorted()
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 
     let mut problems: Vec<String> = Vec::new();
     // The skip list may only name QEMU devices the catalogue claims a PCI ID for.
     for (name, _) in SKIP {
-        let used = devices.iter().any(|d| d.pci.is_some() && d.qemu_devices.iter().any(|r| r.name == *name));
+        let used = devices
+            .iter()
+            .any(|d| d.pci.is_some() && d.qemu_devices.iter().any(|r| r.name == *name));
         if !used {
             problems.push(format!(
                 "skip list names qemu device '{name}', which no catalogue device with a PCI ID uses; remove it from SKIP"
@@ -571,7 +683,12 @@ fn catalogue_pci_ids_match_real_qemu() {
             }
         }
     }
-    assert!(cases.len() >= 10, "only {} cases from {}: the catalogue did not read as expected", cases.len(), file.display());
+    assert!(
+        cases.len() >= 10,
+        "only {} cases from {}: the catalogue did not read as expected",
+        cases.len(),
+        file.display()
+    );
 
     let started = Instant::now();
     let mut runs = 0;
@@ -583,17 +700,28 @@ fn catalogue_pci_ids_match_real_qemu() {
         runs += n;
         version = version.or(v);
         for (case, seen) in here.iter().zip(seen) {
-            let what = format!("device '{}' via qemu device '{}' on {}", case.device, case.qemu_device, placement.describe());
+            let what = format!(
+                "device '{}' via qemu device '{}' on {}",
+                case.device,
+                case.qemu_device,
+                placement.describe()
+            );
             match seen {
                 Ok(id) if id == case.pci => {}
-                Ok(id) => problems.push(format!("{what}: catalogue says {}, QEMU shows {id}", case.pci)),
-                Err(e) => problems.push(format!("{what}: catalogue says {}, QEMU shows nothing: {e}", case.pci)),
+                Ok(id) => problems.push(format!(
+                    "{what}: catalogue says {}, QEMU shows {id}",
+                    case.pci
+                )),
+                Err(e) => problems.push(format!(
+                    "{what}: catalogue says {}, QEMU shows nothing: {e}",
+                    case.pci
+                )),
             }
         }
     }
     let version = version.unwrap_or_else(|| "unknown version".into());
     eprintln!(
-        "checked {} (device, qemu device, placement) cases in {runs} QEMU runs, {:.1?}, QEMU {version}",
+        "compared {} (device, qemu device, placement) cases in {runs} QEMU runs, {:.1?}, QEMU {version}",
         cases.len(),
         started.elapsed()
     );
@@ -602,7 +730,7 @@ fn catalogue_pci_ids_match_real_qemu() {
     }
     assert!(
         problems.is_empty(),
-        "{} of the catalogue's claims disagree with QEMU {version} ({}):\n{}",
+        "{} problems checking {} against QEMU {version}:\n{}",
         problems.len(),
         file.display(),
         problems.join("\n")
@@ -640,13 +768,26 @@ fn plain_virtio_is_transitional_on_pci_and_modern_behind_root_port() {
         let names: Vec<&str> = rows.iter().map(|(n, _)| *n).collect();
         let (seen, _, _) = run_all(&qemu, *placement, &names);
         for ((name, device), seen) in rows.iter().zip(seen) {
-            let want = PciId { vendor: 0x1af4, device: *device };
+            let want = PciId {
+                vendor: 0x1af4,
+                device: *device,
+            };
             match seen {
                 Ok(id) if id == want => {}
-                Ok(id) => problems.push(format!("{name} on {}: expected {want}, QEMU shows {id}", placement.describe())),
-                Err(e) => problems.push(format!("{name} on {}: expected {want}, QEMU shows nothing: {e}", placement.describe())),
+                Ok(id) => problems.push(format!(
+                    "{name} on {}: expected {want}, QEMU shows {id}",
+                    placement.describe()
+                )),
+                Err(e) => problems.push(format!(
+                    "{name} on {}: expected {want}, QEMU shows nothing: {e}",
+                    placement.describe()
+                )),
             }
         }
     }
-    assert!(problems.is_empty(), "virtio IDs differ from DESIGN.md §2.1:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "virtio IDs differ from DESIGN.md §2.1:\n{}",
+        problems.join("\n")
+    );
 }

@@ -6,7 +6,11 @@ use crate::common::{findings_of, fixture, write_files};
 use guestdb::data::diag::Rule;
 
 /// (rule, files to write over the base fixture, expected findings)
-type Case = (Rule, &'static [(&'static str, &'static [u8])], &'static [&'static str]);
+type Case = (
+    Rule,
+    &'static [(&'static str, &'static [u8])],
+    &'static [&'static str],
+);
 
 const OS_B: &str = "os/guestdb.test/b-1.xml";
 
@@ -120,7 +124,10 @@ const CASES: &[Case] = &[
 ];
 
 fn check(rule: Rule) {
-    let case = CASES.iter().find(|c| c.0 == rule).unwrap_or_else(|| panic!("no fixture for rule {rule}"));
+    let case = CASES
+        .iter()
+        .find(|c| c.0 == rule)
+        .unwrap_or_else(|| panic!("no fixture for rule {rule}"));
     let dir = fixture();
     write_files(dir.path(), case.1);
     let found = findings_of(dir.path());
@@ -160,7 +167,11 @@ rule_tests! {
 #[test]
 fn rule_io() {
     let dir = fixture();
-    std::os::unix::fs::symlink("/nonexistent/guestdb-test", dir.path().join("os/guestdb.test/gone-1.xml")).expect("symlink");
+    std::os::unix::fs::symlink(
+        "/nonexistent/guestdb-test",
+        dir.path().join("os/guestdb.test/gone-1.xml"),
+    )
+    .expect("symlink");
     assert_eq!(
         findings_of(dir.path()),
         vec!["data/os/guestdb.test/gone-1.xml:1:1: error[io]: cannot read: No such file or directory (os error 2)".to_string()]
@@ -174,7 +185,10 @@ fn every_rule_has_a_fixture() {
         .filter(|r| **r != Rule::Io && !CASES.iter().any(|c| c.0 == **r))
         .map(|r| r.name())
         .collect();
-    assert!(missing.is_empty(), "rules without a broken fixture in tests/it/rules.rs: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without a broken fixture in tests/it/rules.rs: {missing:?}"
+    );
 }
 
 #[test]
@@ -189,6 +203,16 @@ fn all_findings_are_reported_not_just_the_first() {
         (OS_B, b"<os id=\"http://guestdb.test/b/1\" x=\"1\">\n  <name>B</name>\n  <eol-date>2019-13-01</eol-date>\n</os>\n"),
         ("os/guestdb.test/c-1.xml", b"<os id=\"http://guestdb.test/c/1\">\n  <name>C</name>\n  <upgrades id=\"http://guestdb.test/z/9\"/>\n</os>\n"),
     ]);
-    let rules: Vec<String> = findings_of(dir.path()).iter().map(|f| f.split(": ").nth(1).unwrap_or("").to_string()).collect();
-    assert_eq!(rules, ["error[unknown-attribute]", "error[invalid-date]", "error[unresolved-reference]"]);
+    let rules: Vec<String> = findings_of(dir.path())
+        .iter()
+        .map(|f| f.split(": ").nth(1).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "error[unknown-attribute]",
+            "error[invalid-date]",
+            "error[unresolved-reference]"
+        ]
+    );
 }

@@ -1,1 +1,124 @@
+//! Every data file validates against schema/guestdb.rng with the real
+//! xmllint, and the schema rejects what the reader rejects.
 
+use crate::common::{require, root, write_files};
+use std::path::PathBuf;
+use std::process::Command;
+
+fn data_files() -> Vec<PathBuf> {
+    let data = root().join("data");
+    let mut files = vec![
+        data.join("dataset.xml"),
+        data.join("devices.xml"),
+        data.join("corrections.xml"),
+    ];
+    let mut findings = guestdb::data::diag::Findings::default();
+    files.extend(
+        guestdb::data::read::os_files(&data, &mut findings)
+            .into_iter()
+            .map(|rel| data.join(rel)),
+    );
+    assert!(findings.is_empty());
+    files
+}
+
+/// Runs xmllint over `files`; returns the files it rejects, with its messages.
+fn xmllint_rejects(files: &[PathBuf]) -> Vec<String> {
+    let xmllint = require("xmllint", "libxml2-utils");
+    let schema = root().join("schema/guestdb.rng");
+    let mut rejected = Vec::new();
+    for chunk in files.chunks(200) {
+        let out = Command::new(&xmllint)
+            .arg("--noout")
+            .arg("--relaxng")
+            .arg(&schema)
+            .args(chunk)
+            .output()
+            .expect("xmllint runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for line in stderr.lines() {
+            if !line.ends_with(" validates") {
+                rejected.push(line.to_string());
+            }
+        }
+    }
+    rejected
+}
+
+#[test]
+fn every_data_file_validates_against_the_relax_ng_schema() {
+    let files = data_files();
+    assert!(files.len() > 900, "only {} data files found", files.len());
+    let rejected = xmllint_rejects(&files);
+    assert!(
+        rejected.is_empty(),
+        "xmllint rejects {} line(s):\n{}",
+        rejected.len(),
+        rejected.join("\n")
+    );
+}
+
+#[test]
+fn the_schema_rejects_what_the_reader_rejects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: &[(&str, &str)] = &[
+        ("unknown-element.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><colour>red</colour></os>"),
+        ("unknown-attribute.xml", "<os id=\"http://guestdb.test/a/1\" colour=\"red\"><name>A</name></os>"),
+        ("missing-name.xml", "<os id=\"http://guestdb.test/a/1\"><short-id>a1</short-id></os>"),
+        ("two-names.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><name>B</name></os>"),
+        ("bad-bool.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><device ref=\"e1000\" supported=\"maybe\"/></os>"),
+        ("bad-date.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><release-date>2023-02-29</release-date></os>"),
+        ("legacy-gpu.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><virtio class=\"gpu\" legacy=\"true\" modern=\"true\"/></os>"),
+        ("bad-pci.xml", "<devices><device name=\"x\" class=\"net\" bus=\"pci\" pci=\"8086:100e0\"/></devices>"),
+    ];
+    let files: Vec<(&str, &[u8])> = cases.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
+    write_files(dir.path(), &files);
+    let mut accepted = Vec::new();
+    for (name, _) in cases {
+        let path = dir.path().join(name);
+        if xmllint_rejects(std::slice::from_ref(&path)).is_empty() {
+            accepted.push(*name);
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "schema/guestdb.rng accepts invalid samples: {accepted:?}"
+    );
+}
+
+#[test]
+fn the_embedded_store_carries_the_dataset_and_schema_versions() {
+    let db = guestdb::Database::embedded().expect("embedded store");
+    let text = std::fs::read_to_string(root().join("data/dataset.xml")).expect("dataset.xml");
+    assert!(
+        text.contains(&format!("version=\"{}\"", db.dataset_version())),
+        "dataset version {}",
+        db.dataset_version()
+    );
+    assert_eq!(db.schema_version(), guestdb::SCHEMA_VERSION);
+    assert_eq!(db.dataset_version(), guestdb::DATASET_VERSION);
+}
+
+#[test]
+fn the_store_ddl_is_what_the_store_holds() {
+    // The store is made by running schema/store.sql; every table it declares
+    // must be in the embedded store, and no other.
+    let ddl = std::fs::read_to_string(root().join("schema/store.sql")).expect("store.sql");
+    let mut declared: Vec<String> = ddl
+        .lines()
+        .filter_map(|l| l.strip_prefix("CREATE TABLE "))
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect();
+    declared.sort();
+    let bytes = guestdb::data::compile_dir(&root().join("data")).expect("compiles");
+    let file = tempfile::NamedTempFile::new().expect("tempfile");
+    std::fs::write(file.path(), bytes).expect("write store");
+    let conn = rusqlite::Connection::open(file.path()).expect("open");
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").expect("query");
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    assert_eq!(tables, declared);
+}

@@ -554,9 +554,7 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
             _ => ctx.unknown_child(&root, el, OS_CHILDREN),
         }
     }
-    if id.is_none() {
-        return None;
-    }
+    id.as_ref()?;
     if !has_name {
         ctx.report(Rule::MissingElement, root.pos, "<os> needs a <name>".into());
     }

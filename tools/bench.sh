@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks, guestdb side by side with osinfo-query (DESIGN.md §6).
+#
+# Usage: tools/bench.sh            (from anywhere; works in the repository root)
+#
+# Builds the release binary, then runs hyperfine three times:
+#   1. guestdb show rhel6.10        vs  osinfo-query os short-id=rhel6.10
+#   2. guestdb list --distro rhel   vs  osinfo-query os distro=rhel
+#   3. guestdb validate data
+# and measures the peak RSS of every command with /usr/bin/time -f %M.
+# Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
+# the summary table is also printed on stdout. Nothing here asserts a time.
+#
+# Environment: RUNS (default 30), WARMUP (default 5).
+set -euo pipefail
+
+die() {
+    echo "bench.sh: error: $*" >&2
+    exit 1
+}
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/target/bench
+RUNS=${RUNS:-30}
+WARMUP=${WARMUP:-5}
+GUESTDB=$ROOT/target/release/guestdb
+TIME=/usr/bin/time
+
+command -v hyperfine >/dev/null || die "hyperfine not found; run tools/test-setup.sh"
+command -v osinfo-query >/dev/null || die "osinfo-query not found (package libosinfo-bin); run tools/test-setup.sh"
+command -v python3 >/dev/null || die "python3 not found"
+[ -x "$TIME" ] || die "$TIME not found (Debian package 'time'); install it, e.g. run tools/test-setup.sh or apt-get install time"
+"$TIME" -f %M true >/dev/null 2>&1 || die "$TIME does not support -f %M (need GNU time, Debian package 'time')"
+
+# hyperfine >= 1.13 runs commands without a shell with -N; older ones cannot.
+if hyperfine -N --runs 2 --style none true >/dev/null 2>&1; then
+    NOSHELL=(-N)
+else
+    NOSHELL=()
+fi
+
+echo "==> cargo build --release" >&2
+cargo build --release --quiet
+[ -x "$GUESTDB" ] || die "$GUESTDB was not built"
+
+mkdir -p "$OUT"
+
+# Sanity: every command must succeed before it is timed.
+check() {
+    "$@" >/dev/null 2>&1 || die "command failed: $*"
+}
+check "$GUESTDB" show rhel6.10
+check osinfo-query os short-id=rhel6.10
+check "$GUESTDB" list --distro rhel
+check osinfo-query os distro=rhel
+check "$GUESTDB" validate data
+
+run_hyperfine() {
+    local name=$1
+    shift
+    echo "==> hyperfine: $name" >&2
+    hyperfine "${NOSHELL[@]}" --warmup "$WARMUP" --runs "$RUNS" --style basic \
+        --export-markdown "$OUT/$name.md" --export-json "$OUT/$name.json" \
+        "$@" >&2
+}
+
+run_hyperfine show \
+    -n "guestdb show rhel6.10" "$GUESTDB show rhel6.10" \
+    -n "osinfo-query os short-id=rhel6.10" "osinfo-query os short-id=rhel6.10"
+run_hyperfine list \
+    -n "guestdb list --distro rhel" "$GUESTDB list --distro rhel" \
+    -n "osinfo-query os distro=rhel" "osinfo-query os distro=rhel"
+run_hyperfine validate \
+    -n "guestdb validate data" "$GUESTDB validate data"
+
+# Peak RSS in KiB: the largest maximum resident set size of 5 runs.
+peak_rss_kib() {
+    local max=0 kib i tmp
+    tmp=$(mktemp)
+    for i in 1 2 3 4 5; do
+        "$TIME" -f %M -o "$tmp" "$@" >/dev/null 2>&1 || {
+            rm -f "$tmp"
+            die "command failed under $TIME: $*"
+        }
+        kib=$(tail -n 1 "$tmp")
+        if [ "$kib" -gt "$max" ]; then max=$kib; fi
+    done
+    rm -f "$tmp"
+    echo "$max"
+}
+
+echo "==> peak RSS" >&2
+RSS_FILE=$OUT/rss.tsv
+: >"$RSS_FILE"
+rss() {
+    local name=$1 kib
+    shift
+    kib=$(peak_rss_kib "$@")
+    printf '%s\t%s\n' "$name" "$kib" >>"$RSS_FILE"
+}
+rss "guestdb show rhel6.10" "$GUESTDB" show rhel6.10
+rss "osinfo-query os short-id=rhel6.10" osinfo-query os short-id=rhel6.10
+rss "guestdb list --distro rhel" "$GUESTDB" list --distro rhel
+rss "osinfo-query os distro=rhel" osinfo-query os distro=rhel
+rss "guestdb validate data" "$GUESTDB" validate data
+
+python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
+import json, os, statistics, sys
+
+out, rss_file = sys.argv[1], sys.argv[2]
+rss = {}
+with open(rss_file) as f:
+    for line in f:
+        name, kib = line.rstrip("\n").split("\t")
+        rss[name] = int(kib)
+
+def median_s(r):
+    return r["median"] if "median" in r else statistics.median(r["times"])
+
+rows = []
+for run in ("show", "list", "validate"):
+    with open(os.path.join(out, run + ".json")) as f:
+        results = json.load(f)["results"]
+    peer = next((r for r in results if r["command"].startswith("osinfo-query")), None)
+    for r in results:
+        med = median_s(r) * 1e3
+        mean = r["mean"] * 1e3
+        sd = (r.get("stddev") or 0.0) * 1e3
+        if peer is not None and r is not peer:
+            speedup = "%.0f×" % (median_s(peer) / median_s(r))
+        elif peer is r:
+            speedup = "1×"
+        else:
+            speedup = "–"
+        kib = rss.get(r["command"])
+        mib = "%.1f" % (kib / 1024) if kib is not None else "?"
+        rows.append((r["command"], "%.2f" % med, "%.2f ± %.2f" % (mean, sd), mib, speedup))
+
+print("| command | median (ms) | mean ± σ (ms) | peak RSS (MiB) | speed-up vs osinfo-query (median) |")
+print("|---|---:|---:|---:|---:|")
+for row in rows:
+    print("| `%s` | %s | %s | %s | %s |" % row)
+EOF
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, validate .md/.json; summary.md)" >&2

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Install the real components guestdb's tests use (DESIGN.md section 5).
+#
+# Idempotent: installs only what is missing and prints nothing when all is
+# present. Exports nothing. Afterwards `qemu-system-x86_64` (QEMU 7.2) is on
+# PATH: either Debian's qemu-system-x86 installed system-wide, or, when that
+# package cannot be installed next to the image's backported qemu-utils 10.x
+# (qemu-utils 10 "Breaks: qemu-system-common (<< 8.0)", so apt would remove
+# qemu-img), the same Debian packages unpacked into $QEMU_PREFIX with a
+# wrapper at /usr/local/bin/qemu-system-x86_64. qemu-img is never touched.
+set -euo pipefail
+
+QEMU_PREFIX=/opt/guestdb-qemu
+QEMU_WRAPPER=/usr/local/bin/qemu-system-x86_64
+
+PACKAGES=(
+    libosinfo-bin osinfo-db osinfo-db-tools
+    xorriso libxml2-utils libvirt-clients
+    gir1.2-libosinfo-1.0 python3-gi hyperfine
+)
+
+die() {
+    echo "test-setup.sh: error: $*" >&2
+    exit 1
+}
+
+export DEBIAN_FRONTEND=noninteractive
+
+installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+apt_updated=0
+apt_update_once() {
+    [ "$(id -u)" -eq 0 ] || die "some test dependencies are missing and installing them needs root: run 'sudo tools/test-setup.sh'"
+    if [ "$apt_updated" -eq 0 ]; then
+        apt-get update -q || die "apt-get update failed"
+        apt_updated=1
+    fi
+}
+
+# apt_install PKG...: install those of PKG that are missing. Never removes a
+# package (--no-remove makes apt abort instead).
+apt_install() {
+    local missing=() p
+    for p in "$@"; do
+        installed "$p" || missing+=("$p")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    apt_update_once
+    apt-get install -y -q --no-install-recommends --no-remove "${missing[@]}" \
+        || die "could not install: ${missing[*]}"
+}
+
+apt_install "${PACKAGES[@]}"
+
+# ---------------------------------------------------------------- QEMU
+
+# Smoke test: the binary runs and can build a q35 machine (loads its modules
+# and the SeaBIOS/iPXE firmware), then quits at once.
+qemu_works() {
+    printf 'quit\n' | timeout 60 "$1" -machine q35 -accel tcg -nodefaults \
+        -display none -S -monitor stdio -serial none >/dev/null 2>&1
+}
+
+# Already usable (system-wide package or our wrapper)? Nothing to do.
+if command -v qemu-system-x86_64 >/dev/null 2>&1 && qemu_works qemu-system-x86_64; then
+    exit 0
+fi
+
+# First choice: the ordinary system-wide install, but only if apt need not
+# remove anything for it (it would remove the backported qemu-utils).
+try_system_qemu() {
+    apt_update_once
+    apt-get install -s -q --no-install-recommends qemu-system-x86 >/dev/null 2>&1 || return 1
+    if apt-get install -s -q --no-install-recommends qemu-system-x86 2>/dev/null | grep -q '^Remv '; then
+        return 1
+    fi
+    apt-get install -y -q --no-install-recommends --no-remove qemu-system-x86 || return 1
+    # A wrapper left by an earlier private-prefix install would shadow it.
+    if grep -qs 'guestdb tools/test-setup.sh' "$QEMU_WRAPPER"; then
+        rm -f "$QEMU_WRAPPER"
+        hash -r
+    fi
+}
+
+# Fallback: unpack Debian's qemu-system-x86 and qemu-system-common into a
+# private prefix. QEMU finds its modules and firmware relative to its own
+# binary (it is built relocatable), so the prefix gets symlinks to the
+# system's firmware packages (installed normally with apt; they do not
+# conflict with qemu-utils 10).
+install_private_qemu() {
+    local tmp deb deps
+    apt_update_once
+    tmp=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$tmp'" EXIT
+    chmod 0755 "$tmp"
+    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
+    (cd "$tmp" && apt-get download -q qemu-system-x86 qemu-system-common) \
+        || die "apt-get download qemu-system-x86 qemu-system-common failed"
+
+    # Library dependencies of both packages, first alternative of each, minus
+    # the packages we unpack ourselves.
+    deps=$(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Depends; done \
+        | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' \
+        | grep -v -e '^$' -e '^qemu-system-common$' | sort -u)
+    # shellcheck disable=SC2086
+    apt_install $deps qemu-system-data seabios ipxe-qemu
+
+    rm -rf "$QEMU_PREFIX.new"
+    mkdir -p "$QEMU_PREFIX.new"
+    for deb in "$tmp"/*.deb; do
+        dpkg-deb -x "$deb" "$QEMU_PREFIX.new" || die "dpkg-deb -x $deb failed"
+    done
+    # Firmware search path (Debian's --firmwarepath, relocated into the
+    # prefix): /usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+    rm -rf "$QEMU_PREFIX.new/usr/share/qemu" "$QEMU_PREFIX.new/usr/share/seabios" \
+        "$QEMU_PREFIX.new/usr/lib/ipxe"
+    ln -s /usr/share/qemu "$QEMU_PREFIX.new/usr/share/qemu"
+    ln -s /usr/share/seabios "$QEMU_PREFIX.new/usr/share/seabios"
+    ln -s /usr/lib/ipxe "$QEMU_PREFIX.new/usr/lib/ipxe"
+    rm -rf "$QEMU_PREFIX"
+    mv "$QEMU_PREFIX.new" "$QEMU_PREFIX"
+
+    mkdir -p "$(dirname "$QEMU_WRAPPER")"
+    cat >"$QEMU_WRAPPER" <<EOF
+#!/bin/sh
+# Written by guestdb tools/test-setup.sh: Debian's qemu-system-x86 unpacked
+# into $QEMU_PREFIX (it cannot be installed next to qemu-utils 10.x).
+exec $QEMU_PREFIX/usr/bin/qemu-system-x86_64 "\$@"
+EOF
+    chmod 0755 "$QEMU_WRAPPER"
+    rm -rf "$tmp"
+    trap - EXIT
+}
+
+if ! try_system_qemu; then
+    install_private_qemu
+fi
+
+qemu_works qemu-system-x86_64 \
+    || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(printf 'quit\n' \
+        | timeout 60 qemu-system-x86_64 -machine q35 -accel tcg -nodefaults -display none -S \
+            -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"

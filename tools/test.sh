@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test of guestdb. First installs the real components the tests
+# use (Debian packages: QEMU 7.2, libosinfo tools and GObject bindings,
+# xmllint, xorriso, virt-xml-validate, hyperfine) when they are missing, via
+# tools/test-setup.sh; then runs the whole cargo test suite (unit tests, the
+# integration tests in tests/it, doc tests) for every crate of the workspace.
+#
+# Usage: tools/test.sh [extra cargo test arguments]
+# The reference material must be beside the checkout as ../shared (or set
+# GUESTDB_SHARED).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/test-setup.sh
+exec cargo test --workspace --locked "$@"
