@@ -15,6 +15,10 @@ fn main() -> ExitCode {
         .map_err(guestdb_data::CompileError::Findings)
         .and_then(|checked| {
             println!(
+                "cargo:rustc-env=GUESTDB_SCHEMA_VERSION={}",
+                guestdb_data::SCHEMA_VERSION
+            );
+            println!(
                 "cargo:rustc-env=GUESTDB_DATASET_VERSION={}",
                 checked.data.info.version.value
             );

@@ -19,7 +19,7 @@ const LONG_VERSION: &str = concat!(
     " (dataset ",
     env!("GUESTDB_DATASET_VERSION"),
     ", schema ",
-    "1",
+    env!("GUESTDB_SCHEMA_VERSION"),
     ")"
 );
 
@@ -325,6 +325,32 @@ fn chipset_list(os: &Os) -> Vec<&'static str> {
         .collect()
 }
 
+/// The fields `list` can print, besides `virtio-<class>`.
+const FIELDS: &[&str] = &[
+    "id",
+    "short-id",
+    "short-ids",
+    "name",
+    "vendor",
+    "family",
+    "distro",
+    "version",
+    "codename",
+    "release-date",
+    "eol-date",
+    "status",
+    "arches",
+    "chipsets",
+];
+
+fn known_field(name: &str) -> bool {
+    FIELDS.contains(&name)
+        || name
+            .strip_prefix("virtio-")
+            .and_then(VirtioClass::by_name)
+            .is_some()
+}
+
 /// The value of a list field, or `None` when the field name is unknown.
 fn field(os: &Os, name: &str) -> Option<Value> {
     let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
@@ -376,16 +402,13 @@ fn list(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result<Outcome, 
             "--fields is empty; name at least one field, e.g. --fields short-id,name".into(),
         ));
     }
-    if let Some(sample) = db.oses().first() {
-        for f in &fields {
-            if field(sample, f).is_none() {
-                return Err(usage(format!(
-                    "unknown field '{f}'; known: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date, eol-date, status, arches, chipsets, virtio-<class>"
-                )));
-            }
-        }
+    if let Some(f) = fields.iter().find(|f| !known_field(f)) {
+        return Err(usage(format!(
+            "unknown field '{f}'; known: {}, virtio-<class>",
+            FIELDS.join(", ")
+        )));
     }
-    let oses = db.list(&filter);
+    let oses = db.list(&filter)?;
     let rows: Vec<Vec<Value>> = oses
         .iter()
         .map(|os| {
@@ -443,7 +466,7 @@ fn list(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result<Outcome, 
 }
 
 fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
-    db.lookup(name).ok_or_else(|| {
+    db.try_lookup(name)?.ok_or_else(|| {
         let hint = match db.suggest(name, 1).first() {
             Some(s) => format!("; did you mean '{s}'?"),
             None => "; 'guestdb list' shows the known OSes".to_string(),
@@ -456,7 +479,7 @@ fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
 }
 
 /// The JSON form of an OS for `show --json`.
-pub fn os_json(db: &Database, os: &Os, details: &OsDetails, explain: bool) -> Value {
+pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
     let mut virtio = Map::new();
     for class in VirtioClass::ALL {
         let v = os.virtio(class);
@@ -519,7 +542,6 @@ pub fn os_json(db: &Database, os: &Os, details: &OsDetails, explain: bool) -> Va
             "devices": details.devices,
         });
     }
-    let _ = db;
     v
 }
 
@@ -555,7 +577,7 @@ fn show(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, 
     let os = find(db, &args.os)?;
     let details = db.details(os)?;
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &os_json(db, os, &details, args.explain))
+        serde_json::to_writer_pretty(&mut *out, &os_json(os, &details, args.explain))
             .map_err(io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Ok);

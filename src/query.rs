@@ -1,6 +1,7 @@
 //! Listing and filtering OSes, the newest release of a distro, and
 //! suggestions for names that are not known.
 
+use crate::error::Error;
 use crate::os::Os;
 use crate::store::Database;
 use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
@@ -91,14 +92,19 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
 
 impl Database {
     /// The OSes that match `filter`, in id order.
-    pub fn list(&self, filter: &Filter) -> Vec<&Os> {
-        self.oses().iter().filter(|os| filter.matches(os)).collect()
+    pub fn list(&self, filter: &Filter) -> Result<Vec<&Os>, Error> {
+        Ok(self
+            .oses()?
+            .into_iter()
+            .filter(|os| filter.matches(os))
+            .collect())
     }
 
     /// The newest released version of a distro (by release date, then version).
-    pub fn newest(&self, distro: &str) -> Option<&Os> {
-        self.oses()
-            .iter()
+    pub fn newest(&self, distro: &str) -> Result<Option<&Os>, Error> {
+        Ok(self
+            .oses()?
+            .into_iter()
             .filter(|o| {
                 o.distro.as_deref() == Some(distro) && o.release_status == ReleaseStatus::Released
             })
@@ -109,7 +115,7 @@ impl Database {
                         b.version.as_deref().unwrap_or(""),
                     )
                 })
-            })
+            }))
     }
 
     /// Known names closest to `name`, best first, for "did you mean".

@@ -1,11 +1,14 @@
 //! Opening a compiled store: the embedded default, a store file, or a data
-//! directory compiled on the fly. Opening loads the small per-OS summary and
-//! the name index into memory; everything else is read from SQLite on demand.
+//! directory compiled on the fly. Opening loads only the name index (ids,
+//! short-ids, aliases) into memory; an OS's summary is read from SQLite the
+//! first time it is asked for, and its full facts on demand.
 
 use crate::error::Error;
 use crate::os::Os;
 use guestdb_data::model::{Date, ReleaseStatus, SCHEMA_VERSION};
+use once_cell::unsync::OnceCell;
 use rusqlite::{Connection, OpenFlags};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -23,8 +26,11 @@ pub enum Origin {
 /// The guest-OS database: lookups in memory, details from SQLite.
 pub struct Database {
     pub(crate) conn: Connection,
-    oses: Vec<Os>,
-    by_name: HashMap<Box<str>, u32>,
+    by_name: FxHashMap<Box<str>, u32>,
+    /// Short-ids (false) and aliases (true) of each OS, in order.
+    names: Vec<Vec<(String, bool)>>,
+    /// Each OS's summary, read from the store on first use.
+    rows: Vec<OnceCell<Os>>,
     dataset_version: String,
     schema_version: u32,
     origin: Origin,
@@ -99,89 +105,148 @@ impl Database {
         }
         let dataset_version = meta.get("dataset_version").cloned().unwrap_or_default();
 
-        let mut oses = Vec::new();
+        // The name index: every id, short-id and alias to the OS's index.
+        let mut by_name: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut names: Vec<Vec<(String, bool)>> = Vec::new();
         {
-            let mut stmt = conn.prepare(
-                "SELECT idx, id, name, vendor, family, distro, version, codename, release_date, eol_date,
-                        release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches
-                 FROM os ORDER BY idx",
-            )?;
+            let mut stmt = conn.prepare("SELECT idx, id FROM os ORDER BY idx")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let date = |i: usize| -> rusqlite::Result<Option<Date>> {
-                    Ok(r.get::<_, Option<String>>(i)?.and_then(|s| Date::parse(&s)))
-                };
-                let status: String = r.get(10)?;
-                let arches: String = r.get(15)?;
-                oses.push(Os {
-                    idx: r.get(0)?,
-                    id: r.get(1)?,
-                    short_ids: Vec::new(),
-                    aliases: Vec::new(),
-                    name: r.get(2)?,
-                    vendor: r.get(3)?,
-                    family: r.get(4)?,
-                    distro: r.get(5)?,
-                    version: r.get(6)?,
-                    codename: r.get(7)?,
-                    release_date: date(8)?,
-                    eol_date: date(9)?,
-                    release_status: ReleaseStatus::parse(&status)
-                        .unwrap_or(ReleaseStatus::Released),
-                    virtio_legacy: r.get(11)?,
-                    virtio_modern: r.get(12)?,
-                    virtio_driver: r.get(13)?,
-                    chipsets: r.get(14)?,
-                    arches: arches.split_whitespace().map(str::to_string).collect(),
-                });
+                let idx: u32 = r.get(0)?;
+                let id: String = r.get(1)?;
+                by_name.insert(id.into_boxed_str(), idx);
+                names.push(Vec::new());
             }
         }
-        let mut by_name: HashMap<Box<str>, u32> = HashMap::with_capacity(oses.len() * 3);
         {
-            let mut stmt =
-                conn.prepare("SELECT name, os, kind FROM os_name ORDER BY os, kind DESC, ord")?;
+            let mut stmt = conn.prepare(
+                "SELECT name, os, kind = 'alias' FROM os_name ORDER BY os, kind DESC, ord",
+            )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let name: String = r.get(0)?;
                 let os: u32 = r.get(1)?;
-                let kind: String = r.get(2)?;
-                let Some(entry) = oses.get_mut(os as usize) else {
+                let Some(list) = names.get_mut(os as usize) else {
                     continue;
                 };
                 by_name.insert(name.as_str().into(), os);
-                if kind == "alias" {
-                    entry.aliases.push(name);
-                } else {
-                    entry.short_ids.push(name);
-                }
+                list.push((name, r.get(2)?));
             }
         }
-        for os in &oses {
-            by_name.insert(os.id.as_str().into(), os.idx);
-        }
+        let rows = (0..names.len()).map(|_| OnceCell::new()).collect();
         Ok(Database {
             conn,
-            oses,
             by_name,
+            names,
+            rows,
             dataset_version,
             schema_version,
             origin,
         })
     }
 
-    /// Finds an OS by id, short-id or alias. Exact match; `None` when unknown.
-    pub fn lookup(&self, name: &str) -> Option<&Os> {
-        self.by_name.get(name).map(|&i| &self.oses[i as usize])
+    const OS_COLUMNS: &'static str =
+        "idx, id, name, vendor, family, distro, version, codename, release_date, eol_date,
+         release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches";
+
+    fn os_from_row(&self, r: &rusqlite::Row) -> rusqlite::Result<Os> {
+        let date = |i: usize| -> rusqlite::Result<Option<Date>> {
+            Ok(r.get::<_, Option<String>>(i)?.and_then(|s| Date::parse(&s)))
+        };
+        let idx: u32 = r.get(0)?;
+        let status: String = r.get(10)?;
+        let arches: String = r.get(15)?;
+        let names = self
+            .names
+            .get(idx as usize)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let pick = |alias: bool| {
+            names
+                .iter()
+                .filter(|(_, a)| *a == alias)
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        Ok(Os {
+            idx,
+            id: r.get(1)?,
+            short_ids: pick(false),
+            aliases: pick(true),
+            name: r.get(2)?,
+            vendor: r.get(3)?,
+            family: r.get(4)?,
+            distro: r.get(5)?,
+            version: r.get(6)?,
+            codename: r.get(7)?,
+            release_date: date(8)?,
+            eol_date: date(9)?,
+            release_status: ReleaseStatus::parse(&status).unwrap_or(ReleaseStatus::Released),
+            virtio_legacy: r.get(11)?,
+            virtio_modern: r.get(12)?,
+            virtio_driver: r.get(13)?,
+            chipsets: r.get(14)?,
+            arches: arches.split_whitespace().map(str::to_string).collect(),
+        })
     }
 
-    /// Every OS, in id order.
-    pub fn oses(&self) -> &[Os] {
-        &self.oses
+    /// The OS with a store index (as in [`Os::idx`]), read on first use.
+    pub fn try_get(&self, idx: u32) -> Result<Option<&Os>, Error> {
+        let Some(cell) = self.rows.get(idx as usize) else {
+            return Ok(None);
+        };
+        let os = cell.get_or_try_init(|| {
+            let sql = format!("SELECT {} FROM os WHERE idx = ?1", Self::OS_COLUMNS);
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_row([idx], |r| self.os_from_row(r))
+        })?;
+        Ok(Some(os))
+    }
+
+    /// Like [`Database::lookup`], but a store that cannot be read is an error.
+    pub fn try_lookup(&self, name: &str) -> Result<Option<&Os>, Error> {
+        match self.by_name.get(name) {
+            Some(&idx) => self.try_get(idx),
+            None => Ok(None),
+        }
+    }
+
+    /// Finds an OS by id, short-id or alias: exact match, O(1). `None` when
+    /// unknown (or when the store cannot be read; see [`Database::try_lookup`]).
+    pub fn lookup(&self, name: &str) -> Option<&Os> {
+        self.try_lookup(name).ok().flatten()
     }
 
     /// The OS with a store index (as in [`Os::idx`]).
     pub fn get(&self, idx: u32) -> Option<&Os> {
-        self.oses.get(idx as usize)
+        self.try_get(idx).ok().flatten()
+    }
+
+    /// Every OS, in id order (reads those not read yet in one pass).
+    pub fn oses(&self) -> Result<Vec<&Os>, Error> {
+        if self.rows.iter().any(|c| c.get().is_none()) {
+            let sql = format!("SELECT {} FROM os ORDER BY idx", Self::OS_COLUMNS);
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let idx: u32 = r.get(0)?;
+                if let Some(cell) = self.rows.get(idx as usize) {
+                    if cell.get().is_none() {
+                        let _ = cell.set(self.os_from_row(r)?);
+                    }
+                }
+            }
+        }
+        Ok(self.rows.iter().filter_map(OnceCell::get).collect())
+    }
+
+    /// How many OSes the database holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// Every name lookups accept (ids, short-ids, aliases).

@@ -409,28 +409,14 @@ fn blank_os(id: Located<String>) -> OsRecord {
 /// The OS source files of an osinfo-db data tree: `os/**/*.xml.in`, sorted.
 /// (`*.xml.in.in` files are templates that generate files already present.)
 fn source_files(src: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    let mut stack = vec![src.join("os")];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::Io {
-            path: dir.display().to_string(),
+    let (files, errors) = read::files_below(src, Path::new("os"), |name| name.ends_with(".xml.in"));
+    if let Some((rel, e)) = errors.into_iter().next() {
+        return Err(Error::Io {
+            path: src.join(rel).display().to_string(),
             source: e,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Io {
-                path: dir.display().to_string(),
-                source: e,
-            })?;
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().ends_with(".xml.in") {
-                out.push(path);
-            }
-        }
+        });
     }
-    out.sort();
-    Ok(out)
+    Ok(files.into_iter().map(|rel| src.join(rel)).collect())
 }
 
 /// Reads every OS of an osinfo-db tree into guestdb records (without the

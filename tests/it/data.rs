@@ -21,7 +21,8 @@ fn every_os_has_a_short_id() {
     assert_none(
         "OSes without a short-id",
         db.oses()
-            .iter()
+            .expect("OSes")
+            .into_iter()
             .filter(|o| o.short_ids.is_empty())
             .map(|o| o.id.clone())
             .collect(),
@@ -32,7 +33,7 @@ fn every_os_has_a_short_id() {
 fn every_virtio_and_chipset_fact_says_where_it_came_from() {
     let db = db();
     let mut offenders = Vec::new();
-    for os in db.oses() {
+    for os in db.oses().expect("OSes") {
         let d = db.details(os).expect("details");
         for v in &d.virtio {
             if v.provenance.source.is_none() || v.provenance.note.is_none() {
@@ -68,7 +69,8 @@ fn rhel_and_centos_5_and_6_never_speak_virtio_1_0_and_6_speaks_legacy() {
     let mut offenders = Vec::new();
     for os in db
         .oses()
-        .iter()
+        .expect("OSes")
+        .into_iter()
         .filter(|o| matches!(o.distro.as_deref(), Some("rhel" | "centos")))
     {
         let major: u32 = os
@@ -105,7 +107,8 @@ fn windows_virtio_support_needs_the_virtio_win_drivers() {
     let mut offenders = Vec::new();
     for os in db
         .oses()
-        .iter()
+        .expect("OSes")
+        .into_iter()
         .filter(|o| o.family.as_deref() == Some("winnt"))
     {
         for class in VirtioClass::ALL {
@@ -123,7 +126,8 @@ fn every_q35_capable_os_is_an_x86_os() {
     let db = db();
     let offenders = db
         .oses()
-        .iter()
+        .expect("OSes")
+        .into_iter()
         .filter(|o| o.supports_chipset(Chipset::Q35))
         .filter(|o| {
             !o.arches.is_empty()
@@ -187,10 +191,11 @@ fn lookups_and_relations() {
         .related_to(db.lookup("rhel6.9").expect("rhel6.9"), "derives-from")
         .expect("relations");
     assert!(children.iter().any(|o| o.short_id() == "rhel6.10"));
-    let newest = db.newest("rhel").expect("a newest RHEL");
+    let newest = db.newest("rhel").expect("store").expect("a newest RHEL");
     assert!(db
         .oses()
-        .iter()
+        .expect("OSes")
+        .into_iter()
         .filter(|o| o.distro.as_deref() == Some("rhel")
             && o.release_status == guestdb::ReleaseStatus::Released)
         .all(|o| o.release_date <= newest.release_date));

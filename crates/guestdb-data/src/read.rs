@@ -317,6 +317,50 @@ fn expect_root(ctx: &mut Ctx, root: &Element, name: &str) -> bool {
     true
 }
 
+/// Parses a file, checks its root element is `<root>` and hands both to `read`.
+fn with_root<T>(
+    path: &Arc<str>,
+    bytes: &[u8],
+    findings: &mut Findings,
+    root_name: &str,
+    read: impl FnOnce(&mut Ctx, &Element) -> Option<T>,
+) -> Option<T> {
+    let (src, root) = parse_file(path, bytes, findings)?;
+    let mut ctx = Ctx {
+        path: Arc::clone(path),
+        lines: LineIndex::new(src),
+        findings,
+    };
+    if !expect_root(&mut ctx, &root, root_name) {
+        return None;
+    }
+    read(&mut ctx, &root)
+}
+
+/// Reads a file whose root holds only `<child>` elements, each read by `read`.
+fn read_list<T>(
+    path: &Arc<str>,
+    bytes: &[u8],
+    findings: &mut Findings,
+    (root_name, child): (&str, &str),
+    mut read: impl FnMut(&mut Ctx, &Element) -> Option<T>,
+) -> Vec<T> {
+    with_root(path, bytes, findings, root_name, |ctx, root| {
+        ctx.check_attrs(root, &[]);
+        ctx.no_text(root);
+        let mut out = Vec::new();
+        for el in &root.children {
+            if el.name == child {
+                out.extend(read(ctx, el));
+            } else {
+                ctx.unknown_child(root, el, &[child]);
+            }
+        }
+        Some(out)
+    })
+    .unwrap_or_default()
+}
+
 const OS_CHILDREN: &[&str] = &[
     "short-id",
     "alias",
@@ -344,24 +388,19 @@ const OS_CHILDREN: &[&str] = &[
 
 /// Reads one OS file. `path` is how findings name the file.
 pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option<OsRecord> {
-    let (src, root) = parse_file(path, bytes, findings)?;
-    let mut ctx = Ctx {
-        path: Arc::clone(path),
-        lines: LineIndex::new(src),
-        findings,
-    };
-    if !expect_root(&mut ctx, &root, "os") {
-        return None;
-    }
-    ctx.check_attrs(&root, &["id", "source"]);
-    ctx.no_text(&root);
-    let id = ctx.req_attr(&root, "id");
+    with_root(path, bytes, findings, "os", read_os_element)
+}
+
+fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
+    ctx.check_attrs(root, &["id", "source"]);
+    ctx.no_text(root);
+    let id = ctx.req_attr(root, "id");
     let mut os = OsRecord {
         loc: ctx.loc(root.pos),
         id: id
             .clone()
             .unwrap_or_else(|| Located::new(String::new(), ctx.loc(root.pos))),
-        source: ctx.attr(&root, "source"),
+        source: ctx.attr(root, "source"),
         short_ids: Vec::new(),
         aliases: Vec::new(),
         name: Located::new(String::new(), ctx.loc(root.pos)),
@@ -400,7 +439,7 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
                 | "eol-date"
                 | "release-status"
         );
-        if single && !once.first(&mut ctx, &root, el) {
+        if single && !once.first(ctx, root, el) {
             continue;
         }
         match el.name.as_str() {
@@ -442,7 +481,7 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
                 }
             }
             "virtio" => {
-                if let Some(fact) = read_virtio(&mut ctx, el) {
+                if let Some(fact) = read_virtio(ctx, el) {
                     os.virtio.push(fact);
                 }
             }
@@ -518,7 +557,7 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
                     });
                 }
             }
-            "driver" => os.drivers.push(read_driver(&mut ctx, el)),
+            "driver" => os.drivers.push(read_driver(ctx, el)),
             "variant" => {
                 ctx.check_attrs(el, &["id"]);
                 ctx.no_text(el);
@@ -527,7 +566,7 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
                 let mut once = Once::default();
                 for c in &el.children {
                     if c.name == "name" {
-                        if once.first(&mut ctx, el, c) {
+                        if once.first(ctx, el, c) {
                             name = Some(ctx.text(c).value);
                         }
                     } else {
@@ -549,9 +588,9 @@ pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option
                     });
                 }
             }
-            "media" => os.media.push(read_media(&mut ctx, el)),
-            "resources" => os.resources.push(read_resources(&mut ctx, el)),
-            _ => ctx.unknown_child(&root, el, OS_CHILDREN),
+            "media" => os.media.push(read_media(ctx, el)),
+            "resources" => os.resources.push(read_resources(ctx, el)),
+            _ => ctx.unknown_child(root, el, OS_CHILDREN),
         }
     }
     id.as_ref()?;
@@ -807,19 +846,14 @@ pub fn read_dataset_info(
     bytes: &[u8],
     findings: &mut Findings,
 ) -> Option<DatasetInfo> {
-    let (src, root) = parse_file(path, bytes, findings)?;
-    let mut ctx = Ctx {
-        path: Arc::clone(path),
-        lines: LineIndex::new(src),
-        findings,
-    };
-    if !expect_root(&mut ctx, &root, "dataset") {
-        return None;
-    }
-    ctx.check_attrs(&root, &["version", "schema-version"]);
-    ctx.no_text(&root);
-    let version = ctx.req_attr(&root, "version");
-    let schema = ctx.req_attr(&root, "schema-version");
+    with_root(path, bytes, findings, "dataset", read_dataset_element)
+}
+
+fn read_dataset_element(ctx: &mut Ctx, root: &Element) -> Option<DatasetInfo> {
+    ctx.check_attrs(root, &["version", "schema-version"]);
+    ctx.no_text(root);
+    let version = ctx.req_attr(root, "version");
+    let schema = ctx.req_attr(root, "schema-version");
     if let Some(v) = &version {
         let parts: Vec<&str> = v.value.split('.').collect();
         let stamped = parts.len() == 3 && Date::parse(&parts.join("-")).is_some();
@@ -861,7 +895,7 @@ pub fn read_dataset_info(
     let mut sources = Vec::new();
     for el in &root.children {
         if el.name != "source" {
-            ctx.unknown_child(&root, el, &["source"]);
+            ctx.unknown_child(root, el, &["source"]);
             continue;
         }
         ctx.check_attrs(el, &["id", "name", "url", "license", "snapshot"]);
@@ -891,30 +925,7 @@ pub fn read_dataset_info(
 
 /// Reads `devices.xml`, the device catalogue.
 pub fn read_devices(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Vec<Device> {
-    let Some((src, root)) = parse_file(path, bytes, findings) else {
-        return Vec::new();
-    };
-    let mut ctx = Ctx {
-        path: Arc::clone(path),
-        lines: LineIndex::new(src),
-        findings,
-    };
-    if !expect_root(&mut ctx, &root, "devices") {
-        return Vec::new();
-    }
-    ctx.check_attrs(&root, &[]);
-    ctx.no_text(&root);
-    let mut devices = Vec::new();
-    for el in &root.children {
-        if el.name != "device" {
-            ctx.unknown_child(&root, el, &["device"]);
-            continue;
-        }
-        if let Some(d) = read_device(&mut ctx, el) {
-            devices.push(d);
-        }
-    }
-    devices
+    read_list(path, bytes, findings, ("devices", "device"), read_device)
 }
 
 fn read_device(ctx: &mut Ctx, el: &Element) -> Option<Device> {
@@ -1001,51 +1012,41 @@ fn read_device(ctx: &mut Ctx, el: &Element) -> Option<Device> {
 
 /// Reads `corrections.xml`.
 pub fn read_corrections(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Vec<Correction> {
-    let Some((src, root)) = parse_file(path, bytes, findings) else {
-        return Vec::new();
-    };
-    let mut ctx = Ctx {
-        path: Arc::clone(path),
-        lines: LineIndex::new(src),
+    read_list(
+        path,
+        bytes,
         findings,
+        ("corrections", "correction"),
+        read_correction,
+    )
+}
+
+fn read_correction(ctx: &mut Ctx, el: &Element) -> Option<Correction> {
+    ctx.check_attrs(el, &["subject", "field", "osinfo", "guestdb"]);
+    ctx.no_children(el);
+    let fields: Vec<_> = ["subject", "field", "osinfo", "guestdb"]
+        .iter()
+        .map(|n| ctx.req_attr(el, n))
+        .collect();
+    let reason = el.text.trim().to_string();
+    if reason.is_empty() {
+        ctx.report(
+            Rule::MissingElement,
+            el.pos,
+            "a <correction> must say why, as its text".into(),
+        );
+    }
+    let [Some(subject), Some(field), Some(osinfo), Some(guestdb)] = &fields[..] else {
+        return None;
     };
-    if !expect_root(&mut ctx, &root, "corrections") {
-        return Vec::new();
-    }
-    ctx.check_attrs(&root, &[]);
-    ctx.no_text(&root);
-    let mut out = Vec::new();
-    for el in &root.children {
-        if el.name != "correction" {
-            ctx.unknown_child(&root, el, &["correction"]);
-            continue;
-        }
-        ctx.check_attrs(el, &["subject", "field", "osinfo", "guestdb"]);
-        ctx.no_children(el);
-        let fields: Vec<_> = ["subject", "field", "osinfo", "guestdb"]
-            .iter()
-            .map(|n| ctx.req_attr(el, n))
-            .collect();
-        let reason = el.text.trim().to_string();
-        if reason.is_empty() {
-            ctx.report(
-                Rule::MissingElement,
-                el.pos,
-                "a <correction> must say why, as its text".into(),
-            );
-        }
-        if let [Some(subject), Some(field), Some(osinfo), Some(guestdb)] = &fields[..] {
-            out.push(Correction {
-                subject: subject.value.clone(),
-                field: field.value.clone(),
-                osinfo: osinfo.value.clone(),
-                guestdb: guestdb.value.clone(),
-                reason,
-                loc: ctx.loc(el.pos),
-            });
-        }
-    }
-    out
+    Some(Correction {
+        subject: subject.value.clone(),
+        field: field.value.clone(),
+        osinfo: osinfo.value.clone(),
+        guestdb: guestdb.value.clone(),
+        reason,
+        loc: ctx.loc(el.pos),
+    })
 }
 
 /// The file names a data directory holds besides `os/`.
@@ -1073,35 +1074,55 @@ fn read_bytes(dir: &Path, rel: &Path, findings: &mut Findings) -> Option<Vec<u8>
     }
 }
 
-/// Every `*.xml` file below `dir/os`, relative to `dir`, sorted.
-pub fn os_files(dir: &Path, findings: &mut Findings) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::from("os")];
+/// The files below `dir/sub` whose names satisfy `keep`, relative to `dir`,
+/// sorted; and the directories that could not be read, with the error.
+pub fn files_below(
+    dir: &Path,
+    sub: &Path,
+    keep: impl Fn(&str) -> bool,
+) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    let mut stack = vec![sub.to_path_buf()];
     while let Some(rel) = stack.pop() {
         let entries = match std::fs::read_dir(dir.join(&rel)) {
             Ok(e) => e,
             Err(e) => {
-                let path = display_path(dir, &rel);
-                findings.push(Finding::new(
-                    Rule::Io,
-                    Loc::file(&path),
-                    format!("cannot read directory: {e}"),
-                ));
+                errors.push((rel, e));
                 continue;
             }
         };
-        for entry in entries.flatten() {
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    errors.push((rel.clone(), e));
+                    continue;
+                }
+            };
             let child = rel.join(entry.file_name());
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(child);
-            } else if child.extension().is_some_and(|e| e == "xml") {
-                out.push(child);
+            } else if keep(&entry.file_name().to_string_lossy()) {
+                files.push(child);
             }
         }
     }
-    out.sort();
-    out
+    files.sort();
+    (files, errors)
+}
+
+/// Every `*.xml` file below `dir/os`, relative to `dir`, sorted.
+pub fn os_files(dir: &Path, findings: &mut Findings) -> Vec<PathBuf> {
+    let (files, errors) = files_below(dir, Path::new("os"), |name| name.ends_with(".xml"));
+    for (rel, e) in errors {
+        let path = display_path(dir, &rel);
+        findings.push(Finding::new(
+            Rule::Io,
+            Loc::file(&path),
+            format!("cannot read directory: {e}"),
+        ));
+    }
+    files
 }
 
 /// Reads a whole data directory. Returns what could be read and every finding.
