@@ -208,3 +208,15 @@ CREATE TABLE os_resources (
     from_os INTEGER REFERENCES os (idx)
 );
 CREATE INDEX os_resources_os ON os_resources (os);
+
+-- Provenance an OS states for its plain facts (name, dates, relations,
+-- media...); `fact` as in guestdb_data::model::FactSource.
+CREATE TABLE os_fact_source (
+    os     INTEGER NOT NULL REFERENCES os (idx),
+    fact   TEXT NOT NULL,
+    source TEXT,
+    note   TEXT,
+    path   TEXT NOT NULL,
+    line   INTEGER NOT NULL
+);
+CREATE INDEX os_fact_source_os ON os_fact_source (os);

@@ -72,7 +72,8 @@ enum Command {
     /// Import osinfo-db's data tree into a guestdb data directory
     #[command(
         name = "import-osinfo",
-        after_help = "Example:\n  guestdb import-osinfo ../shared/osinfo-db/data --out data\n\nFiles edited since the last import are kept; where osinfo-db changed them too the import\nis written beside them as FILE.imported. Exit status: 0 done, 1 done with conflicts, 2 error."
+        after_help = "Example:\n  guestdb import-osinfo ../shared/osinfo-db/data --out data\n\nFiles edited since the last import are kept; where osinfo-db changed them too the import\nis written beside them as FILE.imported. Merge it into FILE by hand, delete nothing, and run
+again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     )]
     ImportOsinfo(ImportArgs),
 }
@@ -154,6 +155,9 @@ struct ImportArgs {
     /// The guestdb data directory to update
     #[arg(long, default_value = "data")]
     out: PathBuf,
+    /// Take every FILE.imported left by a conflict as merged into FILE by hand
+    #[arg(long)]
+    merged: bool,
     #[arg(long)]
     json: bool,
 }
@@ -540,6 +544,7 @@ pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
             "chipsets": details.chipsets,
             "firmware": details.firmware,
             "devices": details.devices,
+            "facts": details.fact_sources,
         });
     }
     v
@@ -760,6 +765,9 @@ fn show(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, 
         writeln!(out, "  {:<13} {} [{}]", r.kind, parts.join(", "), r.arch)?;
     }
     if args.explain {
+        for f in &details.fact_sources {
+            writeln!(out, "  {:<13} {}", f.fact, why(&f.provenance))?;
+        }
         writeln!(
             out,
             "  file          {} (source {})",
@@ -857,7 +865,7 @@ fn build(args: &BuildArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
 }
 
 fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
-    let report = osinfo::import(&args.source, &args.out)?;
+    let report = osinfo::import(&args.source, &args.out, args.merged)?;
     let paths = |v: &[PathBuf]| {
         v.iter()
             .map(|p| p.display().to_string())
@@ -869,6 +877,7 @@ fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
             "written": paths(&report.written),
             "unchanged": report.unchanged,
             "kept_edited": paths(&report.kept_edited),
+            "merged": paths(&report.merged),
             "conflicts": paths(&report.conflicts),
             "removed": paths(&report.removed),
             "orphaned": paths(&report.orphaned),
@@ -888,8 +897,11 @@ fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
             report.kept_edited.len(),
             report.removed.len()
         )?;
+        for m in &report.merged {
+            writeln!(out, "merged: {} now builds on this import", m.display())?;
+        }
         for c in &report.conflicts {
-            writeln!(out, "conflict: {} was edited here and osinfo-db changed it too; kept, import written beside it as .imported", c.display())?;
+            writeln!(out, "conflict: {} was edited here and the import now differs from the last one; kept, the new import is beside it as .imported: merge it by hand, then run again with --merged", c.display())?;
         }
         for o in &report.orphaned {
             writeln!(

@@ -201,6 +201,14 @@ pub struct Relation {
     pub target: String,
 }
 
+/// The provenance an OS states for one of its plain facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FactSource {
+    /// `name`, `release-date`, `short-id rhel6.10`, `derives-from <id>`, `media 0`, ...
+    pub fact: String,
+    pub provenance: Provenance,
+}
+
 /// Everything the store holds about one OS.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OsDetails {
@@ -215,6 +223,8 @@ pub struct OsDetails {
     pub variants: Vec<VariantInfo>,
     pub media: Vec<MediaInfo>,
     pub resources: Vec<ResourceInfo>,
+    /// Provenance stated on plain facts (the others carry theirs).
+    pub fact_sources: Vec<FactSource>,
 }
 
 /// An optional non-negative integer column.
@@ -372,6 +382,17 @@ impl Database {
                 inherited_from: self.id_of(r.get(6)?),
             });
         }
+        let mut fact_sources = Vec::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT fact, source, note, path, line FROM os_fact_source WHERE os = ?1 ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([k])?;
+        while let Some(r) = rows.next()? {
+            fact_sources.push(FactSource {
+                fact: r.get(0)?,
+                provenance: self.provenance(r.get(1)?, r.get(2)?, None, r.get(3)?, r.get(4)?),
+            });
+        }
         Ok(OsDetails {
             source,
             path,
@@ -384,6 +405,7 @@ impl Database {
             variants,
             media,
             resources,
+            fact_sources,
         })
     }
 

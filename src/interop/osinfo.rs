@@ -47,6 +47,8 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// Files whose import is unchanged.
     pub unchanged: usize,
+    /// Conflicts marked as merged by hand (`merged`), now based on the new import.
+    pub merged: Vec<PathBuf>,
     /// Files a contributor edited, kept as they are (osinfo-db did not change them).
     pub kept_edited: Vec<PathBuf>,
     /// Files edited here *and* changed in osinfo-db: kept, import beside them.
@@ -403,6 +405,7 @@ fn blank_os(id: Located<String>) -> OsRecord {
         variants: Vec::new(),
         media: Vec::new(),
         resources: Vec::new(),
+        fact_sources: Vec::new(),
     }
 }
 
@@ -712,7 +715,11 @@ fn write_lock(out: &Path, lock: &BTreeMap<String, String>) -> Result<(), Error> 
 
 /// Imports the osinfo-db tree at `src` into the guestdb data directory `out`
 /// (which must already hold `dataset.xml` and `devices.xml`).
-pub fn import(src: &Path, out: &Path) -> Result<Report, Error> {
+///
+/// With `merged`, every `FILE.imported` left by an earlier conflict is taken
+/// as merged into FILE by hand: its content becomes FILE's import base in the
+/// lock, and it is removed.
+pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     if !src.join("os").is_dir() {
         return Err(Error::Other(format!(
             "{}: not an osinfo-db data directory (it has no os/ folder)",
@@ -755,6 +762,26 @@ pub fn import(src: &Path, out: &Path) -> Result<Report, Error> {
     derive_facts(&mut data);
 
     let mut lock = read_lock(out)?;
+    if merged {
+        let (files, _) = read::files_below(out, Path::new("os"), |n| n.ends_with(".xml.imported"));
+        for rel in files {
+            let path = out.join(&rel);
+            let bytes = std::fs::read(&path).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            let key = rel
+                .to_string_lossy()
+                .trim_end_matches(".imported")
+                .replace('\\', "/");
+            lock.insert(key.clone(), sha256_hex(&bytes));
+            std::fs::remove_file(&path).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            report.merged.push(PathBuf::from(key));
+        }
+    }
     let mut new_lock = BTreeMap::new();
     let mut seen_paths: HashMap<PathBuf, &str> = HashMap::new();
     for os in &data.oses {

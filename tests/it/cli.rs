@@ -64,6 +64,12 @@ fn show_explain_says_where_facts_come_from() {
         "{}",
         r.stdout
     );
+    let guix = run(&["show", "guix-1.1", "--explain"]);
+    assert!(
+        guix.stdout.contains("alias guix-1.1") && guix.stdout.contains("source guestdb"),
+        "a plain fact's own provenance is shown: {}",
+        guix.stdout
+    );
     let j = run(&["show", "rhel6.10", "--json", "--explain"]);
     let v: Value = serde_json::from_str(&j.stdout).expect("JSON");
     let first = &v["explain"]["devices"][0]["provenance"];

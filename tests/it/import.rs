@@ -155,10 +155,35 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
         text,
         "the edit must survive a conflict"
     );
+    let beside = out.join(format!("{edited}.imported"));
     assert!(
-        out.join(format!("{edited}.imported")).is_file(),
+        beside.is_file(),
         "the import is written beside the edited file"
     );
+
+    // 2b. Merged by hand and marked so: the conflict is over, the edit stays.
+    let src = shared().join("osinfo-db/data");
+    let r = run(&[
+        "import-osinfo",
+        src.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--merged",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!beside.exists(), "--merged removes the .imported file");
+    let (code, report) = import(&out);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report["kept_edited"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|p| p == edited),
+        "{report}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 
     // 3. A file the lock says was never edited is brought up to date.
     let stale = "os/redhat.com/rhel-6.9.xml";

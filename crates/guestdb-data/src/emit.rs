@@ -123,6 +123,9 @@ pub fn emit(
     let mut lang_stmt = tx.prepare(
         "INSERT INTO os_media_language (os, media, value, regex, map) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
+    let mut fact_stmt = tx.prepare(
+        "INSERT INTO os_fact_source (os, fact, source, note, path, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
     let mut res_stmt = tx.prepare(
         "INSERT INTO os_resources (os, arch, kind, n_cpus, cpu, ram, storage, from_os) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -273,6 +276,16 @@ pub fn emit(
                 line(&d.loc)
             ])?;
         }
+        for f in &os.fact_sources {
+            fact_stmt.execute(params![
+                k,
+                f.fact,
+                source_of(i, None, &f.provenance),
+                f.provenance.note,
+                rel_path(i),
+                f.loc.line as i64
+            ])?;
+        }
         for (n, drv) in os.drivers.iter().enumerate() {
             drv_stmt.execute(params![
                 k,
@@ -360,6 +373,7 @@ pub fn emit(
         mvar_stmt,
         lang_stmt,
         res_stmt,
+        fact_stmt,
     ));
     tx.commit()?;
     conn.execute_batch("ANALYZE; VACUUM;")?;

@@ -367,6 +367,19 @@ impl Resources {
     }
 }
 
+/// The provenance given to one of an OS's plain facts (its name, a date, a
+/// relation, a medium...), where it states one. `fact` names the fact:
+/// the element name for single facts (`name`, `release-date`), the element
+/// name and value for listed ones (`short-id rhel6.10`, `derives-from <id>`,
+/// `variant server`), the element name and position for media, resources
+/// and drivers (`media 0`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactSource {
+    pub fact: String,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
 /// One OS release, as written in `data/os/<vendor-domain>/<name>.xml`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OsRecord {
@@ -396,9 +409,20 @@ pub struct OsRecord {
     pub variants: Vec<Variant>,
     pub media: Vec<Media>,
     pub resources: Vec<Resources>,
+    /// Provenance stated on plain facts (virtio, chipset, firmware and device
+    /// facts carry theirs themselves).
+    pub fact_sources: Vec<FactSource>,
 }
 
 impl OsRecord {
+    /// The provenance stated on a plain fact, if any.
+    pub fn fact_source(&self, fact: &str) -> Option<&Provenance> {
+        self.fact_sources
+            .iter()
+            .find(|f| f.fact == fact)
+            .map(|f| &f.provenance)
+    }
+
     /// Every name the OS answers to besides its id: short-ids first, then aliases.
     pub fn names(&self) -> impl Iterator<Item = &Located<String>> {
         self.short_ids.iter().chain(self.aliases.iter())

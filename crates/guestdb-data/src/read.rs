@@ -159,7 +159,12 @@ impl<'a> Ctx<'a> {
 
     /// The trimmed text of an element that holds only text.
     fn text(&mut self, el: &Element) -> Located<String> {
-        self.check_attrs(el, &[]);
+        self.text_with(el, &[])
+    }
+
+    /// Like [`Ctx::text`], allowing the attributes `allowed`.
+    fn text_with(&mut self, el: &Element, allowed: &[&str]) -> Located<String> {
+        self.check_attrs(el, allowed);
         self.no_children(el);
         let value = el.text.trim().to_string();
         if value.is_empty() {
@@ -193,7 +198,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn date(&mut self, el: &Element) -> Option<Located<Date>> {
-        let text = self.text(el);
+        let text = self.text_with(el, PROVENANCE);
         if text.value.is_empty() {
             return None;
         }
@@ -210,6 +215,18 @@ impl<'a> Ctx<'a> {
                 ));
                 None
             }
+        }
+    }
+
+    /// Records the provenance an element states, under the name `fact`.
+    fn fact_source(&mut self, el: &Element, fact: String, out: &mut Vec<FactSource>) {
+        let provenance = self.provenance(el);
+        if provenance.source.is_some() || provenance.note.is_some() {
+            out.push(FactSource {
+                fact,
+                provenance,
+                loc: self.loc(el.pos),
+            });
         }
     }
 
@@ -245,6 +262,9 @@ impl<'a> Ctx<'a> {
         }
     }
 }
+
+/// The attributes any fact may carry to say where it came from.
+const PROVENANCE: &[&str] = &["source", "note"];
 
 /// Remembers which single-use children were seen, to report repeats.
 #[derive(Default)]
@@ -423,9 +443,11 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
         variants: Vec::new(),
         media: Vec::new(),
         resources: Vec::new(),
+        fact_sources: Vec::new(),
     };
     let mut once = Once::default();
     let mut has_name = false;
+    let mut sources = Vec::new();
     for el in &root.children {
         let single = matches!(
             el.name.as_str(),
@@ -443,21 +465,42 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
             continue;
         }
         match el.name.as_str() {
-            "short-id" => os.short_ids.push(ctx.text(el)),
-            "alias" => os.aliases.push(ctx.text(el)),
-            "name" => {
-                has_name = true;
-                os.name = ctx.text(el);
+            "short-id" | "alias" => {
+                let text = ctx.text_with(el, PROVENANCE);
+                ctx.fact_source(el, format!("{} {}", el.name, text.value), &mut sources);
+                if el.name == "short-id" {
+                    os.short_ids.push(text);
+                } else {
+                    os.aliases.push(text);
+                }
             }
-            "vendor" => os.vendor = Some(ctx.text(el)),
-            "family" => os.family = Some(ctx.text(el)),
-            "distro" => os.distro = Some(ctx.text(el)),
-            "version" => os.version = Some(ctx.text(el)),
-            "codename" => os.codename = Some(ctx.text(el)),
-            "release-date" => os.release_date = ctx.date(el),
-            "eol-date" => os.eol_date = ctx.date(el),
+            "name" | "vendor" | "family" | "distro" | "version" | "codename" => {
+                let text = ctx.text_with(el, PROVENANCE);
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                match el.name.as_str() {
+                    "name" => {
+                        has_name = true;
+                        os.name = text;
+                    }
+                    "vendor" => os.vendor = Some(text),
+                    "family" => os.family = Some(text),
+                    "distro" => os.distro = Some(text),
+                    "version" => os.version = Some(text),
+                    _ => os.codename = Some(text),
+                }
+            }
+            "release-date" | "eol-date" => {
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                let date = ctx.date(el);
+                if el.name == "release-date" {
+                    os.release_date = date;
+                } else {
+                    os.eol_date = date;
+                }
+            }
             "release-status" => {
-                let text = ctx.text(el);
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                let text = ctx.text_with(el, PROVENANCE);
                 match ReleaseStatus::parse(&text.value) {
                     Some(s) => os.release_status = s,
                     None if text.value.is_empty() => {}
@@ -469,10 +512,11 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 }
             }
             "derives-from" | "clones" | "upgrades" => {
-                ctx.check_attrs(el, &["id"]);
+                ctx.check_attrs(el, &["id", "source", "note"]);
                 ctx.no_children(el);
                 ctx.no_text(el);
                 if let Some(target) = ctx.req_attr(el, "id") {
+                    ctx.fact_source(el, format!("{} {}", el.name, target.value), &mut sources);
                     match el.name.as_str() {
                         "derives-from" => os.derives_from.push(target),
                         "clones" => os.clones.push(target),
@@ -557,9 +601,12 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                     });
                 }
             }
-            "driver" => os.drivers.push(read_driver(ctx, el)),
+            "driver" => {
+                ctx.fact_source(el, format!("driver {}", os.drivers.len()), &mut sources);
+                os.drivers.push(read_driver(ctx, el));
+            }
             "variant" => {
-                ctx.check_attrs(el, &["id"]);
+                ctx.check_attrs(el, &["id", "source", "note"]);
                 ctx.no_text(el);
                 let id = ctx.req_attr(el, "id");
                 let mut name = None;
@@ -581,6 +628,7 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                     );
                 }
                 if let Some(id) = id {
+                    ctx.fact_source(el, format!("variant {}", id.value), &mut sources);
                     os.variants.push(Variant {
                         id: id.value,
                         name: name.unwrap_or_default(),
@@ -588,8 +636,18 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                     });
                 }
             }
-            "media" => os.media.push(read_media(ctx, el)),
-            "resources" => os.resources.push(read_resources(ctx, el)),
+            "media" => {
+                ctx.fact_source(el, format!("media {}", os.media.len()), &mut sources);
+                os.media.push(read_media(ctx, el));
+            }
+            "resources" => {
+                ctx.fact_source(
+                    el,
+                    format!("resources {}", os.resources.len()),
+                    &mut sources,
+                );
+                os.resources.push(read_resources(ctx, el));
+            }
             _ => ctx.unknown_child(root, el, OS_CHILDREN),
         }
     }
@@ -597,6 +655,7 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
     if !has_name {
         ctx.report(Rule::MissingElement, root.pos, "<os> needs a <name>".into());
     }
+    os.fact_sources = sources;
     Some(os)
 }
 
@@ -660,7 +719,17 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
 }
 
 fn read_driver(ctx: &mut Ctx, el: &Element) -> Driver {
-    ctx.check_attrs(el, &["arch", "location", "pre-installable", "signed"]);
+    ctx.check_attrs(
+        el,
+        &[
+            "arch",
+            "location",
+            "pre-installable",
+            "signed",
+            "source",
+            "note",
+        ],
+    );
     ctx.no_text(el);
     let arch = ctx.arch(el, true);
     let location = ctx
@@ -701,6 +770,8 @@ fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
             "installer",
             "installer-reboots",
             "installer-script",
+            "source",
+            "note",
         ],
     );
     ctx.no_text(el);
@@ -805,7 +876,7 @@ fn read_iso(ctx: &mut Ctx, el: &Element) -> IsoPattern {
 }
 
 fn read_resources(ctx: &mut Ctx, el: &Element) -> Resources {
-    ctx.check_attrs(el, &["arch", "inherit"]);
+    ctx.check_attrs(el, &["arch", "inherit", "source", "note"]);
     ctx.no_text(el);
     let arch = ctx.arch(el, true);
     let inherit = ctx.bool_attr(el, "inherit", false);

@@ -2,7 +2,7 @@
 //! contributors see. `read::read_os(write_os(os))` gives back `os`.
 
 use crate::model::*;
-use quick_xml::escape::escape;
+use quick_xml::escape::partial_escape;
 use std::fmt::Write;
 
 struct Out {
@@ -19,13 +19,27 @@ impl Out {
     }
 
     fn text_el(&mut self, depth: usize, name: &str, value: &str) {
-        self.line(depth, &format!("<{name}>{}</{name}>", escape(value)));
+        self.text_el_with(depth, name, "", value);
+    }
+
+    /// A text element whose start tag carries `attrs` (already rendered).
+    fn text_el_with(&mut self, depth: usize, name: &str, attrs: &str, value: &str) {
+        self.line(
+            depth,
+            &format!("<{name}{attrs}>{}</{name}>", partial_escape(value)),
+        );
     }
 }
 
-/// ` name="value"` with the value escaped.
+/// ` name="value"` with the value escaped. Only what must be is escaped
+/// (`<`, `>`, `&`, `"`), so apostrophes stay readable.
 fn attr(name: &str, value: &str) -> String {
-    format!(" {name}=\"{}\"", escape(value))
+    let value = partial_escape(value)
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+        .replace('\t', "&#9;");
+    format!(" {name}=\"{value}\"")
 }
 
 fn opt_attr(name: &str, value: Option<&str>) -> String {
@@ -39,6 +53,11 @@ fn bool_attr(name: &str, value: bool) -> String {
 fn prov(p: &Provenance) -> String {
     opt_attr("source", p.source.as_ref().map(|s| s.value.as_str()))
         + &opt_attr("note", p.note.as_deref())
+}
+
+/// The `source`/`note` attributes an OS states for one of its plain facts.
+fn fact_prov(os: &OsRecord, fact: &str) -> String {
+    os.fact_source(fact).map(prov).unwrap_or_default()
 }
 
 fn arch_attr(arch: &str) -> String {
@@ -65,13 +84,13 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             opt_attr("source", os.source.as_ref().map(|s| s.value.as_str()))
         ),
     );
-    for s in &os.short_ids {
-        o.text_el(1, "short-id", &s.value);
+    for (kind, list) in [("short-id", &os.short_ids), ("alias", &os.aliases)] {
+        for s in list {
+            let attrs = fact_prov(os, &format!("{kind} {}", s.value));
+            o.text_el_with(1, kind, &attrs, &s.value);
+        }
     }
-    for a in &os.aliases {
-        o.text_el(1, "alias", &a.value);
-    }
-    o.text_el(1, "name", &os.name.value);
+    o.text_el_with(1, "name", &fact_prov(os, "name"), &os.name.value);
     let opt = [
         ("vendor", &os.vendor),
         ("family", &os.family),
@@ -81,17 +100,20 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
     ];
     for (name, value) in opt {
         if let Some(v) = value {
-            o.text_el(1, name, &v.value);
+            o.text_el_with(1, name, &fact_prov(os, name), &v.value);
         }
     }
-    if let Some(d) = &os.release_date {
-        o.text_el(1, "release-date", &d.value.to_string());
-    }
-    if let Some(d) = &os.eol_date {
-        o.text_el(1, "eol-date", &d.value.to_string());
+    for (name, date) in [
+        ("release-date", &os.release_date),
+        ("eol-date", &os.eol_date),
+    ] {
+        if let Some(d) = date {
+            o.text_el_with(1, name, &fact_prov(os, name), &d.value.to_string());
+        }
     }
     if os.release_status != ReleaseStatus::Released {
-        o.text_el(1, "release-status", os.release_status.name());
+        let attrs = fact_prov(os, "release-status");
+        o.text_el_with(1, "release-status", &attrs, os.release_status.name());
     }
     for (name, list) in [
         ("derives-from", &os.derives_from),
@@ -99,7 +121,8 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         ("upgrades", &os.upgrades),
     ] {
         for t in list {
-            o.line(1, &format!("<{name}{}/>", attr("id", &t.value)));
+            let attrs = fact_prov(os, &format!("{name} {}", t.value));
+            o.line(1, &format!("<{name}{}{attrs}/>", attr("id", &t.value)));
         }
     }
     if !(os.virtio.is_empty() && os.chipsets.is_empty() && os.firmware.is_empty()) {
@@ -162,16 +185,17 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             ),
         );
     }
-    for d in &os.drivers {
+    for (n, d) in os.drivers.iter().enumerate() {
         o.s.push('\n');
         o.line(
             1,
             &format!(
-                "<driver{}{}{}{}>",
+                "<driver{}{}{}{}{}>",
                 attr("arch", &d.arch),
                 attr("location", &d.location),
                 bool_attr("pre-installable", d.pre_installable),
-                bool_attr("signed", d.signed)
+                bool_attr("signed", d.signed),
+                fact_prov(os, &format!("driver {n}"))
             ),
         );
         for dev in &d.devices {
@@ -183,24 +207,26 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.s.push('\n');
     }
     for v in &os.variants {
-        o.line(1, &format!("<variant{}>", attr("id", &v.id)));
+        let attrs = fact_prov(os, &format!("variant {}", v.id));
+        o.line(1, &format!("<variant{}{attrs}>", attr("id", &v.id)));
         o.text_el(2, "name", &v.name);
         o.line(1, "</variant>");
     }
-    for m in &os.media {
+    for (n, m) in os.media.iter().enumerate() {
         o.s.push('\n');
-        write_media(&mut o, m);
+        write_media(&mut o, m, &fact_prov(os, &format!("media {n}")));
     }
-    for r in &os.resources {
+    for (n, r) in os.resources.iter().enumerate() {
         o.s.push('\n');
         let head = format!(
-            "<resources{}{}",
+            "<resources{}{}{}",
             attr("arch", &r.arch),
             if r.inherit {
                 bool_attr("inherit", true)
             } else {
                 String::new()
-            }
+            },
+            fact_prov(os, &format!("resources {n}"))
         );
         if r.sets.is_empty() {
             o.line(1, &format!("{head}/>"));
@@ -228,7 +254,7 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
     o.s
 }
 
-fn write_media(o: &mut Out, m: &Media) {
+fn write_media(o: &mut Out, m: &Media, provenance: &str) {
     let mut head = format!("<media{}", attr("arch", &m.arch));
     if m.live {
         head += &bool_attr("live", true);
@@ -242,7 +268,7 @@ fn write_media(o: &mut Out, m: &Media) {
     if !m.installer_script {
         head += &bool_attr("installer-script", false);
     }
-    o.line(1, &format!("{head}>"));
+    o.line(1, &format!("{head}{provenance}>"));
     for v in &m.variants {
         o.line(2, &format!("<variant{}/>", attr("ref", &v.value)));
     }
@@ -276,7 +302,7 @@ fn write_media(o: &mut Out, m: &Media) {
                 &format!(
                     "<language{regex}{}>{}</language>",
                     opt_attr("map", l.map.as_deref()),
-                    escape(&l.value)
+                    partial_escape(&l.value)
                 ),
             );
         }
