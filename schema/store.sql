@@ -44,7 +44,7 @@ CREATE TABLE device_realisation (
 CREATE INDEX device_realisation_device ON device_realisation (device);
 
 CREATE TABLE os (
-    idx            INTEGER PRIMARY KEY,  -- 0-based, in id order
+    idx            INTEGER PRIMARY KEY,  -- 0-based, in natural id order (5.6 before 5.10)
     id             TEXT NOT NULL UNIQUE,
     name           TEXT NOT NULL,
     vendor         TEXT,

@@ -651,7 +651,11 @@ fn show(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, 
             .as_ref()
             .map(|d| format!(", needs driver package {d}"))
             .unwrap_or_default();
-        writeln!(out, "    {:<9} {word}{driver}{arch}", f.class)?;
+        let from = match (&f.provenance.inherited_from, args.explain) {
+            (Some(o), false) => format!(" (from {o})"),
+            _ => String::new(),
+        };
+        writeln!(out, "    {:<9} {word}{driver}{arch}{from}", f.class)?;
         if args.explain {
             writeln!(out, "              {}", why(&f.provenance))?;
         }

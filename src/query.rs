@@ -4,8 +4,7 @@
 use crate::error::Error;
 use crate::os::Os;
 use crate::store::Database;
-use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
-use std::cmp::Ordering;
+use guestdb_data::model::{natural_cmp, Chipset, Date, ReleaseStatus, VirtioClass};
 
 /// Which virtio interface a filter asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,22 +73,6 @@ impl Filter {
     }
 }
 
-/// Compares version strings part by part, numbers as numbers (`6.10` > `6.9`).
-pub fn compare_versions(a: &str, b: &str) -> Ordering {
-    let parts = |s: &str| -> Vec<String> { s.split(['.', '-', '_']).map(str::to_string).collect() };
-    let (pa, pb) = (parts(a), parts(b));
-    for (x, y) in pa.iter().zip(&pb) {
-        let ord = match (x.parse::<u64>(), y.parse::<u64>()) {
-            (Ok(x), Ok(y)) => x.cmp(&y),
-            _ => x.cmp(y),
-        };
-        if ord != Ordering::Equal {
-            return ord;
-        }
-    }
-    pa.len().cmp(&pb.len())
-}
-
 impl Database {
     /// The OSes that match `filter`, in id order.
     pub fn list(&self, filter: &Filter) -> Result<Vec<&Os>, Error> {
@@ -110,7 +93,7 @@ impl Database {
             })
             .max_by(|a, b| {
                 a.release_date.cmp(&b.release_date).then_with(|| {
-                    compare_versions(
+                    natural_cmp(
                         a.version.as_deref().unwrap_or(""),
                         b.version.as_deref().unwrap_or(""),
                     )
@@ -137,18 +120,5 @@ impl Database {
             .collect();
         scored.sort();
         scored.into_iter().take(max).map(|(_, _, n)| n).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_compare_numerically() {
-        assert_eq!(compare_versions("6.10", "6.9"), Ordering::Greater);
-        assert_eq!(compare_versions("10", "9"), Ordering::Greater);
-        assert_eq!(compare_versions("22.04", "22.04"), Ordering::Equal);
-        assert_eq!(compare_versions("7", "7.1"), Ordering::Less);
     }
 }

@@ -222,7 +222,7 @@ impl Database {
         self.try_get(idx).ok().flatten()
     }
 
-    /// Every OS, in id order (reads those not read yet in one pass).
+    /// Every OS, in natural id order (rhel/5.6 before rhel/5.10) (reads those not read yet in one pass).
     pub fn oses(&self) -> Result<Vec<&Os>, Error> {
         if self.rows.iter().any(|c| c.get().is_none()) {
             let sql = format!("SELECT {} FROM os ORDER BY idx", Self::OS_COLUMNS);

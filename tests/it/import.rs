@@ -39,6 +39,13 @@ fn import(out: &Path) -> (i32, serde_json::Value) {
     )
 }
 
+/// Whether the import report's list `key` names `file`.
+fn lists(report: &serde_json::Value, key: &str, file: &str) -> bool {
+    report[key]
+        .as_array()
+        .is_some_and(|l| l.iter().any(|p| p == file))
+}
+
 fn set_lock(out: &Path, file: &str, hash: &str) {
     let lock = out.join("osinfo-import.lock");
     let text = std::fs::read_to_string(&lock).expect("lock");
@@ -128,28 +135,14 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     std::fs::write(&path, &text).expect("write");
     let (code, report) = import(&out);
     assert_eq!(code, 0);
-    assert!(
-        report["kept_edited"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|p| p == edited),
-        "{report}"
-    );
+    assert!(lists(&report, "kept_edited", edited), "{report}");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 
     // 2. Edited here and (as the lock says) changed upstream: a conflict.
     set_lock(&out, edited, &"0".repeat(64));
     let (code, report) = import(&out);
     assert_eq!(code, 1, "a conflict exits 1");
-    assert!(
-        report["conflicts"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|p| p == edited),
-        "{report}"
-    );
+    assert!(lists(&report, "conflicts", edited), "{report}");
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),
         text,
@@ -175,14 +168,7 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     assert!(!beside.exists(), "--merged removes the .imported file");
     let (code, report) = import(&out);
     assert_eq!(code, 0, "{report}");
-    assert!(
-        report["kept_edited"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|p| p == edited),
-        "{report}"
-    );
+    assert!(lists(&report, "kept_edited", edited), "{report}");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 
     // 3. A file the lock says was never edited is brought up to date.
@@ -192,14 +178,7 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     std::fs::write(&spath, original.replace("Santiago", "Old name")).expect("write");
     set_lock(&out, stale, &sha256(&spath));
     let (_, report) = import(&out);
-    assert!(
-        report["written"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|p| p == stale),
-        "{report}"
-    );
+    assert!(lists(&report, "written", stale), "{report}");
     assert_eq!(std::fs::read_to_string(&spath).expect("read"), original);
 
     // 4. An OS that left osinfo-db: removed if untouched, kept if edited.
@@ -212,13 +191,6 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     .expect("write");
     set_lock(&out, gone, &sha256(&out.join(gone)));
     let (_, report) = import(&out);
-    assert!(
-        report["removed"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|p| p == gone),
-        "{report}"
-    );
+    assert!(lists(&report, "removed", gone), "{report}");
     assert!(!out.join(gone).exists());
 }

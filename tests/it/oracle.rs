@@ -235,9 +235,11 @@ fn differences() -> BTreeSet<Diff> {
             .iter()
             .map(|x| {
                 let key = format!(
-                    "{} {}",
+                    "{} {} pre-installable={} signed={}",
                     x["arch"].as_str().unwrap_or(""),
-                    x["location"].as_str().unwrap_or("")
+                    x["location"].as_str().unwrap_or(""),
+                    x["pre_installable"],
+                    x["signed"]
                 );
                 (
                     key,
@@ -257,7 +259,11 @@ fn differences() -> BTreeSet<Diff> {
                     .iter()
                     .map(|n| osinfo_id.get(n.as_str()).copied().unwrap_or(n).to_string())
                     .collect();
-                (format!("{} {}", x.arch, x.location), devs)
+                let key = format!(
+                    "{} {} pre-installable={} signed={}",
+                    x.arch, x.location, x.pre_installable, x.signed
+                );
+                (key, devs)
             })
             .collect();
         diff(

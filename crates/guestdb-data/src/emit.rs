@@ -61,9 +61,10 @@ pub fn emit(
     }
     let device_idx = emit_devices(&tx, data)?;
 
-    // OSes in id order; `order[k]` is the dataset index of the k-th.
+    // OSes in natural id order (rhel/5.6 before rhel/5.10); `order[k]` is
+    // the dataset index of the k-th.
     let mut order: Vec<usize> = (0..data.oses.len()).collect();
-    order.sort_by(|a, b| data.oses[*a].id.value.cmp(&data.oses[*b].id.value));
+    order.sort_by(|a, b| natural_cmp(&data.oses[*a].id.value, &data.oses[*b].id.value));
     let mut store_idx = vec![0i64; data.oses.len()];
     for (k, &i) in order.iter().enumerate() {
         store_idx[i] = k as i64;

@@ -559,12 +559,67 @@ pub struct Dataset {
     pub oses: Vec<OsRecord>,
 }
 
+/// Compares strings the way people order versions and names: runs of digits
+/// as numbers, the rest as text (`rhel5.6` < `rhel5.10`, `6.9` < `6.10`).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = &str> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (chunk, tail) = rest.split_at(end);
+            rest = tail;
+            Some(chunk)
+        })
+    }
+    let (mut x, mut y) = (chunks(a), chunks(b));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let numeric = p.as_bytes()[0].is_ascii_digit() && q.as_bytes()[0].is_ascii_digit();
+                let ord = if numeric {
+                    let (p, q) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                    p.len().cmp(&q.len()).then_with(|| p.cmp(q))
+                } else {
+                    p.cmp(q)
+                };
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
+
 /// The schema version this compiler reads and the store carries.
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers_as_numbers() {
+        use std::cmp::Ordering::*;
+        assert_eq!(natural_cmp("rhel5.6", "rhel5.10"), Less);
+        assert_eq!(natural_cmp("6.10", "6.9"), Greater);
+        assert_eq!(natural_cmp("win10", "win2k"), Greater);
+        assert_eq!(natural_cmp("7", "7.1"), Less);
+        assert_eq!(natural_cmp("22.04", "22.04"), Equal);
+        assert_eq!(natural_cmp("a01", "a1"), Less, "ties broken by text");
+        let huge = "9".repeat(40);
+        assert_eq!(
+            natural_cmp(&huge, "1"),
+            Greater,
+            "no overflow on long numbers"
+        );
+    }
 
     #[test]
     fn dates_must_exist() {

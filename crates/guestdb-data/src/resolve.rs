@@ -191,3 +191,143 @@ pub fn resolve_all<'d>(data: &'d Dataset, index: &Index<'d>) -> Vec<ResolvedOs<'
         .map(|i| resolve(data, index, i))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Findings, Loc};
+    use crate::read::read_os;
+    use std::sync::Arc;
+
+    /// A dataset of OS records written as XML bodies: (id suffix, body).
+    fn dataset(oses: &[(&str, &str)]) -> Dataset {
+        let mut findings = Findings::default();
+        let records = oses
+            .iter()
+            .map(|(id, body)| {
+                let path: Arc<str> = Arc::from(format!("os/guestdb.test/{id}.xml").as_str());
+                let xml =
+                    format!("<os id=\"http://guestdb.test/{id}\"><name>{id}</name>{body}</os>");
+                read_os(&path, xml.as_bytes(), &mut findings).expect("fixture reads")
+            })
+            .collect();
+        assert!(findings.is_empty(), "{:?}", findings.0);
+        let loc = Loc::file(&Arc::from("dataset.xml"));
+        Dataset {
+            info: DatasetInfo {
+                version: Located::new("2026.01.01".into(), loc.clone()),
+                schema_version: Located::new(1, loc.clone()),
+                sources: Vec::new(),
+                loc,
+            },
+            devices: Vec::new(),
+            corrections: Vec::new(),
+            oses: records,
+        }
+    }
+
+    fn devices_of(data: &Dataset, os: usize) -> Vec<(String, Option<usize>)> {
+        let index = Index::new(data);
+        resolve(data, &index, os)
+            .devices
+            .iter()
+            .map(|e| (e.fact.device.clone(), e.inherited_from))
+            .collect()
+    }
+
+    #[test]
+    fn nearest_declaration_wins_and_supported_false_removes() {
+        let data = dataset(&[
+            ("a", "<device ref=\"x\"/><device ref=\"y\"/>"),
+            ("b", "<derives-from id=\"http://guestdb.test/a\"/><device ref=\"y\" supported=\"false\"/>"),
+            ("c", "<derives-from id=\"http://guestdb.test/b\"/><device ref=\"y\"/>"),
+        ]);
+        assert_eq!(devices_of(&data, 1), [("x".to_string(), Some(0))]);
+        // c brings y back; x still comes from a, through b.
+        assert_eq!(
+            devices_of(&data, 2),
+            [("y".to_string(), None), ("x".to_string(), Some(0))]
+        );
+    }
+
+    #[test]
+    fn the_last_named_parent_is_searched_first_and_clones_after_derives_from() {
+        let data = dataset(&[
+            ("p1", "<firmware arch=\"x86_64\" type=\"efi\" supported=\"true\"/>"),
+            ("p2", "<firmware arch=\"x86_64\" type=\"efi\" supported=\"false\"/>"),
+            ("cl", "<firmware arch=\"x86_64\" type=\"bios\" supported=\"false\"/><firmware arch=\"x86_64\" type=\"efi\" supported=\"true\"/>"),
+            (
+                "kid",
+                "<derives-from id=\"http://guestdb.test/p1\"/><derives-from id=\"http://guestdb.test/p2\"/><clones id=\"http://guestdb.test/cl\"/>",
+            ),
+        ]);
+        let index = Index::new(&data);
+        let fw: Vec<(FirmwareType, bool, Option<usize>)> = resolve(&data, &index, 3)
+            .firmware
+            .iter()
+            .map(|e| (e.fact.kind, e.fact.supported, e.inherited_from))
+            .collect();
+        // efi from p2 (named last, so searched first), bios from the clone.
+        assert_eq!(
+            fw,
+            [
+                (FirmwareType::Efi, false, Some(1)),
+                (FirmwareType::Bios, false, Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn resources_are_inherited_only_into_inherit_entries_field_by_field() {
+        let data = dataset(&[
+            (
+                "base",
+                "<resources arch=\"x86_64\"><minimum ram=\"1024\" storage=\"10\"/></resources><resources arch=\"all\"><minimum n-cpus=\"1\"/></resources>",
+            ),
+            ("plain", "<derives-from id=\"http://guestdb.test/base\"/>"),
+            (
+                "inheriting",
+                "<derives-from id=\"http://guestdb.test/base\"/><resources arch=\"x86_64\" inherit=\"true\"><minimum ram=\"2048\"/></resources>",
+            ),
+        ]);
+        let index = Index::new(&data);
+        assert!(
+            resolve(&data, &index, 1).resources.is_empty(),
+            "no <resources>, nothing inherited"
+        );
+        let res = resolve(&data, &index, 2).resources;
+        assert_eq!(res.len(), 1);
+        assert!(res[0].inherited);
+        let min = res[0]
+            .sets
+            .iter()
+            .find(|(k, _)| *k == ResourceKind::Minimum)
+            .map(|(_, s)| s)
+            .expect("minimum");
+        // Its own ram, the parent's storage for the same arch; not arch "all"'s n-cpus.
+        assert_eq!(
+            (min.ram, min.storage, min.n_cpus),
+            (Some(2048), Some(10), None)
+        );
+        // An inherit entry has all four kinds, as libosinfo makes it.
+        assert_eq!(res[0].sets.len(), 4);
+    }
+
+    #[test]
+    fn a_cycle_does_not_hang_resolution() {
+        let data = dataset(&[
+            (
+                "a",
+                "<derives-from id=\"http://guestdb.test/b\"/><device ref=\"x\"/>",
+            ),
+            (
+                "b",
+                "<derives-from id=\"http://guestdb.test/a\"/><device ref=\"y\"/>",
+            ),
+        ]);
+        assert_eq!(
+            devices_of(&data, 0),
+            [("x".to_string(), None), ("y".to_string(), Some(1))]
+        );
+    }
+}
