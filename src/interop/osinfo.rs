@@ -698,10 +698,17 @@ fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
     Ok(map)
 }
 
-fn write_lock(out: &Path, lock: &BTreeMap<String, String>) -> Result<(), Error> {
-    let mut text = String::from(
-        "# Written by 'guestdb import-osinfo': the SHA-256 of each OS file as last imported from osinfo-db.\n\
+fn write_lock(out: &Path, lock: &BTreeMap<String, String>, source: &Source) -> Result<(), Error> {
+    let snapshot = source
+        .snapshot
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "undated".into());
+    let mut text = format!(
+        "# Written by 'guestdb import-osinfo': the SHA-256 of each OS file as last imported.\n\
+         # Source: {} ({}), snapshot {snapshot}, as declared in dataset.xml.\n\
          # A file whose content no longer matches was edited here; re-imports leave it alone.\n",
+        source.name,
+        source.url.as_deref().unwrap_or("-"),
     );
     for (file, hash) in lock {
         text.push_str(&format!("{hash}  {file}\n"));
@@ -741,11 +748,16 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     let Some(info) = info.filter(|_| findings.is_empty()) else {
         return Err(Error::Data(findings.sorted()));
     };
-    if !info.sources.iter().any(|s| s.id.value == SOURCE_ID) {
+    let Some(source) = info
+        .sources
+        .iter()
+        .find(|s| s.id.value == SOURCE_ID)
+        .cloned()
+    else {
         return Err(Error::Other(format!(
-            "{info_path}: declare the source first: <source id=\"{SOURCE_ID}\" .../>"
+            "{info_path}: declare the source first: <source id=\"{SOURCE_ID}\" name=\"osinfo-db\" snapshot=\"YYYY-MM-DD\" .../>"
         )));
-    }
+    };
 
     let mut report = Report::default();
     let oses = read_osinfo(src, &devices, &mut findings, &mut report.not_imported)?;
@@ -867,7 +879,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
             Err(_) => {}
         }
     }
-    write_lock(out, &new_lock)?;
+    write_lock(out, &new_lock, &source)?;
     if let Err(found) = guestdb_data::load_dir(out) {
         report.findings = found;
     }

@@ -8,7 +8,7 @@
 //! - [`resolve`]: inheritance (derives-from, then clones; nearest wins);
 //! - [`check`]: every rule that spans elements or files;
 //! - [`emit`]: the SQLite store described by `schema/store.sql`;
-//! - [`write`]: records back to data files (used by the importer).
+//! - [`write`](mod@write): records back to data files (used by the importer).
 
 pub mod check;
 pub mod diag;
