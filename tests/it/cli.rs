@@ -254,6 +254,22 @@ fn a_built_store_is_used_with_store_or_the_environment() {
         "short-id",
     ]);
     assert_eq!(d.stdout, "SHORT-ID\nbase1\n");
+    write_files(
+        fx.path(),
+        &[(
+            "os/guestdb.test/b-1.xml",
+            b"<os id=\"http://guestdb.test/b/1\"/>\n",
+        )],
+    );
+    let broken = run(&["--data", fx.path().to_str().expect("utf8"), "show", "base1"]);
+    assert_eq!(broken.code, 2);
+    assert!(
+        broken
+            .stderr
+            .contains("b-1.xml:1:1: error[missing-element]: <os> needs a <name>"),
+        "{}",
+        broken.stderr
+    );
 }
 
 #[test]

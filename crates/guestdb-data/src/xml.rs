@@ -70,10 +70,80 @@ fn attr_offset(src: &str, tag_pos: usize, tag_end: usize, name: &str) -> usize {
     tag_pos
 }
 
+/// How deep elements may nest. Data files need five levels; the limit keeps
+/// hostile input from exhausting the stack when the tree is dropped.
+pub const MAX_DEPTH: usize = 32;
+
 /// Parses a whole document and returns its root element. Comments, the XML
 /// declaration and processing instructions are skipped; a DOCTYPE is refused
 /// (data files have no use for entity declarations).
 pub fn parse(src: &str) -> Result<Element, SyntaxError> {
+    // A UTF-8 byte order mark is allowed before the document.
+    let bom = if src.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let body = &src[bom..];
+    parse_body(body)
+        .map_err(|e| SyntaxError {
+            pos: e.pos + bom,
+            ..e
+        })
+        .map(|mut root| {
+            shift(&mut root, bom);
+            root
+        })
+}
+
+/// Moves every recorded offset by `by` bytes.
+fn shift(el: &mut Element, by: usize) {
+    if by == 0 {
+        return;
+    }
+    el.pos += by;
+    el.text_pos += by;
+    for a in &mut el.attrs {
+        a.pos += by;
+    }
+    for c in &mut el.children {
+        shift(c, by);
+    }
+}
+
+/// The element a start tag (between `before` and `after` in `src`) opens.
+fn element_of(
+    src: &str,
+    start: &quick_xml::events::BytesStart,
+    before: usize,
+    after: usize,
+) -> Result<Element, SyntaxError> {
+    let err = |message: String| SyntaxError {
+        pos: before,
+        message,
+    };
+    let mut attrs = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| err(format!("bad attribute: {e}")))?;
+        let name = attr.key.as_ref().to_string();
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| err(format!("attribute '{name}': {e}")))?
+            .into_owned();
+        let pos = attr_offset(src, before, after, &name);
+        attrs.push(Attr { name, value, pos });
+    }
+    Ok(Element {
+        name: start.name().as_ref().to_string(),
+        pos: before,
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        text_pos: before,
+    })
+}
+
+fn parse_body(src: &str) -> Result<Element, SyntaxError> {
     let mut reader = Reader::from_str(src);
     reader.config_mut().enable_all_checks(true);
     let mut stack: Vec<Element> = Vec::new();
@@ -90,42 +160,29 @@ pub fn parse(src: &str) -> Result<Element, SyntaxError> {
             message,
         };
         match event {
-            Event::Start(start) | Event::Empty(start) => {
-                let is_empty = src.get(..after).is_some_and(|s| s.ends_with("/>"));
-                let name = start.name().as_ref().to_string();
+            Event::Start(start) => {
                 if root.is_some() {
-                    return Err(err(format!("element <{name}> after the root element")));
+                    return Err(err(format!(
+                        "element <{}> after the root element",
+                        start.name().as_ref()
+                    )));
                 }
-                let mut attrs = Vec::new();
-                for attr in start.attributes() {
-                    let attr = attr.map_err(|e| err(format!("bad attribute: {e}")))?;
-                    let aname = attr.key.as_ref().to_string();
-                    let value = attr
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .map_err(|e| err(format!("attribute '{aname}': {e}")))?
-                        .into_owned();
-                    let pos = attr_offset(src, before, after, &aname);
-                    attrs.push(Attr {
-                        name: aname,
-                        value,
-                        pos,
-                    });
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err(format!("elements nest deeper than {MAX_DEPTH} levels")));
                 }
-                let element = Element {
-                    name,
-                    pos: before,
-                    attrs,
-                    children: Vec::new(),
-                    text: String::new(),
-                    text_pos: before,
-                };
-                if is_empty {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(element),
-                        None => root = Some(element),
-                    }
-                } else {
-                    stack.push(element);
+                stack.push(element_of(src, &start, before, after)?);
+            }
+            Event::Empty(start) => {
+                if root.is_some() {
+                    return Err(err(format!(
+                        "element <{}> after the root element",
+                        start.name().as_ref()
+                    )));
+                }
+                let element = element_of(src, &start, before, after)?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(element),
+                    None => root = Some(element),
                 }
             }
             Event::End(_) => {
@@ -214,6 +271,22 @@ mod tests {
         let c = &root.children[1];
         assert_eq!(c.text, "hi & bye");
         assert_eq!(&src[c.text_pos..][..2], "hi");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_positions_still_point_into_the_file() {
+        let src = "\u{feff}<a x='1'/>";
+        let root = parse(src).expect("parses");
+        assert_eq!(&src[root.pos..root.pos + 2], "<a");
+        assert_eq!(&src[root.attrs[0].pos..][..1], "x");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let deep = format!("{}{}", "<a>".repeat(50_000), "</a>".repeat(50_000));
+        assert!(parse(&deep).unwrap_err().message.contains("nest deeper"));
     }
 
     #[test]
