@@ -19,7 +19,18 @@ fn store(c: &mut Criterion) {
         b.iter(|| black_box(Database::embedded().expect("embedded store opens")))
     });
 
+    // What `guestdb show` does in process: open, look up (reading the OS's
+    // summary from the store the first time), read every fact.
+    c.bench_function("open_lookup_details", |b| {
+        b.iter(|| {
+            let db = Database::embedded().expect("embedded store opens");
+            let os = db.lookup(black_box("rhel6.10")).expect("known");
+            black_box(db.details(os).expect("details load"));
+        })
+    });
+
     let db = Database::embedded().expect("embedded store opens");
+    // Lookups after the first (the summary is then in memory).
     c.bench_function("lookup_short_id", |b| {
         b.iter(|| black_box(db.lookup(black_box("rhel6.10"))))
     });

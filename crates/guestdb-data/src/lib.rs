@@ -24,7 +24,8 @@ use std::path::Path;
 
 pub use model::SCHEMA_VERSION;
 
-/// A dataset that passed every check, with its inheritance resolved.
+/// A dataset that passed every check. (Inheritance is resolved again where
+/// needed: the resolved view borrows the records.)
 pub struct Checked {
     pub data: model::Dataset,
 }
