@@ -16,7 +16,7 @@ QEMU_WRAPPER=/usr/local/bin/qemu-system-x86_64
 PACKAGES=(
     libosinfo-bin osinfo-db osinfo-db-tools
     xorriso libxml2-utils libvirt-clients
-    gir1.2-libosinfo-1.0 python3-gi hyperfine
+    gir1.2-libosinfo-1.0 python3-gi hyperfine time
 )
 
 die() {
