@@ -80,10 +80,13 @@ again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
 
 #[derive(Args, Debug)]
 struct ListArgs {
+    /// OS family, e.g. linux, winnt, freebsd
     #[arg(long)]
     family: Option<String>,
+    /// Distribution, e.g. rhel, ubuntu, win
     #[arg(long)]
     distro: Option<String>,
+    /// Vendor name, exactly as shown by 'show', e.g. "Red Hat, Inc"
     #[arg(long)]
     vendor: Option<String>,
     /// Known on this architecture (from its media, resources, firmware, drivers)
@@ -133,6 +136,7 @@ struct ValidateArgs {
     /// The data directory
     #[arg(default_value = "data")]
     dir: PathBuf,
+    /// Print JSON
     #[arg(long)]
     json: bool,
 }
@@ -144,6 +148,7 @@ struct BuildArgs {
     /// The store file to write
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
+    /// Print JSON
     #[arg(long)]
     json: bool,
 }
@@ -158,6 +163,7 @@ struct ImportArgs {
     /// Take every FILE.imported left by a conflict as merged into FILE by hand
     #[arg(long)]
     merged: bool,
+    /// Print JSON
     #[arg(long)]
     json: bool,
 }
