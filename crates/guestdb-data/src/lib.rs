@@ -37,6 +37,12 @@ impl Checked {
 }
 
 /// Reads, resolves and checks a data directory. Returns every finding on failure.
+///
+/// ```
+/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+/// let checked = guestdb_data::load_dir(&dir).expect("the dataset is valid");
+/// assert!(checked.data.oses.iter().any(|os| os.id.value == "http://redhat.com/rhel/6.10"));
+/// ```
 pub fn load_dir(dir: &Path) -> Result<Checked, Vec<Finding>> {
     let mut findings = Findings::default();
     let data = read::read_dir(dir, &mut findings);

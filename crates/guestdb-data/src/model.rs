@@ -475,6 +475,14 @@ pub struct PciId {
 
 impl PciId {
     /// Parses `1af4:1000` (exactly four lowercase or uppercase hex digits each).
+    ///
+    /// ```
+    /// use guestdb_data::model::PciId;
+    /// let id = PciId::parse("1AF4:1041").expect("valid");
+    /// assert_eq!((id.vendor, id.device), (0x1af4, 0x1041));
+    /// assert_eq!(id.to_string(), "1af4:1041");
+    /// assert!(PciId::parse("1af4:10410").is_none());
+    /// ```
     pub fn parse(s: &str) -> Option<PciId> {
         let (v, d) = s.split_once(':')?;
         let hex = |p: &str| {
@@ -561,6 +569,15 @@ pub struct Dataset {
 
 /// Compares strings the way people order versions and names: runs of digits
 /// as numbers, the rest as text (`rhel5.6` < `rhel5.10`, `6.9` < `6.10`).
+///
+/// ```
+/// use guestdb_data::model::natural_cmp;
+/// use std::cmp::Ordering;
+/// assert_eq!(natural_cmp("rhel5.6", "rhel5.10"), Ordering::Less);
+/// let mut v = vec!["6.10", "6.9", "6.1"];
+/// v.sort_by(|a, b| natural_cmp(a, b));
+/// assert_eq!(v, ["6.1", "6.9", "6.10"]);
+/// ```
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> impl Iterator<Item = &str> {
         let mut rest = s;
