@@ -378,37 +378,6 @@ impl Reader<'_> {
     }
 }
 
-fn blank_os(id: Located<String>) -> OsRecord {
-    OsRecord {
-        loc: id.loc.clone(),
-        name: Located::new(String::new(), id.loc.clone()),
-        id,
-        source: None,
-        short_ids: Vec::new(),
-        aliases: Vec::new(),
-        vendor: None,
-        family: None,
-        distro: None,
-        version: None,
-        codename: None,
-        release_date: None,
-        eol_date: None,
-        release_status: ReleaseStatus::Released,
-        derives_from: Vec::new(),
-        clones: Vec::new(),
-        upgrades: Vec::new(),
-        virtio: Vec::new(),
-        chipsets: Vec::new(),
-        firmware: Vec::new(),
-        devices: Vec::new(),
-        drivers: Vec::new(),
-        variants: Vec::new(),
-        media: Vec::new(),
-        resources: Vec::new(),
-        fact_sources: Vec::new(),
-    }
-}
-
 /// The OS source files of an osinfo-db data tree: `os/**/*.xml.in`, sorted.
 /// (`*.xml.in.in` files are templates that generate files already present.)
 fn source_files(src: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -484,7 +453,7 @@ pub fn read_osinfo(
             let loc = r.loc(el.pos);
             let os = oses
                 .entry(id.clone())
-                .or_insert_with(|| blank_os(Located::new(id, loc)));
+                .or_insert_with(|| OsRecord::new(Located::new(id, loc)));
             r.os(el, os);
         }
     }

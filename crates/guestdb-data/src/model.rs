@@ -415,6 +415,38 @@ pub struct OsRecord {
 }
 
 impl OsRecord {
+    /// An OS with only its id (and an empty name), at the id's place.
+    pub fn new(id: Located<String>) -> OsRecord {
+        OsRecord {
+            loc: id.loc.clone(),
+            name: Located::new(String::new(), id.loc.clone()),
+            id,
+            source: None,
+            short_ids: Vec::new(),
+            aliases: Vec::new(),
+            vendor: None,
+            family: None,
+            distro: None,
+            version: None,
+            codename: None,
+            release_date: None,
+            eol_date: None,
+            release_status: ReleaseStatus::Released,
+            derives_from: Vec::new(),
+            clones: Vec::new(),
+            upgrades: Vec::new(),
+            virtio: Vec::new(),
+            chipsets: Vec::new(),
+            firmware: Vec::new(),
+            devices: Vec::new(),
+            drivers: Vec::new(),
+            variants: Vec::new(),
+            media: Vec::new(),
+            resources: Vec::new(),
+            fact_sources: Vec::new(),
+        }
+    }
+
     /// The provenance stated on a plain fact, if any.
     pub fn fact_source(&self, fact: &str) -> Option<&Provenance> {
         self.fact_sources

@@ -415,36 +415,12 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
     ctx.check_attrs(root, &["id", "source"]);
     ctx.no_text(root);
     let id = ctx.req_attr(root, "id");
-    let mut os = OsRecord {
-        loc: ctx.loc(root.pos),
-        id: id
-            .clone()
+    let mut os = OsRecord::new(
+        id.clone()
             .unwrap_or_else(|| Located::new(String::new(), ctx.loc(root.pos))),
-        source: ctx.attr(root, "source"),
-        short_ids: Vec::new(),
-        aliases: Vec::new(),
-        name: Located::new(String::new(), ctx.loc(root.pos)),
-        vendor: None,
-        family: None,
-        distro: None,
-        version: None,
-        codename: None,
-        release_date: None,
-        eol_date: None,
-        release_status: ReleaseStatus::Released,
-        derives_from: Vec::new(),
-        clones: Vec::new(),
-        upgrades: Vec::new(),
-        virtio: Vec::new(),
-        chipsets: Vec::new(),
-        firmware: Vec::new(),
-        devices: Vec::new(),
-        drivers: Vec::new(),
-        variants: Vec::new(),
-        media: Vec::new(),
-        resources: Vec::new(),
-        fact_sources: Vec::new(),
-    };
+    );
+    os.loc = ctx.loc(root.pos);
+    os.source = ctx.attr(root, "source");
     let mut once = Once::default();
     let mut has_name = false;
     let mut sources = Vec::new();
