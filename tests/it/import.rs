@@ -18,14 +18,21 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn import(out: &Path) -> (i32, serde_json::Value) {
+    import_with(out, &[])
+}
+
+/// Runs the importer on osinfo-db into `out` with `extra` arguments.
+fn import_with(out: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let src = shared().join("osinfo-db/data");
-    let r = run(&[
+    let mut args = vec![
         "import-osinfo",
         src.to_str().expect("utf8"),
         "--out",
         out.to_str().expect("utf8"),
         "--json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let r = run(&args);
     assert!(
         r.code == 0 || r.code == 1,
         "import failed ({}): {}{}",
@@ -155,16 +162,9 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     );
 
     // 2b. Merged by hand and marked so: the conflict is over, the edit stays.
-    let src = shared().join("osinfo-db/data");
-    let r = run(&[
-        "import-osinfo",
-        src.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-        "--merged",
-        "--json",
-    ]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let (code, report) = import_with(&out, &["--merged"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(lists(&report, "merged", edited), "{report}");
     assert!(!beside.exists(), "--merged removes the .imported file");
     let (code, report) = import(&out);
     assert_eq!(code, 0, "{report}");
