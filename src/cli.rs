@@ -625,10 +625,12 @@ fn show(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, 
         os.release_status.name()
     )?;
     for kind in ["derives-from", "clones", "upgrades"] {
-        let targets: Vec<String> = db
-            .related(os, kind)?
+        // The relations are in the details already; show each by short-id.
+        let targets: Vec<&str> = details
+            .relations
             .iter()
-            .map(|o| o.short_id().to_string())
+            .filter(|r| r.kind == kind)
+            .map(|r| db.lookup(&r.target).map_or(r.target.as_str(), Os::short_id))
             .collect();
         if !targets.is_empty() {
             writeln!(out, "  {kind:<13} {}", targets.join(", "))?;

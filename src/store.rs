@@ -44,11 +44,6 @@ impl Database {
         Database::load(conn, Origin::Embedded)
     }
 
-    /// The size in bytes of the embedded store.
-    pub fn embedded_size() -> usize {
-        EMBEDDED.len()
-    }
-
     /// A compiled store file (`guestdb build DIR -o FILE`), opened read-only.
     pub fn open(path: &Path) -> Result<Database, Error> {
         let shown = path.display().to_string();
