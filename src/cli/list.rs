@@ -1,0 +1,264 @@
+//! `guestdb list`: OSes matching filters, as a table or JSON.
+
+use super::{parse_date, usage, write_json, Failure, Outcome};
+use crate::os::Os;
+use crate::query::{Filter, VirtioWanted};
+use crate::{Chipset, Database, Date, ReleaseStatus, VirtioClass};
+use clap::Args;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// OS family, e.g. linux, winnt, freebsd
+    #[arg(long)]
+    family: Option<String>,
+    /// Distribution, e.g. rhel, ubuntu, win
+    #[arg(long)]
+    distro: Option<String>,
+    /// Vendor name, exactly as shown by 'show', e.g. "Red Hat, Inc"
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Known on this architecture (from its media, resources, firmware, drivers)
+    #[arg(long)]
+    arch: Option<String>,
+    /// released, prerelease, snapshot or rolling
+    #[arg(long)]
+    status: Option<String>,
+    /// legacy, modern, legacy-only or none (for --virtio-class)
+    #[arg(long, value_name = "GENERATION")]
+    virtio: Option<String>,
+    /// The device class --virtio looks at
+    #[arg(long, value_name = "CLASS", default_value = "net")]
+    virtio_class: String,
+    /// i440fx or q35
+    #[arg(long)]
+    chipset: Option<String>,
+    /// Released on or before, and not past end of life on, this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    supported_on: Option<String>,
+    /// Comma-separated fields to print
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "short-id,name,version,release-date,eol-date"
+    )]
+    fields: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
+    let status = match &args.status {
+        None => None,
+        Some(s) => Some(ReleaseStatus::parse(s).ok_or_else(|| {
+            usage(format!(
+                "unknown release status '{s}'; expected released, prerelease, snapshot or rolling"
+            ))
+        })?),
+    };
+    let class = VirtioClass::by_name(&args.virtio_class).ok_or_else(|| {
+        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+        usage(format!(
+            "unknown virtio class '{}'; expected one of {}",
+            args.virtio_class,
+            names.join(", ")
+        ))
+    })?;
+    let virtio = match &args.virtio {
+        None => None,
+        Some(v) => Some((
+            class,
+            VirtioWanted::parse(v).ok_or_else(|| {
+                usage(format!(
+                    "unknown virtio generation '{v}'; expected legacy, modern, legacy-only or none"
+                ))
+            })?,
+        )),
+    };
+    let chipset = match &args.chipset {
+        None => None,
+        Some(c) => Some(
+            Chipset::parse(c)
+                .ok_or_else(|| usage(format!("unknown chipset '{c}'; expected i440fx or q35")))?,
+        ),
+    };
+    let supported_on = args
+        .supported_on
+        .as_deref()
+        .map(|d| parse_date(d, "--supported-on"))
+        .transpose()?;
+    Ok(Filter {
+        family: args.family.clone(),
+        distro: args.distro.clone(),
+        vendor: args.vendor.clone(),
+        arch: args.arch.clone(),
+        status,
+        virtio,
+        chipset,
+        supported_on,
+    })
+}
+
+fn generation_word(os: &Os, class: VirtioClass) -> String {
+    let v = os.virtio(class);
+    let word = match (v.legacy, v.modern) {
+        (true, true) => "both",
+        (true, false) => "legacy",
+        (false, true) => "modern",
+        (false, false) => "none",
+    };
+    if v.needs_driver {
+        format!("{word}+driver")
+    } else {
+        word.to_string()
+    }
+}
+
+pub(super) fn chipset_list(os: &Os) -> Vec<&'static str> {
+    Chipset::ALL
+        .into_iter()
+        .filter(|c| os.supports_chipset(*c))
+        .map(|c| c.name())
+        .collect()
+}
+
+/// The fields `list` can print, besides `virtio-<class>`.
+const FIELDS: &[&str] = &[
+    "id",
+    "short-id",
+    "short-ids",
+    "name",
+    "vendor",
+    "family",
+    "distro",
+    "version",
+    "codename",
+    "release-date",
+    "eol-date",
+    "status",
+    "arches",
+    "chipsets",
+];
+
+fn known_field(name: &str) -> bool {
+    FIELDS.contains(&name)
+        || name
+            .strip_prefix("virtio-")
+            .and_then(VirtioClass::by_name)
+            .is_some()
+}
+
+/// The value of a list field, or `None` when the field name is unknown.
+fn field(os: &Os, name: &str) -> Option<Value> {
+    let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
+    let date = |d: &Option<Date>| {
+        d.map(|d| Value::String(d.to_string()))
+            .unwrap_or(Value::Null)
+    };
+    Some(match name {
+        "id" => Value::String(os.id.clone()),
+        "short-id" => Value::String(os.short_id().to_string()),
+        "short-ids" => json!(os.short_ids),
+        "name" => Value::String(os.name.clone()),
+        "vendor" => opt(&os.vendor),
+        "family" => opt(&os.family),
+        "distro" => opt(&os.distro),
+        "version" => opt(&os.version),
+        "codename" => opt(&os.codename),
+        "release-date" => date(&os.release_date),
+        "eol-date" => date(&os.eol_date),
+        "status" => Value::String(os.release_status.name().to_string()),
+        "arches" => json!(os.arches),
+        "chipsets" => json!(chipset_list(os)),
+        other => {
+            let class = VirtioClass::by_name(other.strip_prefix("virtio-")?)?;
+            Value::String(generation_word(os, class))
+        }
+    })
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn run(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    let filter = filter_from(args)?;
+    let fields: Vec<&str> = args
+        .fields
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return Err(usage(
+            "--fields is empty; name at least one field, e.g. --fields short-id,name".into(),
+        ));
+    }
+    if let Some(f) = fields.iter().find(|f| !known_field(f)) {
+        return Err(usage(format!(
+            "unknown field '{f}'; known: {}, virtio-<class>",
+            FIELDS.join(", ")
+        )));
+    }
+    let oses = db.list(&filter)?;
+    let rows: Vec<Vec<Value>> = oses
+        .iter()
+        .map(|os| {
+            fields
+                .iter()
+                .map(|f| field(os, f).unwrap_or(Value::Null))
+                .collect()
+        })
+        .collect();
+    if args.json {
+        let items: Vec<Value> = rows
+            .into_iter()
+            .map(|row| {
+                Value::Object(
+                    fields
+                        .iter()
+                        .map(|f| f.to_string())
+                        .zip(row)
+                        .collect::<Map<_, _>>(),
+                )
+            })
+            .collect();
+        write_json(out, &items)?;
+    } else {
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(plain).collect()).collect();
+        let mut widths: Vec<usize> = fields.iter().map(|f| f.len()).collect();
+        for row in &cells {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let line = |row: &[String]| -> String {
+            let mut s = String::new();
+            for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
+                if i + 1 == row.len() {
+                    s.push_str(c);
+                } else {
+                    s.push_str(&format!("{c:<w$}  "));
+                }
+            }
+            s.trim_end().to_string()
+        };
+        let header: Vec<String> = fields.iter().map(|f| f.to_uppercase()).collect();
+        writeln!(out, "{}", line(&header))?;
+        for row in &cells {
+            writeln!(out, "{}", line(row))?;
+        }
+    }
+    Ok(if oses.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Ok
+    })
+}

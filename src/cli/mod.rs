@@ -1,0 +1,212 @@
+//! The `guestdb` command line: the top-level arguments, dispatch, output
+//! helpers and exit codes. Each command lives in its own file beside this one.
+//!
+//! Exit codes: 0 success, 1 not found / no match / import conflicts,
+//! 2 error (bad arguments, bad data, unreadable store). A closed pipe on
+//! standard output ends the program quietly with 0.
+
+mod build;
+mod import;
+mod list;
+mod show;
+mod validate;
+
+use crate::os::Os;
+use crate::{Database, Date, Error};
+use clap::{Parser, Subcommand};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (dataset ",
+    env!("GUESTDB_DATASET_VERSION"),
+    ", schema ",
+    env!("GUESTDB_SCHEMA_VERSION"),
+    ")"
+);
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "guestdb",
+    version = LONG_VERSION,
+    about = "Guest OS knowledge: virtio generations, chipsets, firmware and devices per OS",
+    after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show win11 --json\n  guestdb list --distro rhel --virtio legacy-only\n  guestdb list --supported-on 2026-11-22 --chipset q35 --fields short-id,name,eol-date\n  guestdb validate data\n\nExit status: 0 ok, 1 not found or no match, 2 error."
+)]
+pub struct Cli {
+    /// Use this compiled store instead of the embedded dataset
+    #[arg(
+        long,
+        global = true,
+        env = "GUESTDB_STORE",
+        value_name = "FILE",
+        conflicts_with = "data"
+    )]
+    store: Option<PathBuf>,
+    /// Compile this data directory and use it instead of the embedded dataset
+    #[arg(long, global = true, env = "GUESTDB_DATA", value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List OSes, optionally filtered
+    #[command(
+        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, status, arches, chipsets, virtio-<class> (net, block, console, rng, balloon, scsi, 9p,\ngpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
+    )]
+    List(list::ListArgs),
+    /// Show everything known about one OS
+    #[command(
+        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n\nExit status: 0 found, 1 unknown OS, 2 error."
+    )]
+    Show(show::ShowArgs),
+    /// Check a data directory and report every finding
+    #[command(
+        after_help = "Examples:\n  guestdb validate\n  guestdb validate path/to/data --json\n\nFindings read 'path:line:col: error[rule]: message'. Exit status: 0 clean, 2 findings or error."
+    )]
+    Validate(validate::ValidateArgs),
+    /// Compile a data directory into a store file
+    #[command(
+        after_help = "Example:\n  guestdb build data -o guestdb.store && guestdb --store guestdb.store show rhel6.10"
+    )]
+    Build(build::BuildArgs),
+    /// Import osinfo-db's data tree into a guestdb data directory
+    #[command(
+        name = "import-osinfo",
+        after_help = "Example:\n  guestdb import-osinfo ../shared/osinfo-db/data --out data\n\nFiles edited since the last import are kept; where osinfo-db changed them too the import\nis written beside them as FILE.imported. Merge it into FILE by hand, delete nothing, and run
+again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
+    )]
+    ImportOsinfo(import::ImportArgs),
+}
+
+/// How a command ended.
+pub(crate) enum Outcome {
+    Ok,
+    NotFound,
+}
+
+/// A failure with a message for standard error and an exit code.
+pub(crate) struct Failure {
+    pub(crate) message: String,
+    pub(crate) code: u8,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure {
+            message: e.to_string(),
+            code: 2,
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure {
+            message: format!("cannot write output: {e}"),
+            code: if e.kind() == io::ErrorKind::BrokenPipe {
+                0
+            } else {
+                2
+            },
+        }
+    }
+}
+
+pub(crate) fn usage(message: String) -> Failure {
+    Failure { message, code: 2 }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run(&cli, &mut out).and_then(|o| {
+        out.flush()?;
+        Ok(o)
+    });
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::NotFound) => ExitCode::from(1),
+        Err(f) if f.code == 0 => ExitCode::SUCCESS,
+        Err(f) => {
+            let _ = out.flush();
+            eprintln!("guestdb: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn open(cli: &Cli) -> Result<Database, Failure> {
+    Ok(match (&cli.store, &cli.data) {
+        (Some(store), _) => Database::open(store)?,
+        (None, Some(dir)) => Database::from_data_dir(dir)?,
+        (None, None) => Database::embedded()?,
+    })
+}
+
+fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    match &cli.command {
+        Command::List(args) => list::run(&open(cli)?, args, out),
+        Command::Show(args) => show::run(&open(cli)?, args, out),
+        Command::Validate(args) => validate::run(args, out),
+        Command::Build(args) => build::run(args, out),
+        Command::ImportOsinfo(args) => import::run(args, out),
+    }
+}
+
+pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
+    Date::parse(s).ok_or_else(|| {
+        usage(format!(
+            "{what} '{s}' is not a date; expected YYYY-MM-DD, e.g. 2026-11-22"
+        ))
+    })
+}
+
+/// The OS named `name`, or a not-found failure (exit 1) with a suggestion.
+pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
+    db.try_lookup(name)?.ok_or_else(|| {
+        let hint = match db.suggest(name, 1).first() {
+            Some(s) => format!("; did you mean '{s}'?"),
+            None => "; 'guestdb list' shows the known OSes".to_string(),
+        };
+        Failure {
+            message: format!("unknown OS '{name}'{hint}"),
+            code: 1,
+        }
+    })
+}
+
+/// Writes `value` as pretty JSON and a newline.
+pub(crate) fn write_json(
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A data finding as JSON (validate, import).
+pub(crate) fn finding_json(f: &crate::data::diag::Finding) -> Value {
+    json!({
+        "path": f.loc.path.as_ref(),
+        "line": f.loc.line,
+        "col": f.loc.col,
+        "rule": f.rule.name(),
+        "message": f.message,
+        "notes": f.notes.iter().map(|n| json!({"path": n.loc.path.as_ref(), "line": n.loc.line, "col": n.loc.col, "message": n.message})).collect::<Vec<_>>(),
+    })
+}

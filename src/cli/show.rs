@@ -1,0 +1,322 @@
+//! `guestdb show`: everything known about one OS, with `--explain` where each
+//! fact came from.
+
+use super::list::chipset_list;
+use super::{find, write_json, Failure, Outcome};
+use crate::os::{Os, OsDetails};
+use crate::{Chipset, Database, Date, VirtioClass};
+use clap::Args;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// An id, short-id or alias
+    os: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+    /// Say where each fact came from
+    #[arg(long)]
+    explain: bool,
+}
+
+/// The JSON form of an OS for `show --json`.
+pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
+    let mut virtio = Map::new();
+    for class in VirtioClass::ALL {
+        let v = os.virtio(class);
+        let mut entry = json!({"legacy": v.legacy, "modern": v.modern});
+        if let Some(f) = details
+            .virtio
+            .iter()
+            .find(|f| f.class == class.name && f.arch == "all" && f.driver.is_some())
+        {
+            entry["driver"] = json!(f.driver);
+        }
+        virtio.insert(class.name.to_string(), entry);
+    }
+    let relation = |kind: &str| -> Vec<&str> {
+        details
+            .relations
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.target.as_str())
+            .collect()
+    };
+    let firmware: Vec<Value> = details
+        .firmware
+        .iter()
+        .map(|f| json!({"arch": f.arch, "type": f.kind, "supported": f.supported}))
+        .collect();
+    let mut v = json!({
+        "id": os.id,
+        "short_ids": os.short_ids,
+        "aliases": os.aliases,
+        "name": os.name,
+        "vendor": os.vendor,
+        "family": os.family,
+        "distro": os.distro,
+        "version": os.version,
+        "codename": os.codename,
+        "release_date": os.release_date.map(|d| d.to_string()),
+        "eol_date": os.eol_date.map(|d| d.to_string()),
+        "release_status": os.release_status.name(),
+        "derives_from": relation("derives-from"),
+        "clones": relation("clones"),
+        "upgrades": relation("upgrades"),
+        "arches": os.arches,
+        "virtio": virtio,
+        "chipsets": {"q35": os.supports_chipset(Chipset::Q35), "i440fx": os.supports_chipset(Chipset::I440fx)},
+        "firmware": firmware,
+        "devices": details.devices.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        "drivers": details.drivers,
+        "variants": details.variants,
+        "media": details.media,
+        "resources": details.resources,
+        "source": details.source,
+        "path": details.path,
+    });
+    if explain {
+        v["explain"] = json!({
+            "virtio": details.virtio,
+            "chipsets": details.chipsets,
+            "firmware": details.firmware,
+            "devices": details.devices,
+            "facts": details.fact_sources,
+        });
+    }
+    v
+}
+
+fn bytes(n: u64) -> String {
+    const GIB: u64 = 1 << 30;
+    const MIB: u64 = 1 << 20;
+    if n >= GIB && n % (GIB / 4) == 0 {
+        format!("{} GiB", n as f64 / GIB as f64)
+    } else if n >= MIB {
+        format!("{} MiB", n / MIB)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn why(p: &crate::os::Provenance) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &p.source {
+        parts.push(format!("source {s}"));
+    }
+    if let Some(i) = &p.inherited_from {
+        parts.push(format!("inherited from {i}"));
+    }
+    parts.push(format!("at {}", p.declared_at));
+    let mut s = parts.join(", ");
+    if let Some(n) = &p.note {
+        s.push_str(&format!("; {n}"));
+    }
+    s
+}
+
+pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    let os = find(db, &args.os)?;
+    let details = db.details(os)?;
+    if args.json {
+        write_json(out, &os_json(os, &details, args.explain))?;
+        return Ok(Outcome::Ok);
+    }
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "{}  {}", os.short_id(), os.name)?;
+    writeln!(out, "  id            {}", os.id)?;
+    if os.short_ids.len() > 1 || !os.aliases.is_empty() {
+        let names: Vec<&str> = os
+            .short_ids
+            .iter()
+            .chain(&os.aliases)
+            .map(String::as_str)
+            .collect();
+        writeln!(out, "  names         {}", names.join(", "))?;
+    }
+    writeln!(out, "  vendor        {}", opt(&os.vendor))?;
+    writeln!(
+        out,
+        "  family        {}   distro {}   version {}",
+        opt(&os.family),
+        opt(&os.distro),
+        opt(&os.version)
+    )?;
+    if let Some(c) = &os.codename {
+        writeln!(out, "  codename      {c}")?;
+    }
+    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "  released      {}   end of life {}   ({})",
+        date(os.release_date),
+        date(os.eol_date),
+        os.release_status.name()
+    )?;
+    for kind in ["derives-from", "clones", "upgrades"] {
+        // The relations are in the details already; show each by short-id.
+        let targets: Vec<&str> = details
+            .relations
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| db.lookup(&r.target).map_or(r.target.as_str(), Os::short_id))
+            .collect();
+        if !targets.is_empty() {
+            writeln!(out, "  {kind:<13} {}", targets.join(", "))?;
+        }
+    }
+    if !os.arches.is_empty() {
+        writeln!(out, "  arches        {}", os.arches.join(", "))?;
+    }
+    writeln!(out, "  virtio")?;
+    let mut any = false;
+    for f in &details.virtio {
+        any = true;
+        let word = match (f.legacy, f.modern) {
+            (true, true) => "legacy and modern (1.0)",
+            (true, false) => "legacy only",
+            (false, true) => "modern (1.0) only",
+            (false, false) => "none",
+        };
+        let arch = if f.arch == "all" {
+            String::new()
+        } else {
+            format!(" [{}]", f.arch)
+        };
+        let driver = f
+            .driver
+            .as_ref()
+            .map(|d| format!(", needs driver package {d}"))
+            .unwrap_or_default();
+        let from = match (&f.provenance.inherited_from, args.explain) {
+            (Some(o), false) => format!(" (from {o})"),
+            _ => String::new(),
+        };
+        writeln!(out, "    {:<9} {word}{driver}{arch}{from}", f.class)?;
+        if args.explain {
+            writeln!(out, "              {}", why(&f.provenance))?;
+        }
+    }
+    if !any {
+        writeln!(
+            out,
+            "    (no virtio facts known: treat as no virtio drivers)"
+        )?;
+    }
+    let chips = chipset_list(os);
+    writeln!(
+        out,
+        "  chipsets      {}",
+        if chips.is_empty() {
+            "-".to_string()
+        } else {
+            chips.join(", ")
+        }
+    )?;
+    if args.explain {
+        for c in &details.chipsets {
+            writeln!(
+                out,
+                "    {:<9} {}  {}",
+                c.chipset,
+                if c.supported { "yes" } else { "no" },
+                why(&c.provenance)
+            )?;
+        }
+    }
+    if !details.firmware.is_empty() {
+        let fw: Vec<String> = details
+            .firmware
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}{}",
+                    f.arch,
+                    f.kind,
+                    if f.supported { "" } else { " (unsupported)" }
+                )
+            })
+            .collect();
+        writeln!(out, "  firmware      {}", fw.join(", "))?;
+        if args.explain {
+            for f in &details.firmware {
+                writeln!(out, "    {} {}: {}", f.arch, f.kind, why(&f.provenance))?;
+            }
+        }
+    }
+    if !details.devices.is_empty() {
+        writeln!(out, "  devices")?;
+        for d in &details.devices {
+            let pci = d.pci.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+            if args.explain {
+                writeln!(
+                    out,
+                    "    {}{pci} ({})  {}",
+                    d.name,
+                    d.class,
+                    why(&d.provenance)
+                )?;
+            } else {
+                writeln!(out, "    {}{pci} ({})", d.name, d.class)?;
+            }
+        }
+    }
+    for d in &details.drivers {
+        writeln!(
+            out,
+            "  driver        {} {} ({} devices)",
+            d.arch,
+            d.location,
+            d.devices.len()
+        )?;
+    }
+    if !details.variants.is_empty() {
+        let v: Vec<&str> = details.variants.iter().map(|v| v.id.as_str()).collect();
+        writeln!(out, "  variants      {}", v.join(", "))?;
+    }
+    if !details.media.is_empty() {
+        let mut arches: Vec<&str> = details.media.iter().map(|m| m.arch.as_str()).collect();
+        arches.sort();
+        arches.dedup();
+        writeln!(
+            out,
+            "  media         {} ({})",
+            details.media.len(),
+            arches.join(", ")
+        )?;
+    }
+    for r in &details.resources {
+        let a = &r.amounts;
+        let mut parts = Vec::new();
+        if let Some(n) = a.n_cpus {
+            parts.push(format!("{n} CPU"));
+        }
+        if let Some(c) = a.cpu {
+            parts.push(format!("{} MHz", c / 1_000_000));
+        }
+        if let Some(m) = a.ram {
+            parts.push(format!("{} RAM", bytes(m)));
+        }
+        if let Some(s) = a.storage {
+            parts.push(format!("{} disk", bytes(s)));
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {:<13} {} [{}]", r.kind, parts.join(", "), r.arch)?;
+    }
+    if args.explain {
+        for f in &details.fact_sources {
+            writeln!(out, "  {:<13} {}", f.fact, why(&f.provenance))?;
+        }
+        writeln!(
+            out,
+            "  file          {} (source {})",
+            details.path,
+            details.source.as_deref().unwrap_or("-")
+        )?;
+    }
+    Ok(Outcome::Ok)
+}
