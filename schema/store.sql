@@ -1,5 +1,5 @@
 -- The compiled guestdb store: what `guestdb build` and build.rs write and the
--- library reads. Schema version 1 (the `schema_version` row of `meta`).
+-- library reads. Schema version 2 (the `schema_version` row of `meta`).
 --
 -- Facts are stored as they apply after inheritance ("effective"), each with
 -- where it was declared: `from_os` is the OS it was inherited from (NULL when
@@ -7,7 +7,7 @@
 -- source id from data/dataset.xml. Booleans are 0/1; dates are YYYY-MM-DD.
 
 CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,      -- schema_version, dataset_version, generator
+    key   TEXT PRIMARY KEY,      -- schema_version, dataset_version, os_count, generator
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
@@ -64,7 +64,9 @@ CREATE TABLE os (
     virtio_modern  INTEGER NOT NULL,
     virtio_driver  INTEGER NOT NULL,      -- support needs a driver package
     chipsets       INTEGER NOT NULL,      -- bit 0: i440fx, bit 1: q35
-    arches         TEXT NOT NULL          -- space-separated, from media, resources, firmware, drivers
+    arches         TEXT NOT NULL,         -- space-separated, from media, resources, firmware, drivers
+    short_ids      TEXT NOT NULL,         -- space-separated, in order (also in os_name)
+    aliases        TEXT NOT NULL          -- space-separated, in order (also in os_name)
 );
 
 -- short-ids and aliases

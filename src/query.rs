@@ -103,11 +103,14 @@ impl Database {
 
     /// Known names closest to `name`, best first, for "did you mean".
     pub fn suggest(&self, name: &str, max: usize) -> Vec<&str> {
+        let Ok(names) = self.names() else {
+            return Vec::new();
+        };
         let lower = name.to_lowercase();
         // Closest edit distance first; among equals, the name of the same length
         // (a typo replaces more often than it drops a character).
-        let mut scored: Vec<(usize, usize, &str)> = self
-            .names()
+        let mut scored: Vec<(usize, usize, &str)> = names
+            .into_iter()
             .filter(|n| !n.contains("://") || name.contains("://"))
             .map(|n| {
                 (

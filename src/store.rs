@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::os::Os;
 use guestdb_data::model::{Date, ReleaseStatus, SCHEMA_VERSION};
 use once_cell::unsync::OnceCell;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,9 +26,9 @@ pub enum Origin {
 /// The guest-OS database: lookups in memory, details from SQLite.
 pub struct Database {
     pub(crate) conn: Connection,
-    by_name: FxHashMap<Box<str>, u32>,
-    /// Short-ids (false) and aliases (true) of each OS, in order.
-    names: Vec<Vec<(String, bool)>>,
+    /// Every id, short-id and alias to its OS, built the first time a caller
+    /// needs all names (listing, suggestions); one lookup asks SQLite instead.
+    by_name: OnceCell<FxHashMap<Box<str>, u32>>,
     /// Each OS's summary, read from the store on first use.
     rows: Vec<OnceCell<Os>>,
     dataset_version: String,
@@ -41,6 +41,7 @@ impl Database {
     pub fn embedded() -> Result<Database, Error> {
         let mut conn = Connection::open_in_memory()?;
         conn.deserialize_bytes(rusqlite::MAIN_DB, EMBEDDED)?;
+        conn.execute_batch("PRAGMA mmap_size = 268435456;")?;
         Database::load(conn, Origin::Embedded)
     }
 
@@ -99,40 +100,19 @@ impl Database {
             });
         }
         let dataset_version = meta.get("dataset_version").cloned().unwrap_or_default();
-
-        // The name index: every id, short-id and alias to the OS's index.
-        let mut by_name: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut names: Vec<Vec<(String, bool)>> = Vec::new();
-        {
-            let mut stmt = conn.prepare("SELECT idx, id FROM os ORDER BY idx")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let idx: u32 = r.get(0)?;
-                let id: String = r.get(1)?;
-                by_name.insert(id.into_boxed_str(), idx);
-                names.push(Vec::new());
+        let os_count: usize = match meta.get("os_count").and_then(|v| v.parse().ok()) {
+            Some(n) => n,
+            None => {
+                return Err(Error::Store {
+                    path: where_,
+                    message: "is damaged: its meta table has no valid os_count".into(),
+                })
             }
-        }
-        {
-            let mut stmt = conn.prepare(
-                "SELECT name, os, kind = 'alias' FROM os_name ORDER BY os, kind DESC, ord",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let name: String = r.get(0)?;
-                let os: u32 = r.get(1)?;
-                let Some(list) = names.get_mut(os as usize) else {
-                    continue;
-                };
-                by_name.insert(name.as_str().into(), os);
-                list.push((name, r.get(2)?));
-            }
-        }
-        let rows = (0..names.len()).map(|_| OnceCell::new()).collect();
+        };
+        let rows = (0..os_count).map(|_| OnceCell::new()).collect();
         Ok(Database {
             conn,
-            by_name,
-            names,
+            by_name: OnceCell::new(),
             rows,
             dataset_version,
             schema_version,
@@ -140,9 +120,26 @@ impl Database {
         })
     }
 
+    /// The name index, built on first use.
+    fn index(&self) -> Result<&FxHashMap<Box<str>, u32>, Error> {
+        self.by_name.get_or_try_init(|| {
+            let mut by_name: FxHashMap<Box<str>, u32> = FxHashMap::default();
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, idx FROM os UNION ALL SELECT name, os FROM os_name")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let name: String = r.get(0)?;
+                by_name.insert(name.into_boxed_str(), r.get(1)?);
+            }
+            Ok(by_name)
+        })
+    }
+
     const OS_COLUMNS: &'static str =
         "idx, id, name, vendor, family, distro, version, codename, release_date, eol_date,
-         release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches";
+         release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches,
+         short_ids, aliases";
 
     fn os_from_row(&self, r: &rusqlite::Row) -> rusqlite::Result<Os> {
         let date = |i: usize| -> rusqlite::Result<Option<Date>> {
@@ -151,23 +148,17 @@ impl Database {
         let idx: u32 = r.get(0)?;
         let status: String = r.get(10)?;
         let arches: String = r.get(15)?;
-        let names = self
-            .names
-            .get(idx as usize)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let pick = |alias: bool| {
-            names
-                .iter()
-                .filter(|(_, a)| *a == alias)
-                .map(|(n, _)| n.clone())
-                .collect()
+        let words = |i: usize| -> rusqlite::Result<Vec<String>> {
+            Ok(r.get::<_, String>(i)?
+                .split_whitespace()
+                .map(str::to_string)
+                .collect())
         };
         Ok(Os {
             idx,
             id: r.get(1)?,
-            short_ids: pick(false),
-            aliases: pick(true),
+            short_ids: words(16)?,
+            aliases: words(17)?,
             name: r.get(2)?,
             vendor: r.get(3)?,
             family: r.get(4)?,
@@ -200,8 +191,18 @@ impl Database {
 
     /// Like [`Database::lookup`], but a store that cannot be read is an error.
     pub fn try_lookup(&self, name: &str) -> Result<Option<&Os>, Error> {
-        match self.by_name.get(name) {
-            Some(&idx) => self.try_get(idx),
+        let idx = match self.by_name.get() {
+            Some(index) => index.get(name).copied(),
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT idx FROM os WHERE id = ?1 UNION ALL SELECT os FROM os_name WHERE name = ?1 LIMIT 1",
+                )?
+                .query_row([name], |r| r.get(0))
+                .optional()?,
+        };
+        match idx {
+            Some(idx) => self.try_get(idx),
             None => Ok(None),
         }
     }
@@ -244,9 +245,9 @@ impl Database {
         self.rows.is_empty()
     }
 
-    /// Every name lookups accept (ids, short-ids, aliases).
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(|k| k.as_ref())
+    /// Every name lookups accept (ids, short-ids, aliases), in no order.
+    pub fn names(&self) -> Result<Vec<&str>, Error> {
+        Ok(self.index()?.keys().map(|k| k.as_ref()).collect())
     }
 
     /// The date-stamped version of the dataset, e.g. `2026.11.22`.

@@ -119,7 +119,7 @@ proptest! {
             let data = guestdb::data::model::Dataset {
                 info: guestdb::data::model::DatasetInfo {
                     version: guestdb::data::model::Located::new("2026.01.01".into(), os.loc.clone()),
-                    schema_version: guestdb::data::model::Located::new(1, os.loc.clone()),
+                    schema_version: guestdb::data::model::Located::new(guestdb::SCHEMA_VERSION, os.loc.clone()),
                     sources: Vec::new(),
                     loc: os.loc.clone(),
                 },

@@ -443,6 +443,16 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
         match el.name.as_str() {
             "short-id" | "alias" => {
                 let text = ctx.text_with(el, PROVENANCE);
+                if text.value.contains(char::is_whitespace) {
+                    ctx.findings.push(Finding::new(
+                        Rule::InvalidValue,
+                        text.loc.clone(),
+                        format!(
+                            "<{}> '{}' contains white space; a name is one word, e.g. rhel6.10",
+                            el.name, text.value
+                        ),
+                    ));
+                }
                 ctx.fact_source(el, format!("{} {}", el.name, text.value), &mut sources);
                 if el.name == "short-id" {
                     os.short_ids.push(text);

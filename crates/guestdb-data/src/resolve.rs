@@ -216,7 +216,7 @@ mod tests {
         Dataset {
             info: DatasetInfo {
                 version: Located::new("2026.01.01".into(), loc.clone()),
-                schema_version: Located::new(1, loc.clone()),
+                schema_version: Located::new(SCHEMA_VERSION, loc.clone()),
                 sources: Vec::new(),
                 loc,
             },
