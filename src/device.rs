@@ -66,7 +66,7 @@ impl Database {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT device, kind, name, slot FROM device_realisation ORDER BY rowid",
+            "SELECT device, kind, name, slot FROM device_realisation ORDER BY device, ord",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

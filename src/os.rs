@@ -109,6 +109,20 @@ pub struct FirmwareFact {
     #[serde(rename = "type")]
     pub kind: String,
     pub supported: bool,
+    pub preferred: bool,
+    pub provenance: Provenance,
+}
+
+/// Secure Boot (`kind` `secure-boot`) or TPM (`tpm`, with its version)
+/// support and requirement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BootSecurityFact {
+    pub kind: String,
+    pub arch: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub supported: bool,
+    pub required: bool,
     pub provenance: Provenance,
 }
 
@@ -218,6 +232,7 @@ pub struct OsDetails {
     pub virtio: Vec<VirtioFact>,
     pub chipsets: Vec<ChipsetFact>,
     pub firmware: Vec<FirmwareFact>,
+    pub boot_security: Vec<BootSecurityFact>,
     pub devices: Vec<DeviceFact>,
     pub drivers: Vec<DriverInfo>,
     pub variants: Vec<VariantInfo>,
@@ -264,7 +279,7 @@ impl Database {
             })?;
         let mut relations = Vec::new();
         let mut stmt =
-            c.prepare_cached("SELECT kind, target FROM os_relation WHERE os = ?1 ORDER BY rowid")?;
+            c.prepare_cached("SELECT kind, target FROM os_relation WHERE os = ?1 ORDER BY ord")?;
         for r in stmt.query_map([k], |r| {
             Ok(Relation {
                 kind: r.get(0)?,
@@ -275,7 +290,7 @@ impl Database {
         }
         let mut virtio = Vec::new();
         let mut stmt = c.prepare_cached(
-            "SELECT class, arch, legacy, modern, driver, source, note, from_os, path, line FROM os_virtio WHERE os = ?1 ORDER BY rowid",
+            "SELECT class, arch, legacy, modern, driver, source, note, from_os, path, line FROM os_virtio WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -290,7 +305,7 @@ impl Database {
         }
         let mut chipsets = Vec::new();
         let mut stmt = c.prepare_cached(
-            "SELECT chipset, arch, supported, source, note, from_os, path, line FROM os_chipset WHERE os = ?1 ORDER BY rowid",
+            "SELECT chipset, arch, supported, source, note, from_os, path, line FROM os_chipset WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -303,7 +318,7 @@ impl Database {
         }
         let mut firmware = Vec::new();
         let mut stmt = c.prepare_cached(
-            "SELECT arch, type, supported, source, note, from_os, path, line FROM os_firmware WHERE os = ?1 ORDER BY rowid",
+            "SELECT arch, type, supported, preferred, source, note, from_os, path, line FROM os_firmware WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -311,13 +326,30 @@ impl Database {
                 arch: r.get(0)?,
                 kind: r.get(1)?,
                 supported: r.get(2)?,
-                provenance: self.provenance(r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                preferred: r.get(3)?,
+                provenance: self.provenance(r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
+            });
+        }
+        let mut boot_security = Vec::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT kind, arch, version, supported, required, source, note, from_os, path, line
+             FROM os_boot_security WHERE os = ?1 ORDER BY ord",
+        )?;
+        let mut rows = stmt.query([k])?;
+        while let Some(r) = rows.next()? {
+            boot_security.push(BootSecurityFact {
+                kind: r.get(0)?,
+                arch: r.get(1)?,
+                version: r.get(2)?,
+                supported: r.get(3)?,
+                required: r.get(4)?,
+                provenance: self.provenance(r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
             });
         }
         let mut devices = Vec::new();
         let mut stmt = c.prepare_cached(
             "SELECT d.name, d.class, d.pci, o.source, o.note, o.from_os, o.path, o.line
-             FROM os_device o JOIN device d ON d.idx = o.device WHERE o.os = ?1 ORDER BY o.rowid",
+             FROM os_device o JOIN device d ON d.idx = o.device WHERE o.os = ?1 ORDER BY o.ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -343,7 +375,7 @@ impl Database {
             drivers.push(d?);
         }
         let mut stmt = c.prepare_cached(
-            "SELECT x.driver, d.name FROM os_driver_device x JOIN device d ON d.idx = x.device WHERE x.os = ?1 ORDER BY x.rowid",
+            "SELECT x.driver, d.name FROM os_driver_device x JOIN device d ON d.idx = x.device WHERE x.os = ?1 ORDER BY x.ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -354,7 +386,7 @@ impl Database {
         }
         let mut variants = Vec::new();
         let mut stmt =
-            c.prepare_cached("SELECT id, name FROM os_variant WHERE os = ?1 ORDER BY rowid")?;
+            c.prepare_cached("SELECT id, name FROM os_variant WHERE os = ?1 ORDER BY ord")?;
         for v in stmt.query_map([k], |r| {
             Ok(VariantInfo {
                 id: r.get(0)?,
@@ -366,7 +398,7 @@ impl Database {
         let media = self.media(k)?;
         let mut resources = Vec::new();
         let mut stmt = c.prepare_cached(
-            "SELECT arch, kind, n_cpus, cpu, ram, storage, from_os FROM os_resources WHERE os = ?1 ORDER BY rowid",
+            "SELECT arch, kind, n_cpus, cpu, ram, storage, from_os FROM os_resources WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -384,7 +416,7 @@ impl Database {
         }
         let mut fact_sources = Vec::new();
         let mut stmt = c.prepare_cached(
-            "SELECT fact, source, note, path, line FROM os_fact_source WHERE os = ?1 ORDER BY rowid",
+            "SELECT fact, source, note, path, line FROM os_fact_source WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
@@ -400,6 +432,7 @@ impl Database {
             virtio,
             chipsets,
             firmware,
+            boot_security,
             devices,
             drivers,
             variants,
@@ -438,26 +471,20 @@ impl Database {
             });
         }
         let mut stmt = c.prepare_cached(
-            "SELECT media, variant FROM os_media_variant WHERE os = ?1 ORDER BY rowid",
+            "SELECT media, kind, value, regex, map FROM os_media_item WHERE os = ?1 ORDER BY ord",
         )?;
         let mut rows = stmt.query([k])?;
         while let Some(r) = rows.next()? {
             let n = r.get::<_, i64>(0)? as usize;
-            if let Some(m) = media.get_mut(n) {
-                m.variants.push(r.get(1)?);
-            }
-        }
-        let mut stmt = c.prepare_cached(
-            "SELECT media, value, regex, map FROM os_media_language WHERE os = ?1 ORDER BY rowid",
-        )?;
-        let mut rows = stmt.query([k])?;
-        while let Some(r) = rows.next()? {
-            let n = r.get::<_, i64>(0)? as usize;
-            if let Some(m) = media.get_mut(n) {
+            let kind: String = r.get(1)?;
+            let Some(m) = media.get_mut(n) else { continue };
+            if kind == "variant" {
+                m.variants.push(r.get(2)?);
+            } else {
                 m.languages.push(LanguagePattern {
-                    value: r.get(1)?,
-                    regex: r.get(2)?,
-                    map: r.get(3)?,
+                    value: r.get(2)?,
+                    regex: r.get(3)?,
+                    map: r.get(4)?,
                 });
             }
         }
@@ -468,7 +495,7 @@ impl Database {
     pub fn related(&self, os: &Os, kind: &str) -> Result<Vec<&Os>, Error> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT target_os FROM os_relation WHERE os = ?1 AND kind = ?2 AND target_os IS NOT NULL ORDER BY rowid")?;
+            .prepare_cached("SELECT target_os FROM os_relation WHERE os = ?1 AND kind = ?2 AND target_os IS NOT NULL ORDER BY ord")?;
         let idx: Vec<u32> = stmt
             .query_map(params![os.idx, kind], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

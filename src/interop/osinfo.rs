@@ -228,6 +228,7 @@ impl Reader<'_> {
                         arch,
                         kind,
                         supported,
+                        preferred: false,
                         provenance: Provenance::default(),
                         loc: self.loc(c.pos),
                     });
@@ -739,6 +740,9 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         devices,
         corrections: Vec::new(),
         oses,
+        machines: Default::default(),
+        lines: Vec::new(),
+        hosts: Vec::new(),
     };
     derive_facts(&mut data);
 

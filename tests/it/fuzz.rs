@@ -114,6 +114,9 @@ proptest! {
         prop_assert!(os.is_some() || !f.is_empty(), "nothing read and nothing reported for {text}");
         let _ = read_devices(&path(), text.as_bytes(), &mut f);
         let _ = read_dataset_info(&path(), text.as_bytes(), &mut f);
+        let _ = guestdb::data::read::read_upstream_machines(&path(), text.as_bytes(), &mut f);
+        let _ = guestdb::data::read::read_downstream_machines(&path(), text.as_bytes(), &mut f);
+        let _ = guestdb::data::read::read_host(&path(), text.as_bytes(), &mut f);
         // Whatever was read can be checked and resolved without panicking.
         if let Some(os) = os {
             let data = guestdb::data::model::Dataset {
@@ -126,6 +129,9 @@ proptest! {
                 devices: Vec::new(),
                 corrections: Vec::new(),
                 oses: vec![os],
+                machines: Default::default(),
+                lines: Vec::new(),
+                hosts: Vec::new(),
             };
             guestdb::data::check_dataset(&data, &mut f);
         }

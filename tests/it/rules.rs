@@ -28,7 +28,7 @@ const CASES: &[Case] = &[
     (
         Rule::UnknownElement,
         &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <colour>red</colour>\n</os>\n")],
-        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, virtio, chipset, firmware, device, driver, variant, media, resources"],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, virtio, chipset, firmware, secure-boot, tpm, device, driver, variant, media, resources"],
     ),
     (
         Rule::UnknownAttribute,
@@ -117,6 +117,16 @@ const CASES: &[Case] = &[
         &["data/os/guestdb.test/b-1.xml:3:3: error[virtio-contradicts-devices]: OS 'http://guestdb.test/b/1' says its legacy virtio net driver is missing, but it supports device 'virtio-net'\ndata/os/guestdb.test/b-1.xml:4:11: note: device supported here"],
     ),
     (
+        Rule::FirmwareContradiction,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <firmware arch=\"x86_64\" type=\"bios\"/>\n  <secure-boot arch=\"x86_64\" supported=\"true\"/>\n</os>\n")],
+        &["data/os/guestdb.test/b-1.xml:4:3: error[firmware-contradiction]: OS 'http://guestdb.test/b/1' supports Secure Boot on x86_64 but no UEFI firmware there; add <firmware arch=\"x86_64\" type=\"efi\"/>"],
+    ),
+    (
+        Rule::ReleaseOrder,
+        &[("machines/qemu.xml", b"<qemu-machines>\n  <release version=\"7.2\" date=\"2022-12-13\"/>\n  <release version=\"7.1\" date=\"2022-08-30\"/>\n</qemu-machines>\n")],
+        &["data/machines/qemu.xml:3:3: error[release-order]: QEMU release 7.1 comes after 7.2 in the list but is older; list releases oldest first\ndata/machines/qemu.xml:2:3: note: the release before it"],
+    ),
+    (
         Rule::SchemaVersion,
         &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"3\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
         &["data/dataset.xml:1:31: error[schema-version]: schema version 3 is not the one this compiler reads (2)"],
@@ -161,6 +171,8 @@ rule_tests! {
     rule_release_after_eol => Rule::ReleaseAfterEol,
     rule_resource_order => Rule::ResourceOrder,
     rule_virtio_contradicts_devices => Rule::VirtioContradictsDevices,
+    rule_firmware_contradiction => Rule::FirmwareContradiction,
+    rule_release_order => Rule::ReleaseOrder,
     rule_schema_version => Rule::SchemaVersion,
 }
 

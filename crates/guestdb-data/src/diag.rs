@@ -58,6 +58,8 @@ pub enum Rule {
     ReleaseAfterEol,
     ResourceOrder,
     VirtioContradictsDevices,
+    FirmwareContradiction,
+    ReleaseOrder,
     SchemaVersion,
 }
 
@@ -83,6 +85,8 @@ impl Rule {
         Rule::ReleaseAfterEol,
         Rule::ResourceOrder,
         Rule::VirtioContradictsDevices,
+        Rule::FirmwareContradiction,
+        Rule::ReleaseOrder,
         Rule::SchemaVersion,
     ];
 
@@ -108,6 +112,8 @@ impl Rule {
             Rule::ReleaseAfterEol => "release-after-eol",
             Rule::ResourceOrder => "resource-order",
             Rule::VirtioContradictsDevices => "virtio-contradicts-devices",
+            Rule::FirmwareContradiction => "firmware-contradiction",
+            Rule::ReleaseOrder => "release-order",
             Rule::SchemaVersion => "schema-version",
         }
     }

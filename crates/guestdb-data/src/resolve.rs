@@ -27,6 +27,8 @@ pub struct ResolvedOs<'d> {
     /// Supported devices, in the order of their deciding declarations.
     pub devices: Vec<Effective<'d, DeviceLink>>,
     pub firmware: Vec<Effective<'d, FirmwareFact>>,
+    pub secure_boot: Vec<Effective<'d, SecureBootFact>>,
+    pub tpm: Vec<Effective<'d, TpmFact>>,
     pub virtio: Vec<Effective<'d, VirtioFact>>,
     pub chipsets: Vec<Effective<'d, ChipsetFact>>,
     pub resources: Vec<EffectiveResources>,
@@ -167,6 +169,20 @@ pub fn resolve<'d>(data: &'d Dataset, index: &Index<'d>, os: usize) -> ResolvedO
             |f| (f.arch.clone(), f.kind),
             |_| true,
         ),
+        secure_boot: nearest(
+            data,
+            &lineage,
+            |o| &o.secure_boot,
+            |f| f.arch.clone(),
+            |_| true,
+        ),
+        tpm: nearest(
+            data,
+            &lineage,
+            |o| &o.tpm,
+            |f| (f.arch.clone(), f.version.clone()),
+            |_| true,
+        ),
         virtio: nearest(
             data,
             &lineage,
@@ -223,6 +239,9 @@ mod tests {
             devices: Vec::new(),
             corrections: Vec::new(),
             oses: records,
+            machines: UpstreamMachines::default(),
+            lines: Vec::new(),
+            hosts: Vec::new(),
         }
     }
 

@@ -125,7 +125,12 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             o.line(1, &format!("<{name}{}{attrs}/>", attr("id", &t.value)));
         }
     }
-    if !(os.virtio.is_empty() && os.chipsets.is_empty() && os.firmware.is_empty()) {
+    if !(os.virtio.is_empty()
+        && os.chipsets.is_empty()
+        && os.firmware.is_empty()
+        && os.secure_boot.is_empty()
+        && os.tpm.is_empty())
+    {
         o.s.push('\n');
     }
     for v in &os.virtio {
@@ -158,11 +163,41 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.line(
             1,
             &format!(
-                "<firmware{}{}{}{}/>",
+                "<firmware{}{}{}{}{}/>",
                 attr("arch", &f.arch),
                 attr("type", f.kind.name()),
                 bool_attr("supported", f.supported),
+                if f.preferred {
+                    bool_attr("preferred", true)
+                } else {
+                    String::new()
+                },
                 prov(&f.provenance)
+            ),
+        );
+    }
+    for sb in &os.secure_boot {
+        o.line(
+            1,
+            &format!(
+                "<secure-boot{}{}{}{}/>",
+                attr("arch", &sb.arch),
+                bool_attr("supported", sb.supported),
+                bool_attr("required", sb.required),
+                prov(&sb.provenance)
+            ),
+        );
+    }
+    for t in &os.tpm {
+        o.line(
+            1,
+            &format!(
+                "<tpm{}{}{}{}{}/>",
+                arch_attr(&t.arch),
+                attr("version", &t.version),
+                bool_attr("supported", t.supported),
+                bool_attr("required", t.required),
+                prov(&t.provenance)
             ),
         );
     }

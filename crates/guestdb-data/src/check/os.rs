@@ -1,128 +1,13 @@
-//! The checker: every rule that spans more than one element or file.
-//! (The reader checks the shape of each file on its own.)
+//! Rules about OS records: ids and names, references, inheritance cycles,
+//! dates, resources, media patterns, and virtio facts against device links.
 
+use super::{dup, one_line, os_path_for_id};
 use crate::diag::{Finding, Findings, Loc, Rule};
 use crate::model::*;
 use crate::resolve::{Index, ResolvedOs};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
-/// Where the file of an OS id belongs, relative to the data directory:
-/// `http://redhat.com/rhel/6.10` → `os/redhat.com/rhel-6.10.xml`.
-pub fn os_path_for_id(id: &str) -> Option<PathBuf> {
-    let rest = id
-        .strip_prefix("http://")
-        .or_else(|| id.strip_prefix("https://"))?;
-    let (host, path) = rest.split_once('/')?;
-    let name = path.trim_matches('/').replace('/', "-");
-    let safe = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || b".-_+".contains(&c))
-            && !s.starts_with('.')
-    };
-    if !safe(host) || !safe(&name) {
-        return None;
-    }
-    Some(PathBuf::from("os").join(host).join(format!("{name}.xml")))
-}
-
-/// Runs every cross-element rule over a read dataset.
-pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &mut Findings) {
-    check_devices(data, findings);
-    check_ids_and_names(data, findings);
-    check_references(data, index, findings);
-    check_cycles(data, index, findings);
-    for os in &data.oses {
-        check_os(os, findings);
-    }
-    check_virtio_against_devices(data, resolved, findings);
-}
-
-fn dup(findings: &mut Findings, rule: Rule, loc: &Loc, first: &Loc, message: String) {
-    findings
-        .push(Finding::new(rule, loc.clone(), message).note(first.clone(), "first defined here"));
-}
-
-fn check_devices(data: &Dataset, findings: &mut Findings) {
-    let mut names: HashMap<&str, &Loc> = HashMap::new();
-    let mut osinfo: HashMap<&str, &Loc> = HashMap::new();
-    for d in &data.devices {
-        if let Some(first) = names.insert(&d.name.value, &d.name.loc) {
-            dup(
-                findings,
-                Rule::DuplicateId,
-                &d.name.loc,
-                first,
-                format!("device '{}' is defined twice", d.name.value),
-            );
-        }
-        if let Some(id) = &d.osinfo_id {
-            if let Some(first) = osinfo.insert(&id.value, &id.loc) {
-                dup(
-                    findings,
-                    Rule::DuplicateId,
-                    &id.loc,
-                    first,
-                    format!("osinfo id '{}' is claimed by two devices", id.value),
-                );
-            }
-        }
-        // A virtio device's PCI ID follows from its type and generation.
-        if let (Some(t), Some(g)) = (d.virtio_type, d.generation) {
-            let Some(class) = VirtioClass::by_type(t) else {
-                findings.push(Finding::new(
-                    Rule::InvalidValue,
-                    d.loc.clone(),
-                    format!("virtio type {t} is not a known virtio device type"),
-                ));
-                continue;
-            };
-            let expected = match g {
-                Generation::Legacy => class.legacy_pci,
-                Generation::Modern => Some(class.modern_pci()),
-            };
-            let Some(expected) = expected else {
-                findings.push(Finding::new(
-                    Rule::InvalidValue,
-                    d.loc.clone(),
-                    format!(
-                        "virtio {} devices have no legacy PCI ID; generation must be modern",
-                        class.name
-                    ),
-                ));
-                continue;
-            };
-            let expected = PciId {
-                vendor: 0x1af4,
-                device: expected,
-            };
-            match &d.pci {
-                Some(pci) if pci.value != expected => findings.push(Finding::new(
-                    Rule::InvalidPciId,
-                    pci.loc.clone(),
-                    format!(
-                        "{} virtio {} shows PCI ID {expected}, not {}",
-                        g.name(),
-                        class.name,
-                        pci.value
-                    ),
-                )),
-                None => findings.push(Finding::new(
-                    Rule::MissingAttribute,
-                    d.loc.clone(),
-                    format!(
-                        "virtio device '{}' needs its PCI ID (pci=\"{expected}\")",
-                        d.name.value
-                    ),
-                )),
-                _ => {}
-            }
-        }
-    }
-}
-
-fn check_ids_and_names(data: &Dataset, findings: &mut Findings) {
+pub(super) fn check_ids_and_names(data: &Dataset, findings: &mut Findings) {
     let mut ids: HashMap<&str, &Loc> = HashMap::new();
     let mut names: HashMap<&str, (&Loc, &str)> = HashMap::new();
     for os in &data.oses {
@@ -177,14 +62,8 @@ fn check_ids_and_names(data: &Dataset, findings: &mut Findings) {
     }
 }
 
-fn check_references(data: &Dataset, index: &Index, findings: &mut Findings) {
+pub(super) fn check_references(data: &Dataset, index: &Index, findings: &mut Findings) {
     let devices: HashSet<&str> = data.devices.iter().map(|d| d.name.value.as_str()).collect();
-    let sources: HashSet<&str> = data
-        .info
-        .sources
-        .iter()
-        .map(|s| s.id.value.as_str())
-        .collect();
     let unresolved = |findings: &mut Findings, loc: &Loc, what: &str, name: &str| {
         findings.push(Finding::new(
             Rule::UnresolvedReference,
@@ -220,20 +99,6 @@ fn check_references(data: &Dataset, index: &Index, findings: &mut Findings) {
                 unresolved(findings, &d.loc, "device", &d.value);
             }
         }
-        let fact_sources = os
-            .virtio
-            .iter()
-            .map(|f| &f.provenance)
-            .chain(os.chipsets.iter().map(|f| &f.provenance))
-            .chain(os.firmware.iter().map(|f| &f.provenance))
-            .chain(os.devices.iter().map(|f| &f.provenance))
-            .filter_map(|p| p.source.as_ref())
-            .chain(os.source.as_ref());
-        for s in fact_sources {
-            if !sources.contains(s.value.as_str()) {
-                unresolved(findings, &s.loc, "source", &s.value);
-            }
-        }
         let variants: HashSet<&str> = os.variants.iter().map(|v| v.id.as_str()).collect();
         for v in os.media.iter().flat_map(|m| &m.variants) {
             if !variants.contains(v.value.as_str()) {
@@ -245,7 +110,7 @@ fn check_references(data: &Dataset, index: &Index, findings: &mut Findings) {
 
 /// Finds cycles in derives-from/clones and reports each once, at the edge
 /// that closes it, with a note at every other edge.
-fn check_cycles(data: &Dataset, index: &Index, findings: &mut Findings) {
+pub(super) fn check_cycles(data: &Dataset, index: &Index, findings: &mut Findings) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -317,7 +182,7 @@ fn check_cycles(data: &Dataset, index: &Index, findings: &mut Findings) {
     }
 }
 
-fn check_os(os: &OsRecord, findings: &mut Findings) {
+pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
     if let (Some(release), Some(eol)) = (&os.release_date, &os.eol_date) {
         if release.value > eol.value {
             findings.push(
@@ -357,6 +222,17 @@ fn check_os(os: &OsRecord, findings: &mut Findings) {
         .chain(os.firmware.iter().map(|f| {
             (
                 format!("<firmware arch=\"{}\" type=\"{}\">", f.arch, f.kind.name()),
+                &f.loc,
+            )
+        }))
+        .chain(
+            os.secure_boot
+                .iter()
+                .map(|f| (format!("<secure-boot arch=\"{}\">", f.arch), &f.loc)),
+        )
+        .chain(os.tpm.iter().map(|f| {
+            (
+                format!("<tpm arch=\"{}\" version=\"{}\">", f.arch, f.version),
                 &f.loc,
             )
         }))
@@ -444,16 +320,12 @@ fn check_os(os: &OsRecord, findings: &mut Findings) {
     }
 }
 
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A virtio fact must not deny what the OS's own device links claim.
-fn check_virtio_against_devices(data: &Dataset, resolved: &[ResolvedOs], findings: &mut Findings) {
+pub(super) fn check_virtio_against_devices(
+    data: &Dataset,
+    resolved: &[ResolvedOs],
+    findings: &mut Findings,
+) {
     let catalogue: HashMap<&str, &Device> = data
         .devices
         .iter()
@@ -498,6 +370,78 @@ fn check_virtio_against_devices(data: &Dataset, resolved: &[ResolvedOs], finding
                         ),
                     )
                     .note(link.fact.loc.clone(), "device supported here"),
+                );
+            }
+        }
+    }
+}
+
+/// Firmware facts that cannot all hold after inheritance: Secure Boot on an
+/// architecture without UEFI, or neither BIOS nor UEFI.
+pub(super) fn check_firmware(data: &Dataset, resolved: &[ResolvedOs], findings: &mut Findings) {
+    for (os, res) in data.oses.iter().zip(resolved) {
+        let fw = |arch: &str, kind: FirmwareType| {
+            res.firmware
+                .iter()
+                .find(|f| f.fact.arch == arch && f.fact.kind == kind)
+        };
+        let at = |loc: &Loc, inherited: Option<usize>| {
+            if inherited.is_none() {
+                loc.clone()
+            } else {
+                os.loc.clone()
+            }
+        };
+        for sb in res.secure_boot.iter().filter(|s| s.fact.supported) {
+            let efi = fw(&sb.fact.arch, FirmwareType::Efi);
+            if efi.is_none_or(|e| !e.fact.supported) {
+                let mut f = Finding::new(
+                    Rule::FirmwareContradiction,
+                    at(&sb.fact.loc, sb.inherited_from),
+                    format!(
+                        "OS '{}' supports Secure Boot on {} but no UEFI firmware there; add <firmware arch=\"{}\" type=\"efi\"/>",
+                        os.id.value, sb.fact.arch, sb.fact.arch
+                    ),
+                );
+                if let Some(e) = efi {
+                    f = f.note(e.fact.loc.clone(), "UEFI unsupported here");
+                }
+                findings.push(f);
+            }
+        }
+        let mut arches: Vec<&str> = res.firmware.iter().map(|f| f.fact.arch.as_str()).collect();
+        arches.sort();
+        arches.dedup();
+        for arch in arches {
+            let (Some(bios), Some(efi)) =
+                (fw(arch, FirmwareType::Bios), fw(arch, FirmwareType::Efi))
+            else {
+                continue;
+            };
+            if !bios.fact.supported && !efi.fact.supported {
+                findings.push(
+                    Finding::new(
+                        Rule::FirmwareContradiction,
+                        at(&efi.fact.loc, efi.inherited_from),
+                        format!(
+                            "OS '{}' supports neither BIOS nor UEFI on {arch}",
+                            os.id.value
+                        ),
+                    )
+                    .note(bios.fact.loc.clone(), "BIOS unsupported here"),
+                );
+            }
+            if bios.fact.preferred && efi.fact.preferred {
+                findings.push(
+                    Finding::new(
+                        Rule::FirmwareContradiction,
+                        at(&efi.fact.loc, efi.inherited_from),
+                        format!(
+                            "OS '{}' prefers both BIOS and UEFI on {arch}; prefer one",
+                            os.id.value
+                        ),
+                    )
+                    .note(bios.fact.loc.clone(), "BIOS preferred here"),
                 );
             }
         }

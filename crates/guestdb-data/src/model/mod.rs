@@ -1,0 +1,309 @@
+//! The records of the dataset as they stand in the data files, before
+//! inheritance is resolved. Every record keeps the place it was read from.
+//!
+//! - [`os`]: an OS release and its facts;
+//! - [`virtio`]: the virtio device classes and generations;
+//! - [`device`]: the device catalogue;
+//! - [`machine`]: QEMU machine types (upstream releases, lifecycle, downstream lines);
+//! - [`host`]: host profiles.
+
+mod device;
+mod host;
+mod machine;
+mod os;
+mod virtio;
+
+pub use device::*;
+pub use host::*;
+pub use machine::*;
+pub use os::*;
+pub use virtio::*;
+
+use crate::diag::Loc;
+use std::fmt;
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, loc: Loc) -> Located<T> {
+        Located { value, loc }
+    }
+}
+
+/// A calendar date (proleptic Gregorian), validated when read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`; `None` for anything else or a day that does not exist.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u16> {
+            let part = s.get(r)?;
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            part.parse().ok()
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if year == 0 || day == 0 || day > days {
+            return None;
+        }
+        Some(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A software version `major.minor` or `major.minor.micro` (QEMU 7.2,
+/// libvirt 9.0, `pc-q35-4.0.1`), ordered numerically.
+///
+/// ```
+/// use guestdb_data::model::Version;
+/// let v = Version::parse("4.0.1").expect("valid");
+/// assert!(Version::parse("4.0").unwrap() < v && v < Version::parse("4.1").unwrap());
+/// assert!(Version::parse("2.9").unwrap() < Version::parse("2.12").unwrap());
+/// assert_eq!(v.to_string(), "4.0.1");
+/// assert!(Version::parse("4").is_none() && Version::parse("4.x").is_none());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Version {
+    pub major: u16,
+    pub minor: u16,
+    pub micro: Option<u16>,
+}
+
+impl Version {
+    pub const fn new(major: u16, minor: u16) -> Version {
+        Version {
+            major,
+            minor,
+            micro: None,
+        }
+    }
+
+    /// Parses `X.Y` or `X.Y.Z` (decimal numbers up to 65535).
+    pub fn parse(s: &str) -> Option<Version> {
+        let num = |p: &str| -> Option<u16> {
+            if p.is_empty() || p.len() > 5 || !p.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            p.parse().ok()
+        };
+        let parts: Vec<&str> = s.split('.').collect();
+        match parts[..] {
+            [a, b] => Some(Version::new(num(a)?, num(b)?)),
+            [a, b, c] => Some(Version {
+                major: num(a)?,
+                minor: num(b)?,
+                micro: Some(num(c)?),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The version without its micro part (`4.0` for `4.0.1`).
+    pub fn release(self) -> Version {
+        Version::new(self.major, self.minor)
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Version) -> std::cmp::Ordering {
+        (self.major, self.minor, self.micro.unwrap_or(0)).cmp(&(
+            other.major,
+            other.minor,
+            other.micro.unwrap_or(0),
+        ))
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Version) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)?;
+        if let Some(m) = self.micro {
+            write!(f, ".{m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a fact came from: a source declared in `dataset.xml` and a free note
+/// (the derivation, a URL, a reason). Either may be absent; the OS element's
+/// own `source` applies to facts that name none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub source: Option<Located<String>>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub id: Located<String>,
+    pub name: String,
+    pub url: Option<String>,
+    pub license: Option<String>,
+    /// The date of the source's contents that facts were taken from.
+    pub snapshot: Option<Date>,
+    pub loc: Loc,
+}
+
+/// `data/dataset.xml`: the dataset's version and its sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatasetInfo {
+    /// Date-stamped, e.g. `2026.11.22`.
+    pub version: Located<String>,
+    pub schema_version: Located<u32>,
+    pub sources: Vec<Source>,
+    pub loc: Loc,
+}
+
+/// A deliberate difference from osinfo-db, with the reason for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Correction {
+    /// What differs: `device:<name>` or `os:<id>`.
+    pub subject: String,
+    /// Which field: `pci`, `device`, `firmware`, ...
+    pub field: String,
+    pub osinfo: String,
+    pub guestdb: String,
+    pub reason: String,
+    pub loc: Loc,
+}
+
+/// Everything in a data directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dataset {
+    pub info: DatasetInfo,
+    pub devices: Vec<Device>,
+    pub corrections: Vec<Correction>,
+    pub oses: Vec<OsRecord>,
+    pub machines: UpstreamMachines,
+    pub lines: Vec<DownstreamLine>,
+    pub hosts: Vec<HostProfile>,
+}
+
+/// Compares strings the way people order versions and names: runs of digits
+/// as numbers, the rest as text (`rhel5.6` < `rhel5.10`, `6.9` < `6.10`).
+///
+/// ```
+/// use guestdb_data::model::natural_cmp;
+/// use std::cmp::Ordering;
+/// assert_eq!(natural_cmp("rhel5.6", "rhel5.10"), Ordering::Less);
+/// let mut v = vec!["6.10", "6.9", "6.1"];
+/// v.sort_by(|a, b| natural_cmp(a, b));
+/// assert_eq!(v, ["6.1", "6.9", "6.10"]);
+/// ```
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = &str> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (chunk, tail) = rest.split_at(end);
+            rest = tail;
+            Some(chunk)
+        })
+    }
+    let (mut x, mut y) = (chunks(a), chunks(b));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let numeric = p.as_bytes()[0].is_ascii_digit() && q.as_bytes()[0].is_ascii_digit();
+                let ord = if numeric {
+                    let (p, q) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                    p.len().cmp(&q.len()).then_with(|| p.cmp(q))
+                } else {
+                    p.cmp(q)
+                };
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
+
+/// The schema version this compiler reads and the store carries.
+pub const SCHEMA_VERSION: u32 = 2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers_as_numbers() {
+        use std::cmp::Ordering::*;
+        assert_eq!(natural_cmp("rhel5.6", "rhel5.10"), Less);
+        assert_eq!(natural_cmp("6.10", "6.9"), Greater);
+        assert_eq!(natural_cmp("win10", "win2k"), Greater);
+        assert_eq!(natural_cmp("7", "7.1"), Less);
+        assert_eq!(natural_cmp("22.04", "22.04"), Equal);
+        assert_eq!(natural_cmp("a01", "a1"), Less, "ties broken by text");
+        let huge = "9".repeat(40);
+        assert_eq!(
+            natural_cmp(&huge, "1"),
+            Greater,
+            "no overflow on long numbers"
+        );
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()),
+            Some("2024-02-29".into())
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "24-01-01",
+            "2024-1-01",
+            "2024-01-32",
+            "+024-01-01",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! An OS release as its data file states it.
+
+use super::*;
+use crate::diag::Loc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReleaseStatus {
+    Released,
+    Prerelease,
+    Snapshot,
+    Rolling,
+}
+
+impl ReleaseStatus {
+    pub const ALL: [ReleaseStatus; 4] = [
+        ReleaseStatus::Released,
+        ReleaseStatus::Prerelease,
+        ReleaseStatus::Snapshot,
+        ReleaseStatus::Rolling,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReleaseStatus::Released => "released",
+            ReleaseStatus::Prerelease => "prerelease",
+            ReleaseStatus::Snapshot => "snapshot",
+            ReleaseStatus::Rolling => "rolling",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReleaseStatus> {
+        ReleaseStatus::ALL.into_iter().find(|r| r.name() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Chipset {
+    I440fx,
+    Q35,
+}
+
+impl Chipset {
+    pub const ALL: [Chipset; 2] = [Chipset::I440fx, Chipset::Q35];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Chipset::I440fx => "i440fx",
+            Chipset::Q35 => "q35",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Chipset> {
+        Chipset::ALL.into_iter().find(|c| c.name() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FirmwareType {
+    Bios,
+    Efi,
+}
+
+impl FirmwareType {
+    pub fn name(self) -> &'static str {
+        match self {
+            FirmwareType::Bios => "bios",
+            FirmwareType::Efi => "efi",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FirmwareType> {
+        match s {
+            "bios" => Some(FirmwareType::Bios),
+            "efi" => Some(FirmwareType::Efi),
+            _ => None,
+        }
+    }
+}
+
+/// `<virtio class="net" legacy="true" modern="false" driver="virtio-win"/>`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VirtioFact {
+    pub class: VirtioClass,
+    pub arch: String,
+    pub legacy: bool,
+    pub modern: bool,
+    /// `None`: the driver is in the OS (in-box). Otherwise the driver package.
+    pub driver: Option<String>,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// `<chipset name="q35" supported="true"/>`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChipsetFact {
+    pub chipset: Chipset,
+    pub arch: String,
+    pub supported: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// `<firmware arch="x86_64" type="efi" supported="true"/>`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmwareFact {
+    pub arch: String,
+    pub kind: FirmwareType,
+    pub supported: bool,
+    /// The OS installs and runs best with this firmware when both are
+    /// supported (`preferred="true"`).
+    pub preferred: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// `<secure-boot arch="x86_64" supported="true" required="false"/>`: whether
+/// the OS boots with UEFI Secure Boot enabled (a signed shim or boot loader),
+/// and whether it requires it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecureBootFact {
+    pub arch: String,
+    pub supported: bool,
+    pub required: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// The TPM versions an OS can use.
+pub const TPM_VERSIONS: &[&str] = &["1.2", "2.0"];
+
+/// `<tpm arch="all" version="2.0" supported="true" required="true"/>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TpmFact {
+    pub arch: String,
+    pub version: String,
+    pub supported: bool,
+    pub required: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// `<device ref="virtio-net"/>`: the OS supports (or, with
+/// `supported="false"`, no longer supports) a catalogue device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceLink {
+    pub device: String,
+    pub supported: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// A driver package for devices the OS has no in-box driver for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Driver {
+    pub arch: String,
+    pub location: String,
+    pub pre_installable: bool,
+    pub signed: bool,
+    pub devices: Vec<Located<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub id: String,
+    pub name: String,
+    pub loc: Loc,
+}
+
+/// How the installer language is found on a medium.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Language {
+    pub value: String,
+    /// `value` is a regex whose first group, looked up in `map`, gives the language.
+    pub regex: bool,
+    pub map: Option<String>,
+    pub loc: Loc,
+}
+
+/// What an install ISO's primary volume descriptor looks like. The ids are
+/// regexes searched unanchored in their field, as libosinfo does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IsoPattern {
+    pub volume_id: Option<Located<String>>,
+    pub system_id: Option<Located<String>>,
+    pub publisher_id: Option<Located<String>>,
+    pub application_id: Option<Located<String>>,
+    pub volume_size: Option<u64>,
+    pub languages: Vec<Language>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    pub arch: String,
+    pub variants: Vec<Located<String>>,
+    pub live: bool,
+    pub installer: bool,
+    pub installer_reboots: Option<u32>,
+    pub installer_script: bool,
+    pub url: Option<String>,
+    pub kernel: Option<String>,
+    pub initrd: Option<String>,
+    pub iso: Option<IsoPattern>,
+    pub loc: Loc,
+}
+
+/// Amounts in bytes (ram, storage), hertz (cpu) and count (n-cpus).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResourceSet {
+    pub n_cpus: Option<u64>,
+    pub cpu: Option<u64>,
+    pub ram: Option<u64>,
+    pub storage: Option<u64>,
+    pub loc: Option<Loc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    Minimum,
+    Recommended,
+    Maximum,
+    NetworkInstall,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 4] = [
+        ResourceKind::Minimum,
+        ResourceKind::Recommended,
+        ResourceKind::Maximum,
+        ResourceKind::NetworkInstall,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Minimum => "minimum",
+            ResourceKind::Recommended => "recommended",
+            ResourceKind::Maximum => "maximum",
+            ResourceKind::NetworkInstall => "network-install",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resources {
+    pub arch: String,
+    /// Take this architecture's resources from the OS this one derives from.
+    pub inherit: bool,
+    pub sets: Vec<(ResourceKind, ResourceSet)>,
+    pub loc: Loc,
+}
+
+impl Resources {
+    pub fn get(&self, kind: ResourceKind) -> Option<&ResourceSet> {
+        self.sets.iter().find(|(k, _)| *k == kind).map(|(_, s)| s)
+    }
+}
+
+/// The provenance given to one of an OS's plain facts (its name, a date, a
+/// relation, a medium...), where it states one. `fact` names the fact:
+/// the element name for single facts (`name`, `release-date`), the element
+/// name and value for listed ones (`short-id rhel6.10`, `derives-from <id>`,
+/// `variant server`), the element name and position for media, resources
+/// and drivers (`media 0`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactSource {
+    pub fact: String,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// One OS release, as written in `data/os/<vendor-domain>/<name>.xml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OsRecord {
+    pub loc: Loc,
+    pub id: Located<String>,
+    /// The source of every fact in the file that names none.
+    pub source: Option<Located<String>>,
+    pub short_ids: Vec<Located<String>>,
+    pub aliases: Vec<Located<String>>,
+    pub name: Located<String>,
+    pub vendor: Option<Located<String>>,
+    pub family: Option<Located<String>>,
+    pub distro: Option<Located<String>>,
+    pub version: Option<Located<String>>,
+    pub codename: Option<Located<String>>,
+    pub release_date: Option<Located<Date>>,
+    pub eol_date: Option<Located<Date>>,
+    pub release_status: ReleaseStatus,
+    pub derives_from: Vec<Located<String>>,
+    pub clones: Vec<Located<String>>,
+    pub upgrades: Vec<Located<String>>,
+    pub virtio: Vec<VirtioFact>,
+    pub chipsets: Vec<ChipsetFact>,
+    pub firmware: Vec<FirmwareFact>,
+    pub secure_boot: Vec<SecureBootFact>,
+    pub tpm: Vec<TpmFact>,
+    pub devices: Vec<DeviceLink>,
+    pub drivers: Vec<Driver>,
+    pub variants: Vec<Variant>,
+    pub media: Vec<Media>,
+    pub resources: Vec<Resources>,
+    /// Provenance stated on plain facts (virtio, chipset, firmware and device
+    /// facts carry theirs themselves).
+    pub fact_sources: Vec<FactSource>,
+}
+
+impl OsRecord {
+    /// An OS with only its id (and an empty name), at the id's place.
+    pub fn new(id: Located<String>) -> OsRecord {
+        OsRecord {
+            loc: id.loc.clone(),
+            name: Located::new(String::new(), id.loc.clone()),
+            id,
+            source: None,
+            short_ids: Vec::new(),
+            aliases: Vec::new(),
+            vendor: None,
+            family: None,
+            distro: None,
+            version: None,
+            codename: None,
+            release_date: None,
+            eol_date: None,
+            release_status: ReleaseStatus::Released,
+            derives_from: Vec::new(),
+            clones: Vec::new(),
+            upgrades: Vec::new(),
+            virtio: Vec::new(),
+            chipsets: Vec::new(),
+            firmware: Vec::new(),
+            secure_boot: Vec::new(),
+            tpm: Vec::new(),
+            devices: Vec::new(),
+            drivers: Vec::new(),
+            variants: Vec::new(),
+            media: Vec::new(),
+            resources: Vec::new(),
+            fact_sources: Vec::new(),
+        }
+    }
+
+    /// The provenance stated on a plain fact, if any.
+    pub fn fact_source(&self, fact: &str) -> Option<&Provenance> {
+        self.fact_sources
+            .iter()
+            .find(|f| f.fact == fact)
+            .map(|f| &f.provenance)
+    }
+
+    /// Every name the OS answers to besides its id: short-ids first, then aliases.
+    pub fn names(&self) -> impl Iterator<Item = &Located<String>> {
+        self.short_ids.iter().chain(self.aliases.iter())
+    }
+}

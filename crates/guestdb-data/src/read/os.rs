@@ -1,0 +1,595 @@
+//! OS files: `os/<vendor-domain>/<name>.xml`.
+
+use super::*;
+
+const OS_CHILDREN: &[&str] = &[
+    "short-id",
+    "alias",
+    "name",
+    "vendor",
+    "family",
+    "distro",
+    "version",
+    "codename",
+    "release-date",
+    "eol-date",
+    "release-status",
+    "derives-from",
+    "clones",
+    "upgrades",
+    "virtio",
+    "chipset",
+    "firmware",
+    "secure-boot",
+    "tpm",
+    "device",
+    "driver",
+    "variant",
+    "media",
+    "resources",
+];
+
+/// Reads one OS file. `path` is how findings name the file.
+pub fn read_os(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option<OsRecord> {
+    with_root(path, bytes, findings, "os", read_os_element)
+}
+
+fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
+    ctx.check_attrs(root, &["id", "source"]);
+    ctx.no_text(root);
+    let id = ctx.req_attr(root, "id");
+    let mut os = OsRecord::new(
+        id.clone()
+            .unwrap_or_else(|| Located::new(String::new(), ctx.loc(root.pos))),
+    );
+    os.loc = ctx.loc(root.pos);
+    os.source = ctx.attr(root, "source");
+    let mut once = Once::default();
+    let mut has_name = false;
+    let mut sources = Vec::new();
+    for el in &root.children {
+        let single = matches!(
+            el.name.as_str(),
+            "name"
+                | "vendor"
+                | "family"
+                | "distro"
+                | "version"
+                | "codename"
+                | "release-date"
+                | "eol-date"
+                | "release-status"
+        );
+        if single && !once.first(ctx, root, el) {
+            continue;
+        }
+        match el.name.as_str() {
+            "short-id" | "alias" => {
+                let text = ctx.text_with(el, PROVENANCE);
+                if text.value.contains(char::is_whitespace) {
+                    ctx.findings.push(Finding::new(
+                        Rule::InvalidValue,
+                        text.loc.clone(),
+                        format!(
+                            "<{}> '{}' contains white space; a name is one word, e.g. rhel6.10",
+                            el.name, text.value
+                        ),
+                    ));
+                }
+                ctx.fact_source(el, format!("{} {}", el.name, text.value), &mut sources);
+                if el.name == "short-id" {
+                    os.short_ids.push(text);
+                } else {
+                    os.aliases.push(text);
+                }
+            }
+            "name" | "vendor" | "family" | "distro" | "version" | "codename" => {
+                let text = ctx.text_with(el, PROVENANCE);
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                match el.name.as_str() {
+                    "name" => {
+                        has_name = true;
+                        os.name = text;
+                    }
+                    "vendor" => os.vendor = Some(text),
+                    "family" => os.family = Some(text),
+                    "distro" => os.distro = Some(text),
+                    "version" => os.version = Some(text),
+                    _ => os.codename = Some(text),
+                }
+            }
+            "release-date" | "eol-date" => {
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                let date = ctx.date(el);
+                if el.name == "release-date" {
+                    os.release_date = date;
+                } else {
+                    os.eol_date = date;
+                }
+            }
+            "release-status" => {
+                ctx.fact_source(el, el.name.clone(), &mut sources);
+                let text = ctx.text_with(el, PROVENANCE);
+                match ReleaseStatus::parse(&text.value) {
+                    Some(s) => os.release_status = s,
+                    None if text.value.is_empty() => {}
+                    None => ctx.findings.push(Finding::new(
+                        Rule::InvalidValue,
+                        text.loc,
+                        format!("release status '{}' is unknown; expected released, prerelease, snapshot or rolling", text.value),
+                    )),
+                }
+            }
+            "derives-from" | "clones" | "upgrades" => {
+                ctx.check_attrs(el, &["id", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                if let Some(target) = ctx.req_attr(el, "id") {
+                    ctx.fact_source(el, format!("{} {}", el.name, target.value), &mut sources);
+                    match el.name.as_str() {
+                        "derives-from" => os.derives_from.push(target),
+                        "clones" => os.clones.push(target),
+                        _ => os.upgrades.push(target),
+                    }
+                }
+            }
+            "virtio" => {
+                if let Some(fact) = read_virtio(ctx, el) {
+                    os.virtio.push(fact);
+                }
+            }
+            "chipset" => {
+                ctx.check_attrs(el, &["name", "arch", "supported", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let name = ctx.req_attr(el, "name");
+                let arch = ctx.arch(el, false);
+                let supported = ctx.bool_attr(el, "supported", true);
+                let provenance = ctx.provenance(el);
+                if let Some(name) = name {
+                    match Chipset::parse(&name.value) {
+                        Some(chipset) => os.chipsets.push(ChipsetFact {
+                            chipset,
+                            arch,
+                            supported,
+                            provenance,
+                            loc: ctx.loc(el.pos),
+                        }),
+                        None => ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            name.loc,
+                            format!(
+                                "chipset '{}' is unknown; expected i440fx or q35",
+                                name.value
+                            ),
+                        )),
+                    }
+                }
+            }
+            "firmware" => {
+                ctx.check_attrs(
+                    el,
+                    &["arch", "type", "supported", "preferred", "source", "note"],
+                );
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let arch = ctx.arch(el, true);
+                let kind = ctx.req_attr(el, "type");
+                let supported = ctx.bool_attr(el, "supported", true);
+                let preferred = ctx.bool_attr(el, "preferred", false);
+                if preferred && !supported {
+                    ctx.report(
+                        Rule::InvalidValue,
+                        el.attr("preferred").map_or(el.pos, |a| a.pos),
+                        "firmware cannot be preferred and unsupported at once".into(),
+                    );
+                }
+                let provenance = ctx.provenance(el);
+                if let Some(kind) = kind {
+                    match FirmwareType::parse(&kind.value) {
+                        Some(kind) => os.firmware.push(FirmwareFact {
+                            arch,
+                            kind,
+                            supported,
+                            preferred,
+                            provenance,
+                            loc: ctx.loc(el.pos),
+                        }),
+                        None => ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            kind.loc,
+                            format!(
+                                "firmware type '{}' is unknown; expected bios or efi",
+                                kind.value
+                            ),
+                        )),
+                    }
+                }
+            }
+            "secure-boot" => {
+                ctx.check_attrs(el, &["arch", "supported", "required", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let arch = ctx.arch(el, true);
+                let (supported, required) = support_and_requirement(ctx, el);
+                os.secure_boot.push(SecureBootFact {
+                    arch,
+                    supported,
+                    required,
+                    provenance: ctx.provenance(el),
+                    loc: ctx.loc(el.pos),
+                });
+            }
+            "tpm" => {
+                ctx.check_attrs(
+                    el,
+                    &["arch", "version", "supported", "required", "source", "note"],
+                );
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let arch = ctx.arch(el, false);
+                let version = ctx.req_attr(el, "version");
+                let (supported, required) = support_and_requirement(ctx, el);
+                if let Some(version) = version {
+                    if TPM_VERSIONS.contains(&version.value.as_str()) {
+                        os.tpm.push(TpmFact {
+                            arch,
+                            version: version.value,
+                            supported,
+                            required,
+                            provenance: ctx.provenance(el),
+                            loc: ctx.loc(el.pos),
+                        });
+                    } else {
+                        ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            version.loc,
+                            format!(
+                                "TPM version '{}' is unknown; expected one of: {}",
+                                version.value,
+                                TPM_VERSIONS.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            "device" => {
+                ctx.check_attrs(el, &["ref", "supported", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let device = ctx.req_attr(el, "ref");
+                let supported = ctx.bool_attr(el, "supported", true);
+                let provenance = ctx.provenance(el);
+                if let Some(device) = device {
+                    os.devices.push(DeviceLink {
+                        device: device.value,
+                        supported,
+                        provenance,
+                        loc: device.loc,
+                    });
+                }
+            }
+            "driver" => {
+                ctx.fact_source(el, format!("driver {}", os.drivers.len()), &mut sources);
+                os.drivers.push(read_driver(ctx, el));
+            }
+            "variant" => {
+                ctx.check_attrs(el, &["id", "source", "note"]);
+                ctx.no_text(el);
+                let id = ctx.req_attr(el, "id");
+                let mut name = None;
+                let mut once = Once::default();
+                for c in &el.children {
+                    if c.name == "name" {
+                        if once.first(ctx, el, c) {
+                            name = Some(ctx.text(c).value);
+                        }
+                    } else {
+                        ctx.unknown_child(el, c, &["name"]);
+                    }
+                }
+                if name.is_none() {
+                    ctx.report(
+                        Rule::MissingElement,
+                        el.pos,
+                        "<variant> needs a <name>".into(),
+                    );
+                }
+                if let Some(id) = id {
+                    ctx.fact_source(el, format!("variant {}", id.value), &mut sources);
+                    os.variants.push(Variant {
+                        id: id.value,
+                        name: name.unwrap_or_default(),
+                        loc: ctx.loc(el.pos),
+                    });
+                }
+            }
+            "media" => {
+                ctx.fact_source(el, format!("media {}", os.media.len()), &mut sources);
+                os.media.push(read_media(ctx, el));
+            }
+            "resources" => {
+                ctx.fact_source(
+                    el,
+                    format!("resources {}", os.resources.len()),
+                    &mut sources,
+                );
+                os.resources.push(read_resources(ctx, el));
+            }
+            _ => ctx.unknown_child(root, el, OS_CHILDREN),
+        }
+    }
+    id.as_ref()?;
+    if !has_name {
+        ctx.report(Rule::MissingElement, root.pos, "<os> needs a <name>".into());
+    }
+    os.fact_sources = sources;
+    Some(os)
+}
+
+/// `supported` (default true) and `required` (default false); a required
+/// feature must be supported.
+fn support_and_requirement(ctx: &mut Ctx, el: &Element) -> (bool, bool) {
+    let supported = ctx.bool_attr(el, "supported", true);
+    let required = ctx.bool_attr(el, "required", false);
+    if required && !supported {
+        ctx.report(
+            Rule::InvalidValue,
+            el.attr("required").map_or(el.pos, |a| a.pos),
+            format!("<{}> cannot be required and unsupported at once", el.name),
+        );
+    }
+    (supported, required)
+}
+
+fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
+    ctx.check_attrs(
+        el,
+        &[
+            "class", "arch", "legacy", "modern", "driver", "source", "note",
+        ],
+    );
+    ctx.no_children(el);
+    ctx.no_text(el);
+    let class = ctx.req_attr(el, "class");
+    let arch = ctx.arch(el, false);
+    for required in ["legacy", "modern"] {
+        if el.attr(required).is_none() {
+            ctx.report(
+                Rule::MissingAttribute,
+                el.pos,
+                format!("<virtio> needs the attribute '{required}'"),
+            );
+        }
+    }
+    let legacy = ctx.bool_attr(el, "legacy", false);
+    let modern = ctx.bool_attr(el, "modern", false);
+    let driver = ctx.attr(el, "driver").map(|d| d.value);
+    let provenance = ctx.provenance(el);
+    let class_name = class?;
+    let Some(class) = VirtioClass::by_name(&class_name.value) else {
+        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+        ctx.findings.push(Finding::new(
+            Rule::InvalidValue,
+            class_name.loc,
+            format!(
+                "virtio class '{}' is unknown; expected one of: {}",
+                class_name.value,
+                names.join(", ")
+            ),
+        ));
+        return None;
+    };
+    if legacy && class.legacy_pci.is_none() {
+        ctx.findings.push(Finding::new(
+            Rule::InvalidValue,
+            ctx.loc(el.attr("legacy").map_or(el.pos, |a| a.pos)),
+            format!(
+                "virtio {} devices have no legacy interface (modern only); legacy must be false",
+                class.name
+            ),
+        ));
+    }
+    Some(VirtioFact {
+        class,
+        arch,
+        legacy,
+        modern,
+        driver,
+        provenance,
+        loc: ctx.loc(el.pos),
+    })
+}
+
+fn read_driver(ctx: &mut Ctx, el: &Element) -> Driver {
+    ctx.check_attrs(
+        el,
+        &[
+            "arch",
+            "location",
+            "pre-installable",
+            "signed",
+            "source",
+            "note",
+        ],
+    );
+    ctx.no_text(el);
+    let arch = ctx.arch(el, true);
+    let location = ctx
+        .req_attr(el, "location")
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let pre_installable = ctx.bool_attr(el, "pre-installable", false);
+    let signed = ctx.bool_attr(el, "signed", false);
+    let mut devices = Vec::new();
+    for c in &el.children {
+        if c.name == "device" {
+            ctx.check_attrs(c, &["ref"]);
+            ctx.no_children(c);
+            ctx.no_text(c);
+            if let Some(r) = ctx.req_attr(c, "ref") {
+                devices.push(r);
+            }
+        } else {
+            ctx.unknown_child(el, c, &["device"]);
+        }
+    }
+    Driver {
+        arch,
+        location,
+        pre_installable,
+        signed,
+        devices,
+        loc: ctx.loc(el.pos),
+    }
+}
+
+fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
+    ctx.check_attrs(
+        el,
+        &[
+            "arch",
+            "live",
+            "installer",
+            "installer-reboots",
+            "installer-script",
+            "source",
+            "note",
+        ],
+    );
+    ctx.no_text(el);
+    let mut media = Media {
+        arch: ctx.arch(el, true),
+        variants: Vec::new(),
+        live: ctx.bool_attr(el, "live", false),
+        installer: ctx.bool_attr(el, "installer", true),
+        installer_reboots: ctx.num_attr(el, "installer-reboots", u32::MAX),
+        installer_script: ctx.bool_attr(el, "installer-script", true),
+        url: None,
+        kernel: None,
+        initrd: None,
+        iso: None,
+        loc: ctx.loc(el.pos),
+    };
+    let mut once = Once::default();
+    for c in &el.children {
+        match c.name.as_str() {
+            "variant" => {
+                ctx.check_attrs(c, &["ref"]);
+                ctx.no_children(c);
+                ctx.no_text(c);
+                if let Some(r) = ctx.req_attr(c, "ref") {
+                    media.variants.push(r);
+                }
+            }
+            "url" | "kernel" | "initrd" | "iso" if !once.first(ctx, el, c) => {}
+            "url" => media.url = Some(ctx.text(c).value),
+            "kernel" => media.kernel = Some(ctx.text(c).value),
+            "initrd" => media.initrd = Some(ctx.text(c).value),
+            "iso" => media.iso = Some(read_iso(ctx, c)),
+            _ => ctx.unknown_child(el, c, &["variant", "url", "kernel", "initrd", "iso"]),
+        }
+    }
+    media
+}
+
+fn read_iso(ctx: &mut Ctx, el: &Element) -> IsoPattern {
+    const CHILDREN: &[&str] = &[
+        "volume-id",
+        "system-id",
+        "publisher-id",
+        "application-id",
+        "volume-size",
+        "language",
+    ];
+    ctx.check_attrs(el, &[]);
+    ctx.no_text(el);
+    let mut iso = IsoPattern::default();
+    let mut once = Once::default();
+    for c in &el.children {
+        if c.name != "language" && CHILDREN.contains(&c.name.as_str()) && !once.first(ctx, el, c) {
+            continue;
+        }
+        match c.name.as_str() {
+            "volume-id" => iso.volume_id = Some(ctx.text(c)),
+            "system-id" => iso.system_id = Some(ctx.text(c)),
+            "publisher-id" => iso.publisher_id = Some(ctx.text(c)),
+            "application-id" => iso.application_id = Some(ctx.text(c)),
+            "volume-size" => {
+                let text = ctx.text(c);
+                match text.value.parse::<u64>() {
+                    Ok(n) if text.value.bytes().all(|b| b.is_ascii_digit()) => {
+                        iso.volume_size = Some(n)
+                    }
+                    _ if text.value.is_empty() => {}
+                    _ => ctx.findings.push(Finding::new(
+                        Rule::InvalidValue,
+                        text.loc,
+                        format!(
+                            "volume size '{}' is not a whole number of bytes",
+                            text.value
+                        ),
+                    )),
+                }
+            }
+            "language" => {
+                ctx.check_attrs(c, &["regex", "map"]);
+                ctx.no_children(c);
+                let regex = ctx.bool_attr(c, "regex", false);
+                let map = ctx.attr(c, "map").map(|m| m.value);
+                let value = c.text.trim().to_string();
+                if value.is_empty() {
+                    ctx.report(
+                        Rule::InvalidValue,
+                        c.pos,
+                        "<language> must not be empty".into(),
+                    );
+                }
+                iso.languages.push(Language {
+                    value,
+                    regex,
+                    map,
+                    loc: ctx.loc(c.text_pos),
+                });
+            }
+            _ => ctx.unknown_child(el, c, CHILDREN),
+        }
+    }
+    iso
+}
+
+fn read_resources(ctx: &mut Ctx, el: &Element) -> Resources {
+    ctx.check_attrs(el, &["arch", "inherit", "source", "note"]);
+    ctx.no_text(el);
+    let arch = ctx.arch(el, true);
+    let inherit = ctx.bool_attr(el, "inherit", false);
+    let mut sets = Vec::new();
+    let mut once = Once::default();
+    for c in &el.children {
+        let Some(kind) = ResourceKind::ALL.into_iter().find(|k| k.name() == c.name) else {
+            let names: Vec<_> = ResourceKind::ALL.iter().map(|k| k.name()).collect();
+            ctx.unknown_child(el, c, &names);
+            continue;
+        };
+        if !once.first(ctx, el, c) {
+            continue;
+        }
+        ctx.check_attrs(c, &["n-cpus", "cpu", "ram", "storage"]);
+        ctx.no_children(c);
+        ctx.no_text(c);
+        let set = ResourceSet {
+            n_cpus: ctx.u64_attr(c, "n-cpus"),
+            cpu: ctx.u64_attr(c, "cpu"),
+            ram: ctx.u64_attr(c, "ram"),
+            storage: ctx.u64_attr(c, "storage"),
+            loc: Some(ctx.loc(c.pos)),
+        };
+        sets.push((kind, set));
+    }
+    Resources {
+        arch,
+        inherit,
+        sets,
+        loc: ctx.loc(el.pos),
+    }
+}
