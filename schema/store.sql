@@ -46,7 +46,7 @@ CREATE TABLE device_realisation (
     ord    INTEGER NOT NULL,
     kind   TEXT NOT NULL CHECK (kind IN ('qemu', 'libvirt')),
     name   TEXT NOT NULL,
-    slot   TEXT NOT NULL CHECK (slot IN ('any', 'pci', 'pcie')),
+    slot   TEXT NOT NULL CHECK (slot IN ('any', 'pci', 'pcie', 'root')),
     PRIMARY KEY (device, ord)
 ) WITHOUT ROWID;
 

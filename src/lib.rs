@@ -10,9 +10,13 @@
 pub mod cli;
 pub mod device;
 pub mod error;
+pub mod host;
 pub mod interop;
+pub mod machine;
 pub mod os;
 pub mod query;
+pub mod recommend;
+pub mod render;
 pub mod store;
 
 pub use device::DeviceModel;

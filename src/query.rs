@@ -125,3 +125,104 @@ impl Database {
         scored.into_iter().take(max).map(|(_, _, n)| n).collect()
     }
 }
+
+/// An OS found for a name, and the fallback used when the name is a release
+/// newer than the dataset knows.
+pub struct Resolved<'d> {
+    pub os: &'d Os,
+    pub fallback: Option<crate::recommend::Fallback>,
+}
+
+/// `rhel10.9` → (`rhel`, `10.9`): a name and the release number it ends in.
+fn split_release(name: &str) -> Option<(&str, &str)> {
+    let start = name
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let (prefix, version) = name.split_at(start);
+    let version = version.trim_start_matches('.');
+    if prefix.is_empty()
+        || version.is_empty()
+        || !version.starts_with(|c: char| c.is_ascii_digit())
+        || version.ends_with('.')
+        || version.contains("..")
+    {
+        return None;
+    }
+    Some((prefix, version))
+}
+
+impl Database {
+    /// Finds an OS by id, short-id or alias; failing that, a release newer
+    /// than the dataset knows (`rhel10.9`, `fedora60`) resolves to the
+    /// nearest earlier release of the same name (`rhel10.1`), with the
+    /// fallback said. `None` when neither applies.
+    pub fn resolve(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
+        if let Some(os) = self.try_lookup(name)? {
+            return Ok(Some(Resolved { os, fallback: None }));
+        }
+        let Some((prefix, version)) = split_release(name) else {
+            return Ok(None);
+        };
+        if version.len() > 20 {
+            return Ok(None);
+        }
+        let mut best: Option<(&Os, &str)> = None;
+        let mut newest: Option<&str> = None;
+        for os in self.oses()? {
+            for short in &os.short_ids {
+                let Some((p, v)) = split_release(short) else {
+                    continue;
+                };
+                if p != prefix {
+                    continue;
+                }
+                if newest.is_none_or(|n| natural_cmp(v, n).is_gt()) {
+                    newest = Some(v);
+                }
+                if natural_cmp(v, version).is_lt()
+                    && best.is_none_or(|(_, b)| natural_cmp(v, b).is_gt())
+                {
+                    best = Some((os, v));
+                }
+            }
+        }
+        let Some((os, known)) = best else {
+            return Ok(None);
+        };
+        let reason = if newest.is_some_and(|n| n == known) {
+            format!(
+                "{name} is newer than every {prefix} release the dataset knows; {prefix}{known} is the newest"
+            )
+        } else {
+            format!("the dataset has no {name}; {prefix}{known} is the nearest earlier release")
+        };
+        Ok(Some(Resolved {
+            os,
+            fallback: Some(crate::recommend::Fallback {
+                requested: name.to_string(),
+                reason,
+            }),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_release;
+
+    #[test]
+    fn names_split_into_prefix_and_release() {
+        assert_eq!(split_release("rhel10.9"), Some(("rhel", "10.9")));
+        assert_eq!(split_release("fedora60"), Some(("fedora", "60")));
+        assert_eq!(
+            split_release("centos-stream11"),
+            Some(("centos-stream", "11"))
+        );
+        assert_eq!(split_release("rhel6.1o"), None);
+        assert_eq!(split_release("10.9"), None);
+        assert_eq!(split_release("rhel10."), None);
+    }
+}

@@ -31,6 +31,8 @@ pub struct Database {
     by_name: OnceCell<FxHashMap<Box<str>, u32>>,
     /// Each OS's summary, read from the store on first use.
     rows: Vec<OnceCell<Os>>,
+    /// The machine-type catalogue, read on first use.
+    pub(crate) machines: OnceCell<crate::machine::MachineCatalogue>,
     dataset_version: String,
     schema_version: u32,
     origin: Origin,
@@ -114,6 +116,7 @@ impl Database {
             conn,
             by_name: OnceCell::new(),
             rows,
+            machines: OnceCell::new(),
             dataset_version,
             schema_version,
             origin,
@@ -261,5 +264,13 @@ impl Database {
 
     pub fn origin(&self) -> &Origin {
         &self.origin
+    }
+
+    /// How messages name the store: its path, or "the embedded store".
+    pub(crate) fn where_(&self) -> &str {
+        match &self.origin {
+            Origin::Embedded => "the embedded store",
+            Origin::Store(p) | Origin::DataDir(p) => p,
+        }
     }
 }

@@ -8,7 +8,10 @@
 mod build;
 mod import;
 mod list;
+mod machines;
+mod recommend;
 mod show;
+mod target;
 mod validate;
 
 use crate::os::Os;
@@ -81,6 +84,12 @@ enum Command {
 again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     )]
     ImportOsinfo(import::ImportArgs),
+    /// Recommend machine type, firmware and every device for an OS on a host
+    #[command(after_help = recommend::AFTER_HELP)]
+    Recommend(recommend::RecommendArgs),
+    /// List the machine types a host (or a QEMU version) offers, or the host profiles
+    #[command(after_help = machines::AFTER_HELP)]
+    Machines(machines::MachinesArgs),
 }
 
 /// How a command ended.
@@ -164,6 +173,8 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::Validate(args) => validate::run(args, out),
         Command::Build(args) => build::run(args, out),
         Command::ImportOsinfo(args) => import::run(args, out),
+        Command::Recommend(args) => recommend::run(&open(cli)?, args, out),
+        Command::Machines(args) => machines::run(&open(cli)?, args, out),
     }
 }
 
@@ -187,6 +198,18 @@ pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> 
             code: 1,
         }
     })
+}
+
+/// The OS named `name`, or a release newer than known standing in for it;
+/// a not-found failure (exit 1) with a suggestion otherwise.
+pub(crate) fn resolve<'d>(
+    db: &'d Database,
+    name: &str,
+) -> Result<crate::query::Resolved<'d>, Failure> {
+    match db.resolve(name)? {
+        Some(r) => Ok(r),
+        None => find(db, name).map(|os| crate::query::Resolved { os, fallback: None }),
+    }
 }
 
 /// Writes `value` as pretty JSON and a newline.

@@ -563,7 +563,40 @@ pub fn derive_facts(data: &mut Dataset) {
                     }
                 }
             }
-            if legacy || modern {
+            if !(legacy || modern) {
+                // osinfo-db removes this class's devices here (supported="false"):
+                // say so, or the facts of the OSes it derives from would apply.
+                let removed: Vec<&str> = os
+                    .devices
+                    .iter()
+                    .filter(|l| !l.supported)
+                    .filter(|l| {
+                        catalogue
+                            .get(l.device.as_str())
+                            .is_some_and(|d| d.virtio_type == Some(class.virtio_type))
+                    })
+                    .map(|l| l.device.as_str())
+                    .collect();
+                if !removed.is_empty() {
+                    virtio.push(VirtioFact {
+                        class,
+                        arch: "all".into(),
+                        legacy: false,
+                        modern: false,
+                        driver: None,
+                        provenance: Provenance {
+                            source: None,
+                            note: Some(format!(
+                                "derived from osinfo-db, which marks {} unsupported here",
+                                removed.join(", ")
+                            )),
+                        },
+                        loc: os.loc.clone(),
+                    });
+                }
+                continue;
+            }
+            {
                 let arches: Vec<&str> = arches.into_iter().collect();
                 virtio.push(VirtioFact {
                     class,

@@ -9,6 +9,7 @@ mod common;
 mod data;
 mod fuzz;
 mod import;
+mod machines;
 mod oracle;
 mod qemu;
 mod rules;

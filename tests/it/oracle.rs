@@ -186,12 +186,14 @@ fn differences() -> BTreeSet<Diff> {
             .iter()
             .map(|f| format!("{} {} {}", f.arch, f.kind, f.supported))
             .collect();
-        diff(
-            subject.clone(),
-            "firmware",
-            firmware.into_iter().collect::<Vec<_>>().join(", "),
-            ours.into_iter().collect::<Vec<_>>().join(", "),
-        );
+        let list = |set: BTreeSet<String>| {
+            if set.is_empty() {
+                "-".to_string()
+            } else {
+                set.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        };
+        diff(subject.clone(), "firmware", list(firmware), list(ours));
 
         for kind in ["minimum", "recommended", "maximum", "network-install"] {
             let theirs: BTreeSet<String> = json_list(&entry["resources"][kind])

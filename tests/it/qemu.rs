@@ -374,6 +374,8 @@ enum Placement {
     PcRootBus,
     /// Behind its own pcie-root-port on pcie.0 of `q35`.
     Q35RootPort,
+    /// Directly on q35's root complex pcie.0 (root ports themselves).
+    Q35Root,
 }
 
 impl Placement {
@@ -383,6 +385,7 @@ impl Placement {
             Slot::Any => &[Placement::PcRootBus, Placement::Q35RootPort],
             Slot::Pci => &[Placement::PcRootBus],
             Slot::Pcie => &[Placement::Q35RootPort],
+            Slot::Root => &[Placement::Q35Root],
         }
     }
 
@@ -390,6 +393,7 @@ impl Placement {
         match self {
             Placement::PcRootBus => "pc (i440fx) root bus pci.0",
             Placement::Q35RootPort => "q35 behind a pcie-root-port",
+            Placement::Q35Root => "q35 root complex pcie.0",
         }
     }
 }
@@ -492,6 +496,16 @@ fn run_batch(
                 ]);
                 expected.push((i, id, Some(port)));
             }
+            Placement::Q35Root => {
+                if name == "pcie-root-port" {
+                    let _ = write!(props, ",chassis={}", i + 1);
+                }
+                devices.extend([
+                    "-device".into(),
+                    format!("{name},id={id},bus=pcie.0{props}"),
+                ]);
+                expected.push((i, id, None));
+            }
         }
     }
     // Back to the order of `names` (the command line put qxl-vga first).
@@ -503,7 +517,7 @@ fn run_batch(
     };
     let machine = match placement {
         Placement::PcRootBus => "pc",
-        Placement::Q35RootPort => "q35",
+        Placement::Q35RootPort | Placement::Q35Root => "q35",
     };
     let mut args: Vec<String> = vec!["-machine".into(), machine.into(), "-m".into(), memory];
     args.extend(globals);
@@ -693,7 +707,11 @@ fn catalogue_pci_ids_match_real_qemu() {
     let started = Instant::now();
     let mut runs = 0;
     let mut version = None;
-    for placement in [Placement::PcRootBus, Placement::Q35RootPort] {
+    for placement in [
+        Placement::PcRootBus,
+        Placement::Q35RootPort,
+        Placement::Q35Root,
+    ] {
         let here: Vec<&Case> = cases.iter().filter(|c| c.placement == placement).collect();
         let names: Vec<&str> = here.iter().map(|c| c.qemu_device.as_str()).collect();
         let (seen, n, v) = run_all(&qemu, placement, &names);

@@ -5,12 +5,14 @@ use crate::diag::Loc;
 use std::fmt;
 
 /// Where a catalogue device's ID can be seen: on any slot, only on a
-/// conventional PCI slot, or only behind a PCI Express port.
+/// conventional PCI slot, only behind a PCI Express port, or only on the
+/// PCI Express root complex itself (root ports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Slot {
     Any,
     Pci,
     Pcie,
+    Root,
 }
 
 impl Slot {
@@ -19,6 +21,7 @@ impl Slot {
             Slot::Any => "any",
             Slot::Pci => "pci",
             Slot::Pcie => "pcie",
+            Slot::Root => "root",
         }
     }
 
@@ -27,6 +30,7 @@ impl Slot {
             "any" => Some(Slot::Any),
             "pci" => Some(Slot::Pci),
             "pcie" => Some(Slot::Pcie),
+            "root" => Some(Slot::Root),
             _ => None,
         }
     }

@@ -144,7 +144,7 @@ fn read_device(ctx: &mut Ctx, el: &Element) -> Option<Device> {
                 ctx.check_attrs(c, &["slot"]);
                 ctx.no_children(c);
                 let slot = ctx
-                    .parsed_attr(c, "slot", "any, pci or pcie", Slot::parse)
+                    .parsed_attr(c, "slot", "any, pci, pcie or root", Slot::parse)
                     .unwrap_or(Slot::Any);
                 let value = c.text.trim().to_string();
                 if value.is_empty() {

@@ -1,0 +1,167 @@
+//! `guestdb recommend`: machine type, firmware and devices for an OS on a host.
+
+use super::target::{hosts, HostArgs, PolicyArgs};
+use super::{usage, write_json, Failure, Outcome};
+use crate::recommend::{recommend, Target};
+use crate::render::{self, Network, Options};
+use crate::{Database, Date};
+use clap::Args;
+use std::io::Write;
+
+pub const AFTER_HELP: &str = "Examples:
+  guestdb recommend rhel6.10
+  guestdb recommend rhel6.10 --host debian-12 --explain
+  guestdb recommend win11 --drivers virtio-win --format libvirt
+  guestdb recommend fedora43 --arch aarch64 --host fedora-45 --json
+  guestdb recommend rhel9.6 --host rhel-9.6 --migrate-to rhel-9.4
+  guestdb recommend debian13 --domcaps caps.xml --format virt-install
+  guestdb recommend ubuntu24.04 --qemu /usr/bin/qemu-system-x86_64 --format qemu
+
+Without --host, --domcaps or --qemu the dataset's default host profile is used
+('guestdb machines --hosts' lists the profiles). The rules are documented in
+docs/recommend-rules.md.
+
+Exit status: 0 recommended, 1 unknown OS, unknown host or no common choice
+(migration), 2 error.";
+
+#[derive(Args, Debug)]
+pub struct RecommendArgs {
+    /// An id, short-id or alias; a release newer than known falls back to the newest known
+    os: String,
+    #[command(flatten)]
+    hosts: HostArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Output: text, json, libvirt (domain XML), qemu (command line), virt-install (arguments)
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Print JSON (the same as --format json)
+    #[arg(long)]
+    json: bool,
+    /// Show every rule's reasons and the facts (with file:line) it used
+    #[arg(long)]
+    explain: bool,
+    /// The VM's name (default: the OS's short-id)
+    #[arg(long)]
+    name: Option<String>,
+    /// The disk image (default: /var/lib/libvirt/images/NAME.qcow2)
+    #[arg(long, value_name = "PATH")]
+    disk: Option<String>,
+    /// The install medium (ISO)
+    #[arg(long, value_name = "PATH")]
+    cdrom: Option<String>,
+    /// user, network=NAME or bridge=NAME (default: network=default)
+    #[arg(long, default_value = "network=default")]
+    network: String,
+    /// kvm or qemu (software emulation)
+    #[arg(long, default_value = "kvm")]
+    virt_type: String,
+}
+
+pub fn render_options(
+    name: Option<String>,
+    disk: Option<String>,
+    cdrom: Option<String>,
+    network: &str,
+    virt_type: &str,
+) -> Result<Options, Failure> {
+    let network = match network.split_once('=') {
+        None if network == "user" => Network::User,
+        Some(("network", n)) if !n.is_empty() => Network::Libvirt(n.to_string()),
+        Some(("bridge", b)) if !b.is_empty() => Network::Bridge(b.to_string()),
+        _ => {
+            return Err(usage(format!(
+                "--network '{network}' is not one of user, network=NAME, bridge=NAME"
+            )))
+        }
+    };
+    if virt_type != "kvm" && virt_type != "qemu" {
+        return Err(usage(format!(
+            "--virt-type '{virt_type}'; expected kvm or qemu"
+        )));
+    }
+    Ok(Options {
+        name,
+        disk,
+        cdrom,
+        network,
+        virt_type: virt_type.to_string(),
+        ..Options::default()
+    })
+}
+
+/// Today, from the system clock (for end-of-life warnings only).
+pub fn today() -> Option<Date> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date::parse(&format!("{year:04}-{month:02}-{day:02}"))
+}
+
+pub(super) fn run(
+    db: &Database,
+    args: &RecommendArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    let format = if args.json {
+        "json"
+    } else {
+        args.format.as_str()
+    };
+    if !["text", "json", "libvirt", "qemu", "virt-install"].contains(&format) {
+        return Err(usage(format!(
+            "unknown --format '{format}'; expected text, json, libvirt, qemu or virt-install"
+        )));
+    }
+    let policy = args.policy.policy()?;
+    let opts = render_options(
+        args.name.clone(),
+        args.disk.clone(),
+        args.cdrom.clone(),
+        &args.network,
+        &args.virt_type,
+    )?;
+    let resolved = super::resolve(db, &args.os)?;
+    let hosts = hosts(db, &args.hosts)?;
+    let arch = args.hosts.arch(&hosts);
+    let mut facts = db.os_facts(resolved.os, &arch)?;
+    facts.fallback = resolved.fallback;
+    let devices = db.device_models()?;
+    let target = Target {
+        arch: &arch,
+        hosts: &hosts,
+        policy,
+        today: today(),
+    };
+    let rec = match recommend(&facts, &devices, &target) {
+        Ok(rec) => rec,
+        Err(no) => {
+            if format == "json" {
+                write_json(out, &no)?;
+            }
+            return Err(Failure {
+                message: no.to_string(),
+                code: 1,
+            });
+        }
+    };
+    match format {
+        "json" => write_json(out, &render::json::render(&rec))?,
+        "libvirt" => out.write_all(render::libvirt::render(&rec, &opts).as_bytes())?,
+        "qemu" => out.write_all(render::qemu::render(&rec, &opts).as_bytes())?,
+        "virt-install" => out.write_all(render::virt_install::render(&rec, &opts).as_bytes())?,
+        _ => out.write_all(render::text::render(&rec, args.explain).as_bytes())?,
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,168 @@
+//! Arguments that describe the hosts and the policy of a recommendation,
+//! shared by `recommend` and `verify`, and turning them into a [`Target`].
+
+use super::{usage, Failure};
+use crate::host::{self, Host};
+use crate::recommend::{ChipsetPolicy, DriversPolicy, FirmwarePolicy, ModelsPolicy, Policy};
+use crate::Database;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug, Clone)]
+pub struct HostArgs {
+    /// Guest architecture: x86_64 (default), i686, aarch64, ppc64le, s390x
+    #[arg(long)]
+    pub arch: Option<String>,
+    /// The host, a profile ('guestdb machines --hosts' lists them; default: the dataset's default profile)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["domcaps", "qemu"])]
+    pub host: Option<String>,
+    /// The host, from 'virsh domcapabilities' output
+    #[arg(long, value_name = "FILE", conflicts_with = "qemu")]
+    pub domcaps: Option<PathBuf>,
+    /// The host, from a QEMU binary asked directly (-machine help, -device help)
+    #[arg(long, value_name = "PATH")]
+    pub qemu: Option<PathBuf>,
+    /// Another host the VM must be able to live-migrate to: a profile or a domcaps file (repeatable)
+    #[arg(long = "migrate-to", value_name = "HOST")]
+    pub migrate_to: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// auto, q35 or i440fx
+    #[arg(long, default_value = "auto")]
+    pub chipset: String,
+    /// auto, bios or efi
+    #[arg(long, default_value = "auto")]
+    pub firmware: String,
+    /// Turn UEFI Secure Boot on (q35, UEFI)
+    #[arg(long)]
+    pub secure_boot: bool,
+    /// Virtio drivers the OS lacks are available at install time: none or virtio-win
+    #[arg(long, default_value = "none")]
+    pub drivers: String,
+    /// plain ('virtio') or explicit ('virtio-transitional' / 'virtio-non-transitional') models
+    #[arg(long, default_value = "plain")]
+    pub models: String,
+}
+
+impl PolicyArgs {
+    pub fn policy(&self) -> Result<Policy, Failure> {
+        let bad = |what: &str, v: &str, expected: &str| {
+            usage(format!("unknown {what} '{v}'; expected {expected}"))
+        };
+        Ok(Policy {
+            chipset: match self.chipset.as_str() {
+                "auto" => ChipsetPolicy::Auto,
+                "q35" => ChipsetPolicy::Q35,
+                "i440fx" => ChipsetPolicy::I440fx,
+                v => return Err(bad("--chipset", v, "auto, q35 or i440fx")),
+            },
+            firmware: match self.firmware.as_str() {
+                "auto" => FirmwarePolicy::Auto,
+                "bios" => FirmwarePolicy::Bios,
+                "efi" | "uefi" => FirmwarePolicy::Efi,
+                v => return Err(bad("--firmware", v, "auto, bios or efi")),
+            },
+            secure_boot: self.secure_boot,
+            drivers: match self.drivers.as_str() {
+                "none" => DriversPolicy::None,
+                "virtio-win" => DriversPolicy::VirtioWin,
+                v => return Err(bad("--drivers", v, "none or virtio-win")),
+            },
+            models: match self.models.as_str() {
+                "plain" => ModelsPolicy::Plain,
+                "explicit" => ModelsPolicy::Explicit,
+                v => return Err(bad("--models", v, "plain or explicit")),
+            },
+        })
+    }
+}
+
+/// The architectures guestdb recommends for.
+pub const ARCHES: &[&str] = &["x86_64", "i686", "aarch64", "ppc64le", "s390x"];
+
+pub fn check_arch(arch: &str) -> Result<(), Failure> {
+    if ARCHES.contains(&arch) {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "unknown architecture '{arch}'; expected one of {}",
+            ARCHES.join(", ")
+        )))
+    }
+}
+
+/// A host profile by name, as a host; a not-found failure lists the names.
+pub fn profile_host(db: &Database, name: &str) -> Result<Host, Failure> {
+    let catalogue = db.machine_catalogue()?;
+    match db.host_profile(name)? {
+        Some(p) => p.host(catalogue).map_err(usage),
+        None => {
+            let names: Vec<String> = db.host_profiles()?.into_iter().map(|h| h.id).collect();
+            Err(Failure {
+                message: format!(
+                    "unknown host profile '{name}'; known: {} (or give a domcaps file)",
+                    names.join(", ")
+                ),
+                code: 1,
+            })
+        }
+    }
+}
+
+fn domcaps_host(db: &Database, path: &Path) -> Result<Host, Failure> {
+    host::domcaps::read(path, db.machine_catalogue()?).map_err(|e| Failure {
+        message: e.0,
+        code: 2,
+    })
+}
+
+/// A `--migrate-to` value: a domcaps file when such a file exists or the
+/// value looks like a path, else a profile name.
+fn peer_host(db: &Database, value: &str) -> Result<Host, Failure> {
+    let path = Path::new(value);
+    if path.is_file() || value.contains('/') || value.ends_with(".xml") {
+        domcaps_host(db, path)
+    } else {
+        profile_host(db, value)
+    }
+}
+
+impl HostArgs {
+    /// The guest architecture: `--arch`, else the one a domcaps file or a
+    /// QEMU binary implies, else x86_64.
+    pub fn arch(&self, hosts: &[Host]) -> String {
+        match (&self.arch, hosts.first()) {
+            (Some(a), _) => a.clone(),
+            (None, Some(h)) if self.domcaps.is_some() || self.qemu.is_some() => {
+                h.arches.first().cloned().unwrap_or_else(|| "x86_64".into())
+            }
+            _ => "x86_64".to_string(),
+        }
+    }
+}
+
+/// The hosts named by the arguments: the host first, then migration peers.
+pub fn hosts(db: &Database, args: &HostArgs) -> Result<Vec<Host>, Failure> {
+    if let Some(arch) = &args.arch {
+        check_arch(arch)?;
+    }
+    let first = if let Some(path) = &args.domcaps {
+        domcaps_host(db, path)?
+    } else if let Some(binary) = &args.qemu {
+        host::probe::probe(binary, args.arch.as_deref(), db.machine_catalogue()?).map_err(usage)?
+    } else if let Some(name) = &args.host {
+        profile_host(db, name)?
+    } else {
+        let default = db.default_host_profile()?.ok_or_else(|| {
+            usage("the dataset has no default host profile; name one with --host".into())
+        })?;
+        default.host(db.machine_catalogue()?).map_err(usage)?
+    };
+    let mut hosts = vec![first];
+    for peer in &args.migrate_to {
+        hosts.push(peer_host(db, peer)?);
+    }
+    Ok(hosts)
+}

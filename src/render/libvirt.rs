@@ -1,0 +1,299 @@
+//! The recommendation as a complete libvirt domain XML. Every device libvirt
+//! would otherwise add by itself (memballoon, USB controller, video, input,
+//! serial console, the virtio-serial controller a channel needs) is stated
+//! with a model the OS drives, or disabled with `model='none'`. PCI
+//! controllers and addresses are left to libvirt, which places PCI Express
+//! devices behind root ports and conventional PCI ones (transitional virtio,
+//! e1000) behind a pcie-to-pci-bridge on q35, as the recommendation says.
+
+use super::{Network, Options};
+use crate::recommend::{Device, Recommendation};
+use std::fmt::Write;
+
+/// XML-escapes text for an attribute or element.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&apos;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn model_attr(d: &Device) -> String {
+    match &d.libvirt_model {
+        Some(m) => format!(" model='{}'", esc(m)),
+        None => String::new(),
+    }
+}
+
+/// Disk target names: vda.. for virtio, sda.. for SATA/SCSI, hda.. for IDE.
+fn target_dev(bus: &str, n: &mut [usize; 3]) -> String {
+    let (prefix, k) = match bus {
+        "virtio" => ("vd", 0),
+        "ide" => ("hd", 2),
+        _ => ("sd", 1),
+    };
+    let letter = (b'a' + (n[k] as u8 % 26)) as char;
+    n[k] += 1;
+    format!("{prefix}{letter}")
+}
+
+pub fn render(rec: &Recommendation, opts: &Options) -> String {
+    let name = opts.name(rec);
+    let mut x = String::new();
+    let _ = writeln!(x, "<domain type='{}'>", esc(&opts.virt_type));
+    let _ = writeln!(x, "  <name>{}</name>", esc(&name));
+    let _ = writeln!(
+        x,
+        "  <metadata>\n    <libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n      <libosinfo:os id='{}'/>\n    </libosinfo:libosinfo>\n  </metadata>",
+        esc(&rec.os.id)
+    );
+    let r = &rec.resources;
+    let _ = writeln!(x, "  <memory unit='MiB'>{}</memory>", r.memory_mib);
+    let _ = writeln!(
+        x,
+        "  <currentMemory unit='MiB'>{}</currentMemory>",
+        r.memory_mib
+    );
+    let _ = writeln!(x, "  <vcpu placement='static'>{}</vcpu>", r.vcpus);
+    let efi = rec.firmware.kind == "efi";
+    let _ = writeln!(x, "  <os{}>", if efi { " firmware='efi'" } else { "" });
+    let _ = writeln!(
+        x,
+        "    <type arch='{}' machine='{}'>hvm</type>",
+        esc(&rec.arch),
+        esc(&rec.machine.name)
+    );
+    if efi {
+        let on = if rec.firmware.secure_boot {
+            "yes"
+        } else {
+            "no"
+        };
+        let _ = writeln!(
+            x,
+            "    <firmware>\n      <feature enabled='{on}' name='secure-boot'/>\n      <feature enabled='{on}' name='enrolled-keys'/>\n    </firmware>"
+        );
+    }
+    if rec.of_class("cdrom").next().is_some() && opts.cdrom.is_some() {
+        let _ = writeln!(x, "    <boot dev='cdrom'/>");
+    }
+    let _ = writeln!(x, "    <boot dev='hd'/>");
+    let _ = writeln!(x, "  </os>");
+    let x86 = matches!(rec.arch.as_str(), "x86_64" | "i686");
+    if x86 || rec.arch == "aarch64" {
+        let _ = writeln!(x, "  <features>");
+        let _ = writeln!(x, "    <acpi/>");
+        if x86 {
+            let _ = writeln!(x, "    <apic/>");
+        }
+        if rec.firmware.smm {
+            let _ = writeln!(x, "    <smm state='on'/>");
+        }
+        let _ = writeln!(x, "  </features>");
+    }
+    if opts.virt_type == "kvm" {
+        let mode = if rec.migrate_to.is_empty() {
+            "host-passthrough"
+        } else {
+            "host-model"
+        };
+        let _ = writeln!(x, "  <cpu mode='{mode}'/>");
+    }
+    let windows = rec.os.id.contains("microsoft.com/win");
+    let _ = writeln!(
+        x,
+        "  <clock offset='{}'/>",
+        if windows { "localtime" } else { "utc" }
+    );
+    let _ = writeln!(x, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>");
+    let _ = writeln!(x, "  <devices>");
+    let mut targets = [0usize; 3];
+    for d in &rec.devices {
+        let bus = d.libvirt_bus.as_deref().unwrap_or("");
+        match d.class {
+            "disk" => {
+                let model = if bus == "virtio" {
+                    model_attr(d)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    x,
+                    "    <disk type='file' device='disk'{model}>\n      <driver name='qemu' type='{}'/>\n      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n    </disk>",
+                    opts.disk_format(rec),
+                    esc(&opts.disk(rec)),
+                    target_dev(bus, &mut targets),
+                    esc(bus)
+                );
+            }
+            "cdrom" => {
+                let source = opts
+                    .cdrom
+                    .as_ref()
+                    .map(|c| format!("\n      <source file='{}'/>", esc(c)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    x,
+                    "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>{source}\n      <target dev='{}' bus='{}'/>\n      <readonly/>\n    </disk>",
+                    target_dev(bus, &mut targets),
+                    esc(bus)
+                );
+            }
+            "scsi" => {
+                let _ = writeln!(
+                    x,
+                    "    <controller type='scsi' index='0'{}/>",
+                    model_attr(d)
+                );
+            }
+            "net" => {
+                let (kind, source) = match &opts.network {
+                    Network::User => ("user", String::new()),
+                    Network::Libvirt(n) => {
+                        ("network", format!("\n      <source network='{}'/>", esc(n)))
+                    }
+                    Network::Bridge(b) => {
+                        ("bridge", format!("\n      <source bridge='{}'/>", esc(b)))
+                    }
+                };
+                let _ = writeln!(
+                    x,
+                    "    <interface type='{kind}'>{source}\n      <model type='{}'/>\n    </interface>",
+                    esc(d.libvirt_model.as_deref().unwrap_or("virtio"))
+                );
+            }
+            "rng" => {
+                let _ = writeln!(
+                    x,
+                    "    <rng{}>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>",
+                    model_attr(d)
+                );
+            }
+            "balloon" => {
+                let _ = writeln!(x, "    <memballoon{}/>", model_attr(d));
+            }
+            "console" => match d.id.as_str() {
+                id if id.starts_with("serial") => match d.libvirt_model.as_deref() {
+                    Some("sclp") => {
+                        let _ = writeln!(x, "    <console type='pty'>\n      <target type='sclp' port='0'/>\n    </console>");
+                    }
+                    Some(model) => {
+                        let target = match model {
+                            "pl011" => "system-serial",
+                            "spapr-vio-serial" => "spapr-vio-serial",
+                            _ => "isa-serial",
+                        };
+                        let model_name = if model == "spapr-vio-serial" {
+                            "spapr-vty"
+                        } else {
+                            model
+                        };
+                        let _ = writeln!(
+                            x,
+                            "    <serial type='pty'>\n      <target type='{target}' port='0'>\n        <model name='{model_name}'/>\n      </target>\n    </serial>\n    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>"
+                        );
+                    }
+                    None => {}
+                },
+                id if id.starts_with("vserial") => {
+                    let _ = writeln!(
+                        x,
+                        "    <controller type='virtio-serial' index='0'{}/>",
+                        model_attr(d)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        x,
+                        "    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>"
+                    );
+                }
+            },
+            "usb" => {
+                let model = d.libvirt_model.as_deref().unwrap_or("qemu-xhci");
+                let startport = match model {
+                    "ich9-uhci1" => Some(0),
+                    "ich9-uhci2" => Some(2),
+                    "ich9-uhci3" => Some(4),
+                    _ => None,
+                };
+                match startport {
+                    Some(p) => {
+                        let _ = writeln!(
+                            x,
+                            "    <controller type='usb' index='0' model='{model}'>\n      <master startport='{p}'/>\n    </controller>"
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            x,
+                            "    <controller type='usb' index='0' model='{}'/>",
+                            esc(model)
+                        );
+                    }
+                }
+            }
+            "input" => {
+                let kind = match d.libvirt_model.as_deref() {
+                    Some("tablet") => "tablet",
+                    Some("keyboard") => "keyboard",
+                    _ => "mouse",
+                };
+                let _ = writeln!(
+                    x,
+                    "    <input type='{kind}' bus='{}'/>",
+                    esc(if bus.is_empty() { "ps2" } else { bus })
+                );
+            }
+            "video" => {
+                let model = d.libvirt_model.as_deref().unwrap_or("vga");
+                let _ = writeln!(
+                    x,
+                    "    <video>\n      <model type='{}' primary='yes'/>\n    </video>",
+                    esc(model)
+                );
+            }
+            "tpm" => {
+                let version = rec
+                    .firmware
+                    .tpm
+                    .as_ref()
+                    .map(|t| t.version.as_str())
+                    .unwrap_or("2.0");
+                let _ = writeln!(
+                    x,
+                    "    <tpm{}>\n      <backend type='emulator' version='{}'/>\n    </tpm>",
+                    model_attr(d),
+                    esc(version)
+                );
+            }
+            "controller" if d.catalogue.as_deref() == Some("ich9-ahci") => {
+                let _ = writeln!(x, "    <controller type='sata' index='0'/>");
+            }
+            _ => {}
+        }
+    }
+    if rec.of_class("usb").next().is_none() {
+        let _ = writeln!(x, "    <controller type='usb' model='none'/>");
+    }
+    if rec.of_class("video").next().is_some() {
+        let _ = writeln!(
+            x,
+            "    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>\n      <listen type='address' address='127.0.0.1'/>\n    </graphics>"
+        );
+    } else if rec.arch != "s390x" {
+        let _ = writeln!(x, "    <video>\n      <model type='none'/>\n    </video>");
+    }
+    let _ = writeln!(x, "  </devices>");
+    let _ = writeln!(x, "</domain>");
+    x
+}

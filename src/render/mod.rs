@@ -1,0 +1,87 @@
+//! Renderers of a [`Recommendation`], one file per format:
+//!
+//! - [`text`]: for people (the default);
+//! - [`json`]: stable keys for programs (documented in the README);
+//! - [`libvirt`]: a complete libvirt domain XML;
+//! - [`qemu`]: a QEMU command line;
+//! - [`virt_install`]: arguments for virt-install.
+//!
+//! Renderers are pure: they format what the recommendation says and the
+//! few choices [`Options`] names (VM name, disk, network), nothing else.
+
+pub mod json;
+pub mod libvirt;
+pub mod qemu;
+pub mod text;
+pub mod virt_install;
+
+use crate::recommend::Recommendation;
+
+/// How the guest's network is connected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Network {
+    /// User-mode networking (no host setup; slirp/passt).
+    User,
+    /// A libvirt network by name (`default`).
+    Libvirt(String),
+    /// A host bridge by name.
+    Bridge(String),
+}
+
+/// Choices the recommendation leaves to the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The VM's name (default: the OS's short-id).
+    pub name: Option<String>,
+    /// The disk image; default `/var/lib/libvirt/images/NAME.qcow2`.
+    pub disk: Option<String>,
+    /// The install medium (ISO), if any.
+    pub cdrom: Option<String>,
+    pub network: Network,
+    /// libvirt domain type / QEMU accelerator: `kvm` or `qemu` (TCG).
+    pub virt_type: String,
+    /// QEMU command lines for a check run (`guestdb verify`): a null disk,
+    /// null character devices, no display.
+    pub for_test: bool,
+    /// The guest's own copy of the UEFI variable store (QEMU command lines).
+    pub efi_vars: Option<String>,
+    /// The swtpm control socket (QEMU command lines with a TPM).
+    pub tpm_socket: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            name: None,
+            disk: None,
+            cdrom: None,
+            network: Network::Libvirt("default".into()),
+            virt_type: "kvm".into(),
+            for_test: false,
+            efi_vars: None,
+            tpm_socket: None,
+        }
+    }
+}
+
+impl Options {
+    pub fn name(&self, rec: &Recommendation) -> String {
+        self.name.clone().unwrap_or_else(|| rec.os.short_id.clone())
+    }
+
+    pub fn disk(&self, rec: &Recommendation) -> String {
+        self.disk
+            .clone()
+            .unwrap_or_else(|| format!("/var/lib/libvirt/images/{}.qcow2", self.name(rec)))
+    }
+
+    /// The disk image format, from its file name (`raw` for `.img`/`.raw`).
+    pub fn disk_format(&self, rec: &Recommendation) -> &'static str {
+        let disk = self.disk(rec);
+        if disk.ends_with(".raw") || disk.ends_with(".img") {
+            "raw"
+        } else {
+            "qcow2"
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The recommendation as a QEMU command line. Devices are placed where the
+//! recommendation says (and where libvirt would put them): PCI Express
+//! devices each behind a `pcie-root-port`, conventional PCI ones behind a
+//! `pcie-pci-bridge`, the primary display at 00:01.0 and the ICH9 USB set at
+//! 00:1d on q35; everything on `pci.0` on i440fx.
+
+use super::{Network, Options};
+use crate::recommend::{Device, Placement, Recommendation};
+
+/// The QEMU binary for an architecture.
+pub fn binary(arch: &str) -> String {
+    format!("qemu-system-{}", crate::host::qemu_target(arch))
+}
+
+/// Quotes an argument for a POSIX shell when it needs it.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./,=:+@%".contains(&b));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// Escapes a value inside a QEMU `-device a=b,c=d` list (commas double).
+fn opt(v: &str) -> String {
+    v.replace(',', ",,")
+}
+
+/// The bus and address options of a device at its recommended place.
+fn bus_of(rec: &Recommendation, d: &Device, bridge_slot: &mut u32) -> String {
+    match d.placement {
+        Placement::PcieRootPort => match &d.parent {
+            Some(p) => format!(",bus={p}"),
+            None => String::new(),
+        },
+        Placement::PciBridge => {
+            *bridge_slot += 1;
+            match &d.parent {
+                Some(p) => format!(",bus={p},addr=0x{:x}", *bridge_slot),
+                None => String::new(),
+            }
+        }
+        Placement::PcieRoot => {
+            let root = "pcie.0";
+            match (d.class, d.libvirt_model.as_deref()) {
+                ("video", _) => format!(",bus={root},addr=0x1"),
+                ("usb", Some("ich9-ehci1")) => format!(",bus={root},addr=0x1d.0x7"),
+                ("usb", Some(m)) if m.starts_with("ich9-uhci") => {
+                    let n: u32 = m.trim_start_matches("ich9-uhci").parse().unwrap_or(1);
+                    let master = rec
+                        .of_class("usb")
+                        .find(|u| u.libvirt_model.as_deref() == Some("ich9-ehci1"))
+                        .map(|u| u.id.clone())
+                        .unwrap_or_else(|| "usb0".into());
+                    format!(
+                        ",bus={root},addr=0x1d.0x{},masterbus={master}.0,firstport={}{}",
+                        n - 1,
+                        (n - 1) * 2,
+                        if n == 1 { ",multifunction=on" } else { "" }
+                    )
+                }
+                ("controller", Some("pcie-root-port")) | (_, _) => format!(",bus={root}"),
+            }
+        }
+        Placement::PciSlot => match d.class {
+            "video" => ",bus=pci.0,addr=0x2".to_string(),
+            _ => ",bus=pci.0".to_string(),
+        },
+        Placement::Integrated => match d.catalogue.as_deref() {
+            Some("piix3-uhci") => ",bus=pci.0,addr=0x1.0x2".to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The command line as arguments (the binary first).
+pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
+    let mut a: Vec<String> = vec![binary(&rec.arch)];
+    let mut push = |v: &[&str]| a.extend(v.iter().map(|s| s.to_string()));
+    let name = opts.name(rec);
+    let accel = if opts.virt_type == "kvm" {
+        "kvm"
+    } else {
+        "tcg"
+    };
+    let mut machine = format!("{},accel={accel}", rec.machine.name);
+    if rec.firmware.smm {
+        machine.push_str(",smm=on");
+    }
+    push(&["-name", &opt(&name), "-machine", &machine]);
+    if accel == "kvm" {
+        push(&["-cpu", "host"]);
+    }
+    let r = &rec.resources;
+    push(&[
+        "-m",
+        &format!("{}M", r.memory_mib),
+        "-smp",
+        &r.vcpus.to_string(),
+        "-nodefaults",
+        "-no-user-config",
+    ]);
+    if rec.firmware.kind == "efi" {
+        if let Some(code) = &rec.firmware.code {
+            push(&[
+                "-drive",
+                &format!("if=pflash,format=raw,unit=0,readonly=on,file={}", opt(code)),
+            ]);
+            let vars = opts
+                .efi_vars
+                .clone()
+                .unwrap_or_else(|| format!("{name}_VARS.fd"));
+            push(&[
+                "-drive",
+                &format!("if=pflash,format=raw,unit=1,file={}", opt(&vars)),
+            ]);
+        }
+        if rec.firmware.secure_boot {
+            push(&["-global", "driver=cfi.pflash01,property=secure,value=on"]);
+        }
+    }
+    let chardev = |id: &str| -> String {
+        if opts.for_test {
+            format!("null,id={id}")
+        } else {
+            format!("pty,id={id}")
+        }
+    };
+    let mut bridge_slot = 0u32;
+    for d in &rec.devices {
+        let Some(qemu) = d.qemu_device.clone() else {
+            continue;
+        };
+        let at = bus_of(rec, d, &mut bridge_slot);
+        let id = &d.id;
+        match d.class {
+            "controller" => match d.catalogue.as_deref() {
+                Some("pcie-root-port") => {
+                    let chassis = id.trim_start_matches("rp").parse::<u32>().unwrap_or(0) + 1;
+                    push(&[
+                        "-device",
+                        &format!("pcie-root-port,id={id},chassis={chassis}{at}"),
+                    ]);
+                }
+                Some("pcie-pci-bridge") => {
+                    push(&["-device", &format!("pcie-pci-bridge,id={id}{at}")]);
+                }
+                _ => {} // integrated in the chipset
+            },
+            "disk" => {
+                let drive = if opts.for_test {
+                    format!("if=none,id={id}-drive,driver=null-co")
+                } else {
+                    format!(
+                        "if=none,id={id}-drive,file={},format={}",
+                        opt(&opts.disk(rec)),
+                        opts.disk_format(rec)
+                    )
+                };
+                push(&["-drive", &drive]);
+                let extra = match d.libvirt_bus.as_deref() {
+                    Some("sata") => ",bus=ide.0".to_string(),
+                    Some("ide") => ",bus=ide.0,unit=0".to_string(),
+                    _ => at,
+                };
+                push(&[
+                    "-device",
+                    &format!("{qemu},id={id},drive={id}-drive{extra},bootindex=2"),
+                ]);
+            }
+            "cdrom" => {
+                let mut drive = format!("if=none,id={id}-drive,media=cdrom,readonly=on");
+                if let (Some(iso), false) = (&opts.cdrom, opts.for_test) {
+                    drive.push_str(&format!(",file={},format=raw", opt(iso)));
+                }
+                push(&["-drive", &drive]);
+                let extra = match (d.libvirt_bus.as_deref(), &d.parent) {
+                    (Some("sata"), _) => ",bus=ide.1".to_string(),
+                    (Some("ide"), _) => ",bus=ide.1,unit=0".to_string(),
+                    (Some("scsi"), Some(p)) => format!(",bus={p}.0"),
+                    _ => String::new(),
+                };
+                push(&[
+                    "-device",
+                    &format!("{qemu},id={id},drive={id}-drive{extra},bootindex=1"),
+                ]);
+            }
+            "scsi" => push(&["-device", &format!("{qemu},id={id}{at}")]),
+            "net" => {
+                let netdev = match (&opts.network, opts.for_test) {
+                    (Network::Bridge(b), false) => format!("bridge,id={id}-netdev,br={}", opt(b)),
+                    _ => format!("user,id={id}-netdev"),
+                };
+                push(&["-netdev", &netdev]);
+                push(&["-device", &format!("{qemu},id={id},netdev={id}-netdev{at}")]);
+            }
+            "rng" => {
+                push(&[
+                    "-object",
+                    &format!("rng-random,id={id}-backend,filename=/dev/urandom"),
+                ]);
+                push(&["-device", &format!("{qemu},id={id},rng={id}-backend{at}")]);
+            }
+            "balloon" => push(&["-device", &format!("{qemu},id={id}{at}")]),
+            "console" => match qemu.as_str() {
+                "isa-serial" | "spapr-vty" | "sclpconsole" => {
+                    push(&["-chardev", &chardev(&format!("{id}-chr"))]);
+                    push(&["-device", &format!("{qemu},id={id},chardev={id}-chr")]);
+                }
+                "pl011" => {
+                    let backend = if opts.for_test { "null" } else { "pty" };
+                    push(&["-serial", backend]);
+                }
+                "virtserialport" => {
+                    let parent = d.parent.clone().unwrap_or_default();
+                    let chr = if opts.for_test {
+                        format!("null,id={id}-chr")
+                    } else {
+                        format!(
+                            "socket,id={id}-chr,path=/run/{}-qga.sock,server=on,wait=off",
+                            opt(&name)
+                        )
+                    };
+                    push(&["-chardev", &chr]);
+                    push(&[
+                        "-device",
+                        &format!(
+                            "virtserialport,bus={parent}.0,nr=1,chardev={id}-chr,name=org.qemu.guest_agent.0"
+                        ),
+                    ]);
+                }
+                _ => push(&["-device", &format!("{qemu},id={id}{at}")]),
+            },
+            "usb" => push(&["-device", &format!("{qemu},id={id}{at}")]),
+            "input" => {
+                if d.placement == Placement::Usb {
+                    let bus = d.parent.clone().unwrap_or_else(|| "usb0".into());
+                    push(&["-device", &format!("{qemu},id={id},bus={bus}.0")]);
+                }
+            }
+            "video" => {
+                if qemu == "ramfb" {
+                    push(&["-device", "ramfb"]);
+                } else {
+                    push(&["-device", &format!("{qemu},id={id}{at}")]);
+                }
+            }
+            "tpm" => {
+                let socket = opts
+                    .tpm_socket
+                    .clone()
+                    .unwrap_or_else(|| format!("/run/{name}-swtpm.sock"));
+                push(&[
+                    "-chardev",
+                    &format!("socket,id={id}-chr,path={}", opt(&socket)),
+                ]);
+                push(&["-tpmdev", &format!("emulator,id={id}-dev,chardev={id}-chr")]);
+                push(&["-device", &format!("{qemu},tpmdev={id}-dev")]);
+            }
+            _ => {}
+        }
+    }
+    if opts.for_test {
+        push(&["-display", "none"]);
+    } else if rec.of_class("video").next().is_some() {
+        push(&["-vnc", "127.0.0.1:0"]);
+    } else {
+        push(&["-nographic"]);
+    }
+    a
+}
+
+/// The command line for a shell, one option per line, with the set-up it
+/// needs (UEFI variables copy, swtpm) as comments.
+pub fn render(rec: &Recommendation, opts: &Options) -> String {
+    let name = opts.name(rec);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# {} on {} ({}): machine {}\n",
+        rec.os.short_id, rec.host, rec.arch, rec.machine.name
+    ));
+    if rec.firmware.kind == "efi" {
+        match (&rec.firmware.code, &rec.firmware.vars) {
+            (Some(_), Some(vars)) => out.push_str(&format!(
+                "# first: cp {} {}\n",
+                shell_quote(vars),
+                shell_quote(
+                    &opts
+                        .efi_vars
+                        .clone()
+                        .unwrap_or_else(|| format!("{name}_VARS.fd"))
+                )
+            )),
+            _ => out.push_str(
+                "# the host profile names no UEFI firmware files: add -drive if=pflash for them\n",
+            ),
+        }
+    }
+    if rec.firmware.tpm.is_some() {
+        let socket = opts
+            .tpm_socket
+            .clone()
+            .unwrap_or_else(|| format!("/run/{name}-swtpm.sock"));
+        out.push_str(&format!(
+            "# first: swtpm socket --tpm2 --tpmstate dir=/var/lib/{name}-tpm --ctrl type=unixio,path={}\n",
+            shell_quote(&socket)
+        ));
+    }
+    let args = argv(rec, opts);
+    let mut line = shell_quote(&args[0]);
+    let mut i = 1;
+    while i < args.len() {
+        out.push_str(&line);
+        out.push_str(" \\\n");
+        line = format!("    {}", shell_quote(&args[i]));
+        if args[i].starts_with('-') && i + 1 < args.len() && !args[i + 1].starts_with('-') {
+            line.push(' ');
+            line.push_str(&shell_quote(&args[i + 1]));
+            i += 1;
+        }
+        i += 1;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
