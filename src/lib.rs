@@ -14,10 +14,12 @@ pub mod host;
 pub mod interop;
 pub mod machine;
 pub mod os;
+pub mod qmp;
 pub mod query;
 pub mod recommend;
 pub mod render;
 pub mod store;
+pub mod verify;
 
 pub use device::DeviceModel;
 pub use error::Error;

@@ -13,6 +13,7 @@ mod recommend;
 mod show;
 mod target;
 mod validate;
+mod verify;
 
 use crate::os::Os;
 use crate::{Database, Date, Error};
@@ -90,6 +91,9 @@ again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     /// List the machine types a host (or a QEMU version) offers, or the host profiles
     #[command(after_help = machines::AFTER_HELP)]
     Machines(machines::MachinesArgs),
+    /// Start the recommended guest on a real QEMU or libvirt and check every PCI ID it sees
+    #[command(after_help = verify::AFTER_HELP)]
+    Verify(verify::VerifyArgs),
 }
 
 /// How a command ended.
@@ -175,6 +179,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::ImportOsinfo(args) => import::run(args, out),
         Command::Recommend(args) => recommend::run(&open(cli)?, args, out),
         Command::Machines(args) => machines::run(&open(cli)?, args, out),
+        Command::Verify(args) => verify::run(&open(cli)?, args, out),
     }
 }
 

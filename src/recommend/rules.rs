@@ -1781,8 +1781,21 @@ fn pci_topology(ctx: &mut Ctx) {
             d.parent = Some(b.clone());
         }
     }
+    // A free port for hot-plugging a device later; libvirt adds one by itself.
+    if let Some(r) = ctx.named("pcie-root-port", Placement::PcieRoot) {
+        ports += 1;
+        ctx.add(
+            "controller",
+            "PCIe root port (free, for hot-plug)",
+            "rp",
+            r,
+            None,
+            None,
+            "pci-topology",
+        );
+    }
     reasons.push(format!(
-        "{ports} pcie-root-port(s): one per PCI Express device, as libvirt plugs them"
+        "{ports} pcie-root-port(s): one per PCI Express device, as libvirt plugs them, and a free one for hot-plug (libvirt adds it by itself)"
     ));
     if ctx.x86 {
         add_internals(

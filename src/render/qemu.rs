@@ -132,7 +132,19 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
         }
     };
     let mut bridge_slot = 0u32;
-    for d in &rec.devices {
+    // Buses before the devices on them (root ports, then the bridge), and
+    // devices at fixed addresses (display, ICH9 USB) before the automatically
+    // placed ones, which would otherwise take those slots.
+    let rank = |d: &Device| match (d.catalogue.as_deref(), d.class) {
+        (Some("pcie-root-port"), _) => 0,
+        (Some("pcie-pci-bridge"), _) => 1,
+        (_, "video") => 2,
+        (_, "usb") => 3,
+        _ => 4,
+    };
+    let mut ordered: Vec<&Device> = rec.devices.iter().collect();
+    ordered.sort_by_key(|d| rank(d));
+    for d in ordered {
         let Some(qemu) = d.qemu_device.clone() else {
             continue;
         };
@@ -141,10 +153,20 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
         match d.class {
             "controller" => match d.catalogue.as_deref() {
                 Some("pcie-root-port") => {
-                    let chassis = id.trim_start_matches("rp").parse::<u32>().unwrap_or(0) + 1;
+                    // As libvirt does: eight ports per slot from 00:02.0, multifunction.
+                    let k = id.trim_start_matches("rp").parse::<u32>().unwrap_or(0);
+                    let (slot, function) = (2 + k / 8, k % 8);
+                    let multi = if function == 0 {
+                        ",multifunction=on"
+                    } else {
+                        ""
+                    };
                     push(&[
                         "-device",
-                        &format!("pcie-root-port,id={id},chassis={chassis}{at}"),
+                        &format!(
+                            "pcie-root-port,id={id},chassis={},bus=pcie.0,addr=0x{slot:x}.0x{function}{multi}",
+                            k + 1
+                        ),
                     ]);
                 }
                 Some("pcie-pci-bridge") => {

@@ -3,41 +3,24 @@
 //! Every PCI ID in `data/devices.xml` is a claim about what QEMU shows the
 //! guest; these tests start `qemu-system-x86_64` (QEMU 7.2, installed by
 //! `tools/test-setup.sh`) paused, plug the devices in where the catalogue says,
-//! and read the IDs back with QMP `query-pci` (recipe: tools/NOTES-qemu.txt).
+//! and read the IDs back with QMP `query-pci` (the client is guestdb::qmp).
 //!
 //! Environment:
 //! * `GUESTDB_QEMU`: the QEMU binary (default: `qemu-system-x86_64` on PATH).
 //!   A missing QEMU fails the tests; they never pass without running it.
 //! * `GUESTDB_DATA_DIR`: the data directory (default: `$CARGO_MANIFEST_DIR/data`).
 
+use guestdb::qmp::{is_executable, search_path, Qemu, HUNG};
 use guestdb_data::diag::Findings;
 use guestdb_data::model::{PciId, Slot};
 use guestdb_data::read::read_devices;
-use serde_json::{json, Value};
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{BufRead, BufReader, ErrorKind, Write as _};
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// From spawning QEMU to a working QMP connection.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
-/// For any one QMP reply.
-const REPLY_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long the firmware may run until every device behind a bridge shows up.
-const FIRMWARE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Most devices put into one QEMU (each gets its own slot or root port).
 const BATCH_CAPACITY: usize = 24;
-
-/// Starts the message of an error where QEMU did not answer in time. After
-/// such an error no further QEMU is started (nor retried), so a hanging QEMU
-/// costs one timeout, not one per device.
-const HUNG: &str = "QEMU hung:";
 
 const NOT_FOUND: &str = "qemu-system-x86_64 not found; run tools/test-setup.sh (installs QEMU 7.2)";
 
@@ -63,22 +46,9 @@ fn skip_reason(qemu_device: &str) -> Option<&'static str> {
 
 // ------------------------------------------------------------------ finding QEMU
 
-fn is_executable(p: &Path) -> bool {
-    p.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-fn search_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| is_executable(p))
-}
-
 /// The QEMU binary: `$GUESTDB_QEMU` if set, else `qemu-system-x86_64` on PATH.
 /// Panics (fails the test) when there is none.
-fn qemu_binary() -> PathBuf {
+pub fn qemu_binary() -> PathBuf {
     if let Some(var) = std::env::var_os("GUESTDB_QEMU").filter(|v| !v.is_empty()) {
         let p = PathBuf::from(&var);
         let found = if p.components().count() > 1 {
@@ -94,275 +64,6 @@ fn qemu_binary() -> PathBuf {
         });
     }
     search_path("qemu-system-x86_64").unwrap_or_else(|| panic!("{NOT_FOUND}"))
-}
-
-// ------------------------------------------------------------------ QMP client
-
-/// One PCI function as `query-pci` reports it.
-#[derive(Clone, Debug)]
-struct PciFunction {
-    /// The `-device id=`; empty for the machine's built-in devices.
-    qdev_id: String,
-    bus: u64,
-    slot: u64,
-    function: u64,
-    id: PciId,
-    /// The qdev id of the bridge (root port) it sits behind; `None` on a root bus.
-    parent: Option<String>,
-}
-
-/// A running QEMU with a QMP connection. Dropping it kills QEMU.
-struct Qemu {
-    child: Child,
-    qmp: Option<BufReader<UnixStream>>,
-    cmdline: String,
-    stderr_path: PathBuf,
-    /// "7.2.22 (Debian ...)", from the QMP greeting.
-    version: String,
-    /// Holds the QMP socket and QEMU's stderr; removed after QEMU is killed
-    /// (fields drop after `Drop::drop`).
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Qemu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Qemu {
-    /// Starts QEMU paused (`-S`) with `args` and a QMP socket, and negotiates
-    /// capabilities. The caller chooses machine, memory and devices.
-    fn start(binary: &Path, args: &[String]) -> Result<Qemu, String> {
-        let dir = tempfile::Builder::new()
-            .prefix("guestdb-qemu-")
-            .tempdir()
-            .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let socket = dir.path().join("qmp.sock");
-        let stderr_path = dir.path().join("stderr.txt");
-        let stderr = File::create(&stderr_path)
-            .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
-        let mut all: Vec<String> = ["-accel", "tcg", "-nodefaults", "-display", "none", "-S"]
-            .map(String::from)
-            .to_vec();
-        all.push("-qmp".into());
-        all.push(format!("unix:{},server=on,wait=off", socket.display()));
-        all.extend(args.iter().cloned());
-        let cmdline = format!("{} {}", binary.display(), all.join(" "));
-        let child = Command::new(binary)
-            .args(&all)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(stderr))
-            .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-        let mut q = Qemu {
-            child,
-            qmp: None,
-            cmdline,
-            stderr_path,
-            version: String::new(),
-            _dir: dir,
-        };
-
-        let deadline = Instant::now() + START_TIMEOUT;
-        let stream = loop {
-            if let Ok(Some(status)) = q.child.try_wait() {
-                return Err(q.failure(&format!(
-                    "QEMU exited ({status}) before its QMP socket was up"
-                )));
-            }
-            match UnixStream::connect(&socket) {
-                Ok(s) => break s,
-                Err(e) if Instant::now() >= deadline => {
-                    return Err(q.failure(&format!(
-                        "{HUNG} no QMP connection within {START_TIMEOUT:?}: {e}"
-                    )));
-                }
-                Err(_) => sleep(Duration::from_millis(5)),
-            }
-        };
-        q.qmp = Some(BufReader::new(stream));
-        let greeting = q.read_message(deadline)?;
-        let Some(v) = greeting.get("QMP").and_then(|g| g.get("version")) else {
-            return Err(q.failure(&format!("unexpected QMP greeting: {greeting}")));
-        };
-        let n = |k: &str| v["qemu"][k].as_u64().unwrap_or(0);
-        q.version = format!(
-            "{}.{}.{} ({})",
-            n("major"),
-            n("minor"),
-            n("micro"),
-            v["package"].as_str().unwrap_or("").trim()
-        );
-        q.execute("qmp_capabilities")?;
-        Ok(q)
-    }
-
-    /// An error message with `what`, the command line and everything QEMU
-    /// wrote to stderr. Lets QEMU finish dying first (a device that fails to
-    /// realize makes it exit right after the QMP socket appears), then kills it.
-    fn failure(&mut self, what: &str) -> String {
-        let until = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < until && matches!(self.child.try_wait(), Ok(None)) {
-            sleep(Duration::from_millis(10));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let stderr = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
-        let mut msg = format!("{what}\n    command: {}\n    QEMU stderr:", self.cmdline);
-        if stderr.trim().is_empty() {
-            msg.push_str(" (empty)");
-        }
-        for line in stderr.lines() {
-            let _ = write!(msg, "\n      {line}");
-        }
-        msg
-    }
-
-    fn read_raw(&mut self, deadline: Instant) -> Result<Value, String> {
-        let reader = self.qmp.as_mut().ok_or("QMP is not connected")?;
-        loop {
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(format!("{HUNG} no answer on QMP in time"));
-            }
-            reader
-                .get_ref()
-                .set_read_timeout(Some(deadline - now))
-                .map_err(|e| format!("QMP socket: {e}"))?;
-            let mut line = String::new();
-            match reader.read_line(&mut line) {
-                Ok(0) => return Err("QEMU closed the QMP connection".into()),
-                Ok(_) if line.trim().is_empty() => continue,
-                Ok(_) => {
-                    return serde_json::from_str(&line)
-                        .map_err(|e| format!("bad QMP message {line:?}: {e}"))
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return Err(format!("{HUNG} no answer on QMP in time"));
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(format!("QMP read error: {e}")),
-            }
-        }
-    }
-
-    fn read_message(&mut self, deadline: Instant) -> Result<Value, String> {
-        self.read_raw(deadline).map_err(|e| self.failure(&e))
-    }
-
-    /// Runs a QMP command and returns its `return` value, skipping events.
-    fn execute(&mut self, command: &str) -> Result<Value, String> {
-        let line = format!("{}\n", json!({ "execute": command }));
-        let sent = match self.qmp.as_mut() {
-            Some(r) => r.get_mut().write_all(line.as_bytes()),
-            None => Err(std::io::Error::new(
-                ErrorKind::NotConnected,
-                "QMP is not connected",
-            )),
-        };
-        if let Err(e) = sent {
-            return Err(self.failure(&format!("QMP {command}: cannot send: {e}")));
-        }
-        let deadline = Instant::now() + REPLY_TIMEOUT;
-        loop {
-            let msg = self
-                .read_raw(deadline)
-                .map_err(|e| match e.strip_prefix(HUNG) {
-                    Some(rest) => self.failure(&format!("{HUNG} QMP {command}:{rest}")),
-                    None => self.failure(&format!("QMP {command}: {e}")),
-                })?;
-            if msg.get("event").is_some() {
-                continue;
-            }
-            if let Some(ret) = msg.get("return") {
-                return Ok(ret.clone());
-            }
-            if let Some(err) = msg.get("error") {
-                return Err(self.failure(&format!("QMP {command} failed: {err}")));
-            }
-            return Err(self.failure(&format!("QMP {command}: unexpected reply {msg}")));
-        }
-    }
-
-    /// Every PCI function, bridges' subordinate buses included.
-    fn query_pci(&mut self) -> Result<Vec<PciFunction>, String> {
-        let buses = self.execute("query-pci")?;
-        let mut out = Vec::new();
-        let flat = buses
-            .as_array()
-            .ok_or_else(|| format!("query-pci returned {buses}"))
-            .and_then(|buses| {
-                buses
-                    .iter()
-                    .try_for_each(|b| flatten(&b["devices"], None, &mut out))
-            });
-        match flat {
-            Ok(()) => Ok(out),
-            Err(e) => Err(self.failure(&e)),
-        }
-    }
-
-    /// Queries the PCI functions; while one of `expected` (qdev ids) is
-    /// missing, lets the firmware run a little (cont, sleep, stop) and asks
-    /// again: devices behind a bridge appear only once SeaBIOS has numbered
-    /// its secondary bus. Gives up after [`FIRMWARE_TIMEOUT`] and returns what
-    /// it sees; devices on a root bus show up at once, without firmware.
-    fn pci_functions(&mut self, expected: &[String]) -> Result<Vec<PciFunction>, String> {
-        let deadline = Instant::now() + FIRMWARE_TIMEOUT;
-        let mut pause = Duration::from_millis(200);
-        loop {
-            let functions = self.query_pci()?;
-            let complete = expected
-                .iter()
-                .all(|id| functions.iter().any(|f| &f.qdev_id == id));
-            if complete || Instant::now() >= deadline {
-                return Ok(functions);
-            }
-            self.execute("cont")?;
-            sleep(pause);
-            self.execute("stop")?;
-            pause = (pause * 2).min(Duration::from_secs(2));
-        }
-    }
-}
-
-fn flatten(
-    devices: &Value,
-    parent: Option<&str>,
-    out: &mut Vec<PciFunction>,
-) -> Result<(), String> {
-    let Some(devices) = devices.as_array() else {
-        return Ok(()); // a bridge whose secondary bus is not numbered yet has no "devices"
-    };
-    for d in devices {
-        let num = |v: &Value| {
-            v.as_u64()
-                .ok_or_else(|| format!("query-pci: bad device {d}"))
-        };
-        let id16 = |v: &Value| {
-            num(v).and_then(|n| u16::try_from(n).map_err(|_| format!("query-pci: bad id in {d}")))
-        };
-        let qdev_id = d["qdev_id"].as_str().unwrap_or("").to_string();
-        let f = PciFunction {
-            bus: num(&d["bus"])?,
-            slot: num(&d["slot"])?,
-            function: num(&d["function"])?,
-            id: PciId {
-                vendor: id16(&d["id"]["vendor"])?,
-                device: id16(&d["id"]["device"])?,
-            },
-            parent: parent.map(str::to_string),
-            qdev_id,
-        };
-        if let Some(sub) = d.get("pci_bridge").and_then(|b| b.get("devices")) {
-            flatten(sub, Some(&f.qdev_id), out)?;
-        }
-        out.push(f);
-    }
-    Ok(())
 }
 
 // ------------------------------------------------------------------ placements and batches
@@ -519,13 +220,16 @@ fn run_batch(
         Placement::PcRootBus => "pc",
         Placement::Q35RootPort | Placement::Q35Root => "q35",
     };
-    let mut args: Vec<String> = vec!["-machine".into(), machine.into(), "-m".into(), memory];
+    let mut args: Vec<String> = ["-accel", "tcg", "-nodefaults", "-display", "none"]
+        .map(String::from)
+        .to_vec();
+    args.extend(["-machine".into(), machine.into(), "-m".into(), memory]);
     args.extend(globals);
     args.extend(devices);
 
     let mut q = Qemu::start(qemu, &args)?;
     let ids: Vec<String> = expected.iter().map(|(_, id, _)| id.clone()).collect();
-    let functions = q.pci_functions(&ids)?;
+    let functions = q.pci_functions(&ids, 0)?;
     let seen = expected
         .iter()
         .map(
@@ -538,7 +242,10 @@ fn run_batch(
                     "found at {:02x}:{:02x}.{} behind {:?}, not behind {:?} ({})",
                     f.bus, f.slot, f.function, f.parent, parent, q.cmdline
                 )),
-                Some(f) => Ok(f.id),
+                Some(f) => Ok(PciId {
+                    vendor: f.vendor,
+                    device: f.device,
+                }),
             },
         )
         .collect();

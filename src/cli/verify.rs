@@ -1,0 +1,132 @@
+//! `guestdb verify`: start the recommended guest on a real QEMU (or libvirt)
+//! and check every PCI ID the guest sees.
+
+use super::recommend::today;
+use super::target::{hosts, HostArgs, PolicyArgs};
+use super::{usage, write_json, Failure, Outcome};
+use crate::recommend::{recommend, Target};
+use crate::verify::{self, Verification};
+use crate::Database;
+use clap::Args;
+use std::io::Write;
+
+pub const AFTER_HELP: &str = "Examples:
+  guestdb verify rhel6.10
+  guestdb verify rhel6.10 --host debian-12 --chipset i440fx
+  guestdb verify win11 --drivers virtio-win --qemu /usr/bin/qemu-system-x86_64
+  guestdb verify centos6.10 --libvirt --json
+
+Starts the recommended QEMU command line paused with software emulation
+(a null disk, no display), lets the firmware run briefly, reads every PCI
+function through QMP query-pci and checks that each shows the ID the
+recommendation predicted and, for virtio devices, an interface the guest's
+drivers speak. With --libvirt, defines and starts the recommended domain XML
+on libvirtd instead and reads query-pci through virsh qemu-monitor-command
+(devices libvirt adds by itself are checked too). A TPM needs swtpm; UEFI
+needs the host profile's firmware files.
+
+Exit status: 0 every check passed, 1 a check failed (or no recommendation),
+2 error (QEMU, libvirt or swtpm could not be run).";
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// An id, short-id or alias
+    os: String,
+    #[command(flatten)]
+    hosts: HostArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Define and start the libvirt domain XML instead of running QEMU directly
+    #[arg(long)]
+    libvirt: bool,
+    /// The libvirt connection for --libvirt
+    #[arg(long, default_value = "qemu:///system", value_name = "URI")]
+    connect: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn print(v: &Verification, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "via {} ({})", v.via, v.version)?;
+    let mut rows = vec![[
+        "DEVICE".to_string(),
+        "ROLE".into(),
+        "EXPECTED".into(),
+        "SEEN".into(),
+        "DRIVERS".into(),
+        "OK".into(),
+    ]];
+    for c in &v.checks {
+        rows.push([
+            c.device.clone(),
+            c.role.clone(),
+            c.expected.clone().unwrap_or_else(|| "-".into()),
+            c.seen.clone().unwrap_or_else(|| "-".into()),
+            c.drivers.clone(),
+            if c.ok { "ok".into() } else { "FAIL".into() },
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        writeln!(out, "  {}", cells.join("  ").trim_end())?;
+    }
+    let failed = v.checks.iter().filter(|c| !c.ok).count();
+    writeln!(
+        out,
+        "{}: {} PCI functions checked, {failed} failed",
+        if v.ok { "ok" } else { "FAILED" },
+        v.checks.len()
+    )
+}
+
+pub(super) fn run(
+    db: &Database,
+    args: &VerifyArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    let policy = args.policy.policy()?;
+    let resolved = super::resolve(db, &args.os)?;
+    let hosts = hosts(db, &args.hosts)?;
+    let arch = args.hosts.arch(&hosts);
+    let mut facts = db.os_facts(resolved.os, &arch)?;
+    facts.fallback = resolved.fallback;
+    let devices = db.device_models()?;
+    let target = Target {
+        arch: &arch,
+        hosts: &hosts,
+        policy,
+        today: today(),
+    };
+    let rec = recommend(&facts, &devices, &target).map_err(|no| Failure {
+        message: no.to_string(),
+        code: 1,
+    })?;
+    let result = if args.libvirt {
+        let name = format!("guestdb-verify-{}-{}", rec.os.short_id, std::process::id());
+        verify::on_libvirt(&rec, &facts, &args.connect, &name)
+    } else {
+        let binary = verify::qemu_binary(args.hosts.qemu.as_deref(), &arch).map_err(usage)?;
+        verify::on_qemu(&rec, &facts, &binary)
+    };
+    let v = result.map_err(|e| Failure {
+        message: e,
+        code: 2,
+    })?;
+    if args.json {
+        write_json(out, &v)?;
+    } else {
+        print(&v, out)?;
+    }
+    Ok(if v.ok { Outcome::Ok } else { Outcome::NotFound })
+}

@@ -1,0 +1,380 @@
+//! Proving a recommendation on a real QEMU or libvirt: start the guest it
+//! describes paused (software emulation), let the firmware run briefly,
+//! read every PCI function with `query-pci`, and check that each is where
+//! the recommendation said, shows the ID it predicted, and (for virtio
+//! devices) shows an interface the guest's drivers speak.
+
+use crate::qmp::{self, PciFunction, Qemu};
+use crate::recommend::{DriversPolicy, OsFacts, Recommendation};
+use crate::render::{self, Options};
+use guestdb_data::model::VirtioClass;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One PCI function: what was predicted, what was seen, and the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// The recommendation's device id (`net0`), or `-` for one it did not list.
+    pub device: String,
+    pub role: String,
+    pub expected: Option<String>,
+    pub seen: Option<String>,
+    /// How the guest's drivers meet it (`transitional: legacy driver`), or why not.
+    pub drivers: String,
+    pub ok: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// `qemu` or `libvirt`.
+    pub via: &'static str,
+    pub version: String,
+    pub command: String,
+    pub checks: Vec<Check>,
+    pub ok: bool,
+}
+
+/// Whether the guest drives the virtio PCI ID `device` (vendor 1af4):
+/// a transitional ID (1000..103f) needs a legacy or modern driver, a modern
+/// one (1040 + type) a modern driver, in-box or from an available package.
+pub fn drivable(os: &OsFacts, drivers: DriversPolicy, device: u16) -> Result<String, String> {
+    let (class, transitional) = if (0x1000..=0x103f).contains(&device) {
+        let class = VirtioClass::ALL
+            .into_iter()
+            .find(|c| c.legacy_pci == Some(device))
+            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
+        (class, true)
+    } else if (0x1040..=0x107f).contains(&device) {
+        let class = VirtioClass::by_type(device - 0x1040)
+            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
+        (class, false)
+    } else {
+        return Err(format!("1af4:{device:04x} is not a virtio device ID"));
+    };
+    let v = os.virtio(class);
+    if let Some(pkg) = &v.driver {
+        if drivers == DriversPolicy::None {
+            return Err(format!(
+                "virtio {}: the driver comes from {pkg}, not available (--drivers none)",
+                class.name
+            ));
+        }
+    }
+    let via = if v.driver.is_some() {
+        " (virtio-win)"
+    } else {
+        ""
+    };
+    match (transitional, v.legacy, v.modern) {
+        (true, true, _) => Ok(format!("transitional {}: legacy driver{via}", class.name)),
+        (true, false, true) => Ok(format!("transitional {}: modern driver{via}", class.name)),
+        (false, _, true) => Ok(format!("modern {}: modern driver{via}", class.name)),
+        (false, true, false) => Err(format!(
+            "modern-only {}: {} has only a legacy virtio {} driver",
+            class.name, os.short_id, class.name
+        )),
+        (_, false, false) => Err(format!(
+            "virtio {}: {} has no driver for it",
+            class.name, os.short_id
+        )),
+    }
+}
+
+/// Compares the PCI functions seen with the recommendation. `by_qdev`:
+/// the devices carry the recommendation's ids (a guestdb QEMU command
+/// line), so each is matched by id; else (libvirt) by PCI ID. Functions
+/// the recommendation did not list fail when `strict`, else pass when the
+/// guest drives them.
+pub fn compare(
+    rec: &Recommendation,
+    os: &OsFacts,
+    seen: &[PciFunction],
+    by_qdev: bool,
+    strict: bool,
+) -> Vec<Check> {
+    let mut left: Vec<&PciFunction> = seen.iter().collect();
+    let mut checks = Vec::new();
+    let drivers = rec.policy.drivers;
+    let driver_check = |id: &str| -> (bool, String) {
+        match id.split_once(':') {
+            Some(("1af4", dev)) => match u16::from_str_radix(dev, 16)
+                .map_err(|e| e.to_string())
+                .and_then(|d| drivable(os, drivers, d))
+            {
+                Ok(s) => (true, s),
+                Err(s) => (false, s),
+            },
+            _ => (true, "-".to_string()),
+        }
+    };
+    for d in rec.devices.iter().filter(|d| d.pci_id.is_some()) {
+        let expected = d.pci_id.clone();
+        let pos = left
+            .iter()
+            .position(|f| by_qdev && f.qdev_id == d.id)
+            .or_else(|| {
+                left.iter().position(|f| {
+                    Some(f.id()) == expected
+                        && (!by_qdev || f.qdev_id.is_empty() || f.qdev_id == d.id)
+                })
+            })
+            .or_else(|| left.iter().position(|f| Some(f.id()) == expected));
+        let f = pos.map(|p| left.remove(p));
+        let seen_id = f.map(|f| f.id());
+        let (drives, how) = seen_id
+            .as_deref()
+            .map(driver_check)
+            .unwrap_or((false, "not seen".into()));
+        let matches = seen_id == expected;
+        checks.push(Check {
+            device: d.id.clone(),
+            role: d.role.clone(),
+            expected,
+            seen: seen_id,
+            drivers: how,
+            ok: matches && drives,
+        });
+    }
+    for f in left {
+        let (drives, how) = driver_check(&f.id());
+        checks.push(Check {
+            device: if f.qdev_id.is_empty() {
+                "-".into()
+            } else {
+                f.qdev_id.clone()
+            },
+            role: "not in the recommendation".into(),
+            expected: None,
+            seen: Some(f.id()),
+            drivers: how,
+            ok: drives && !strict,
+        });
+    }
+    checks
+}
+
+/// The QEMU binary to run for `arch`: `qemu`, else `qemu-system-ARCH` on PATH.
+pub fn qemu_binary(qemu: Option<&Path>, arch: &str) -> Result<PathBuf, String> {
+    if let Some(q) = qemu {
+        return Ok(q.to_path_buf());
+    }
+    let name = render::qemu::binary(arch);
+    qmp::search_path(&name).ok_or_else(|| {
+        format!(
+            "{name} not found on PATH; install QEMU (Debian: qemu-system-x86) or pass --qemu PATH"
+        )
+    })
+}
+
+/// A swtpm process serving an emulated TPM 2.0 on a socket; killed on drop.
+struct Swtpm(Child);
+
+impl Drop for Swtpm {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_swtpm(dir: &Path, version: &str) -> Result<(Swtpm, PathBuf), String> {
+    let swtpm = qmp::search_path("swtpm")
+        .ok_or("swtpm not found on PATH (Debian package swtpm); a TPM needs it")?;
+    let state = dir.join("tpm");
+    std::fs::create_dir_all(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+    let socket = dir.join("swtpm.sock");
+    let mut cmd = Command::new(&swtpm);
+    cmd.arg("socket");
+    if version == "2.0" {
+        cmd.arg("--tpm2");
+    }
+    cmd.arg("--tpmstate")
+        .arg(format!("dir={}", state.display()))
+        .arg("--ctrl")
+        .arg(format!("type=unixio,path={}", socket.display()))
+        .arg("--terminate")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = Swtpm(
+        cmd.spawn()
+            .map_err(|e| format!("cannot run {}: {e}", swtpm.display()))?,
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !socket.exists() {
+        if Instant::now() > deadline {
+            return Err("swtpm did not create its socket within 10 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok((child, socket))
+}
+
+/// Starts the recommendation's QEMU command line (TCG, paused, null disk)
+/// and checks every PCI function.
+pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Verification, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("guestdb-verify-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut opts = Options {
+        virt_type: "qemu".into(),
+        for_test: true,
+        ..Options::default()
+    };
+    if rec.firmware.kind == "efi" {
+        let (Some(_), Some(vars)) = (&rec.firmware.code, &rec.firmware.vars) else {
+            return Err(
+                "UEFI is recommended, but the host names no firmware files to run it with".into(),
+            );
+        };
+        let copy = dir.path().join("VARS.fd");
+        std::fs::copy(vars, &copy).map_err(|e| format!("cannot copy {vars}: {e}"))?;
+        opts.efi_vars = Some(copy.display().to_string());
+    }
+    let _tpm = match &rec.firmware.tpm {
+        Some(t) => {
+            let (child, socket) = start_swtpm(dir.path(), &t.version)?;
+            opts.tpm_socket = Some(socket.display().to_string());
+            Some(child)
+        }
+        None => None,
+    };
+    let argv = render::qemu::argv(rec, &opts);
+    let mut q = Qemu::start(binary, &argv[1..])?;
+    let expected: Vec<String> = rec
+        .devices
+        .iter()
+        .filter(|d| d.pci_id.is_some() && d.qemu_device.is_some() && d.class != "controller")
+        .map(|d| d.id.clone())
+        .collect();
+    let want = rec.devices.iter().filter(|d| d.pci_id.is_some()).count();
+    let seen = q.pci_functions(&expected, want)?;
+    let checks = compare(rec, os, &seen, true, true);
+    let ok = checks.iter().all(|c| c.ok);
+    Ok(Verification {
+        via: "qemu",
+        version: q.version.clone(),
+        command: q.cmdline.clone(),
+        checks,
+        ok,
+    })
+}
+
+/// Runs `virsh -c URI ARGS`; its standard output, or an error with stderr.
+pub fn virsh(uri: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("virsh")
+        .arg("-c")
+        .arg(uri)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run virsh (Debian package libvirt-clients): {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "virsh {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// A defined libvirt domain; destroyed and undefined on drop.
+struct Domain<'u> {
+    uri: &'u str,
+    name: String,
+}
+
+impl Drop for Domain<'_> {
+    fn drop(&mut self) {
+        let _ = virsh(self.uri, &["destroy", &self.name]);
+        let _ = virsh(self.uri, &["undefine", &self.name, "--nvram", "--tpm"]);
+        let _ = virsh(self.uri, &["undefine", &self.name]);
+    }
+}
+
+fn monitor_query_pci(uri: &str, name: &str) -> Result<Vec<PciFunction>, String> {
+    let out = virsh(
+        uri,
+        &["qemu-monitor-command", name, r#"{"execute":"query-pci"}"#],
+    )?;
+    let v: serde_json::Value =
+        serde_json::from_str(&out).map_err(|e| format!("query-pci reply is not JSON: {e}"))?;
+    qmp::parse_query_pci(&v["return"])
+}
+
+/// Defines the recommendation's libvirt XML on `uri` (software emulation, a
+/// fresh disk image in a temporary directory), starts it paused, lets the
+/// firmware run briefly and checks every PCI function, including those
+/// libvirt added by itself.
+pub fn on_libvirt(
+    rec: &Recommendation,
+    os: &OsFacts,
+    uri: &str,
+    name: &str,
+) -> Result<Verification, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("guestdb-verify-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let disk = dir.path().join("disk.qcow2");
+    let made = Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2"])
+        .arg(&disk)
+        .arg("1G")
+        .output()
+        .map_err(|e| format!("cannot run qemu-img: {e}"))?;
+    if !made.status.success() {
+        return Err(format!(
+            "qemu-img create failed: {}",
+            String::from_utf8_lossy(&made.stderr)
+        ));
+    }
+    let opts = Options {
+        name: Some(name.to_string()),
+        disk: Some(disk.display().to_string()),
+        network: render::Network::User,
+        virt_type: "qemu".into(),
+        ..Options::default()
+    };
+    let xml = render::libvirt::render(rec, &opts);
+    let file = dir.path().join("domain.xml");
+    std::fs::write(&file, &xml).map_err(|e| format!("{}: {e}", file.display()))?;
+    let file_arg = file.display().to_string();
+    virsh(uri, &["define", &file_arg])?;
+    let _domain = Domain {
+        uri,
+        name: name.to_string(),
+    };
+    virsh(uri, &["start", name, "--paused"])?;
+    let want = rec.devices.iter().filter(|d| d.pci_id.is_some()).count();
+    let deadline = Instant::now() + qmp::FIRMWARE_TIMEOUT;
+    let mut pause = Duration::from_millis(200);
+    let seen = loop {
+        let seen = monitor_query_pci(uri, name)?;
+        if seen.len() >= want || Instant::now() >= deadline {
+            break seen;
+        }
+        virsh(uri, &["resume", name])?;
+        std::thread::sleep(pause);
+        virsh(uri, &["suspend", name])?;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    };
+    let checks = compare(rec, os, &seen, false, false);
+    let ok = checks.iter().all(|c| c.ok);
+    let version = virsh(uri, &["version", "--daemon"]).unwrap_or_default();
+    Ok(Verification {
+        via: "libvirt",
+        version: version
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        command: format!("virsh -c {uri} define {file_arg}"),
+        checks,
+        ok,
+    })
+}
