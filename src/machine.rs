@@ -285,7 +285,7 @@ impl MachineCatalogue {
                     deprecated_by,
                 });
             }
-            typed.sort_by(|a, b| b.rank.cmp(&a.rank));
+            typed.sort_by_key(|m| std::cmp::Reverse(m.rank));
             if let Some(alias) = &f.alias {
                 let alias_ok = f.alias_since.is_none_or(|s| current >= s);
                 if let Some(newest) = typed

@@ -171,7 +171,20 @@ impl Database {
         }
         let mut best: Option<(&Os, &str)> = None;
         let mut newest: Option<&str> = None;
-        for os in self.oses()? {
+        // Released versions only, unless the name has nothing else.
+        let all = self.oses()?;
+        let released: Vec<&Os> = all
+            .iter()
+            .copied()
+            .filter(|o| o.release_status == ReleaseStatus::Released)
+            .collect();
+        let has_released = released.iter().any(|o| {
+            o.short_ids
+                .iter()
+                .any(|s| split_release(s).is_some_and(|(p, _)| p == prefix))
+        });
+        let pool = if has_released { released } else { all };
+        for os in pool {
             for short in &os.short_ids {
                 let Some((p, v)) = split_release(short) else {
                     continue;

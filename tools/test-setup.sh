@@ -2,7 +2,8 @@
 # Install the real components guestdb's tests use (DESIGN.md section 5).
 #
 # Idempotent: installs only what is missing and prints nothing when all is
-# present. Exports nothing. Afterwards `qemu-system-x86_64` (QEMU 7.2) is on
+# present. Exports nothing. Starts libvirtd (tools/libvirtd-start.sh) when it
+# is not running. Afterwards `qemu-system-x86_64` (QEMU 7.2) is on
 # PATH: either Debian's qemu-system-x86 installed system-wide, or, when that
 # package cannot be installed next to the image's backported qemu-utils 10.x
 # (qemu-utils 10 "Breaks: qemu-system-common (<< 8.0)", so apt would remove
@@ -17,6 +18,8 @@ PACKAGES=(
     libosinfo-bin osinfo-db osinfo-db-tools
     xorriso libxml2-utils libvirt-clients
     gir1.2-libosinfo-1.0 python3-gi hyperfine time
+    libvirt-daemon libvirt-daemon-driver-qemu virtinst
+    ovmf swtpm swtpm-tools
 )
 
 die() {
@@ -63,8 +66,13 @@ qemu_works() {
         -display none -S -monitor stdio -serial none >/dev/null 2>&1
 }
 
-# Already usable (system-wide package or our wrapper)? Nothing to do.
+start_libvirtd() {
+    "$(dirname "$0")/libvirtd-start.sh" || die "libvirtd did not start (see above)"
+}
+
+# Already usable (system-wide package or our wrapper)? Only libvirtd to start.
 if command -v qemu-system-x86_64 >/dev/null 2>&1 && qemu_works qemu-system-x86_64; then
+    start_libvirtd
     exit 0
 fi
 
@@ -143,3 +151,4 @@ qemu_works qemu-system-x86_64 \
     || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(printf 'quit\n' \
         | timeout 60 qemu-system-x86_64 -machine q35 -accel tcg -nodefaults -display none -S \
             -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
+start_libvirtd

@@ -169,7 +169,7 @@ pub(super) fn run(
                     .flatten()
             })
             .unwrap_or_else(|| "x86_64".into());
-        if !host.arches.iter().any(|a| *a == arch) {
+        if !host.arches.contains(&arch) {
             return Err(Failure {
                 message: format!(
                     "{} does not run {arch} guests (it runs {})",

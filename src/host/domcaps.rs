@@ -113,8 +113,14 @@ pub fn parse(
     let mut firmware = Vec::new();
     let has = |kind: FirmwareType| kinds.iter().any(|k| k == kind.name());
     let efi = has(FirmwareType::Efi) || (kinds.is_empty() && supported(loader) && arch != "s390x");
-    // No firmware choice (s390x, ppc64): the machine's own firmware.
-    let bios = has(FirmwareType::Bios) || (kinds.is_empty() && !efi);
+    // x86 always has BIOS (SeaBIOS is QEMU's default; libvirt lists it only
+    // when a firmware descriptor names it); s390x and ppc64 boot their own.
+    let bios = has(FirmwareType::Bios)
+        || matches!(
+            arch.as_str(),
+            "x86_64" | "i686" | "s390x" | "ppc64" | "ppc64le"
+        )
+        || (kinds.is_empty() && !efi);
     if bios {
         firmware.push(Firmware {
             arch: arch.clone(),

@@ -95,12 +95,14 @@ pub(super) fn virtio(
     let d = devices.iter().find(|d| {
         d.virtio_type == Some(class.virtio_type) && d.generation.as_deref() == Some(generation)
     })?;
-    let slot_ok = |slot: &str| match (placement, slot) {
-        (_, "any") => true,
-        (Placement::PcieRootPort, "pcie") => true,
-        (Placement::PciSlot | Placement::PciBridge, "pci") => true,
-        (Placement::Ccw, _) => true,
-        _ => false,
+    let slot_ok = |slot: &str| {
+        matches!(
+            (placement, slot),
+            (_, "any")
+                | (Placement::PcieRootPort, "pcie")
+                | (Placement::PciSlot | Placement::PciBridge, "pci")
+                | (Placement::Ccw, _)
+        )
     };
     let mut qemu = match prefer {
         Some(p) if d.qemu_devices.iter().any(|r| r.name == p) => Some(p.to_string()),

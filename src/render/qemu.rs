@@ -259,11 +259,9 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 _ => push(&["-device", &format!("{qemu},id={id}{at}")]),
             },
             "usb" => push(&["-device", &format!("{qemu},id={id}{at}")]),
-            "input" => {
-                if d.placement == Placement::Usb {
-                    let bus = d.parent.clone().unwrap_or_else(|| "usb0".into());
-                    push(&["-device", &format!("{qemu},id={id},bus={bus}.0")]);
-                }
+            "input" if d.placement == Placement::Usb => {
+                let bus = d.parent.clone().unwrap_or_else(|| "usb0".into());
+                push(&["-device", &format!("{qemu},id={id},bus={bus}.0")]);
             }
             "video" => {
                 if qemu == "ramfb" {

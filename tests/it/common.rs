@@ -131,3 +131,57 @@ pub fn findings_of(dir: &Path) -> Vec<String> {
         }
     }
 }
+
+/// The embedded database.
+pub fn db() -> guestdb::Database {
+    guestdb::Database::embedded().expect("embedded store")
+}
+
+/// A host profile of the embedded dataset, as a host.
+pub fn profile(name: &str) -> guestdb::host::Host {
+    let db = db();
+    db.host_profile(name)
+        .expect("store")
+        .unwrap_or_else(|| panic!("no host profile {name}"))
+        .host(db.machine_catalogue().expect("catalogue"))
+        .expect("profile host")
+}
+
+/// The date the behaviour tests use for end-of-life warnings.
+pub fn test_day() -> guestdb::Date {
+    guestdb::Date::parse("2026-12-01").expect("date")
+}
+
+/// Recommends for `os` (resolved with the newer-release fallback) on `arch`
+/// with `hosts` (the first the host, the rest migration peers).
+pub fn recommend_on(
+    os: &str,
+    arch: &str,
+    hosts: &[guestdb::host::Host],
+    policy: guestdb::recommend::Policy,
+) -> Result<guestdb::recommend::Recommendation, guestdb::recommend::NoRecommendation> {
+    let db = db();
+    let resolved = db
+        .resolve(os)
+        .expect("store")
+        .unwrap_or_else(|| panic!("unknown OS {os}"));
+    let mut facts = db.os_facts(resolved.os, arch).expect("facts");
+    facts.fallback = resolved.fallback;
+    let devices = db.device_models().expect("devices");
+    guestdb::recommend::recommend(
+        &facts,
+        &devices,
+        &guestdb::recommend::Target {
+            arch,
+            hosts,
+            policy,
+            today: Some(test_day()),
+        },
+    )
+}
+
+/// Recommends for `os` on x86_64 and one host profile, default policy.
+pub fn recommend(os: &str, host: &str) -> guestdb::recommend::Recommendation {
+    recommend_on(os, "x86_64", &[profile(host)], Default::default())
+        .unwrap_or_else(|e| panic!("{os} on {host}: {e}"))
+}

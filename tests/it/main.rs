@@ -12,5 +12,7 @@ mod import;
 mod machines;
 mod oracle;
 mod qemu;
+mod recommend;
 mod rules;
 mod schema;
+mod verify;

@@ -1,0 +1,190 @@
+//! The chipset rule (x86 q35 or i440fx; the board of other architectures).
+
+use super::*;
+
+/// The machine family of a non-x86 board.
+pub(super) fn board_family(arch: &str) -> Option<(&'static str, Board)> {
+    match arch {
+        "aarch64" | "riscv64" => Some(("virt", Board::Pcie)),
+        "ppc64le" | "ppc64" => Some(("pseries", Board::Pci)),
+        "s390x" => Some(("s390-ccw-virtio", Board::Ccw)),
+        _ => None,
+    }
+}
+
+pub(super) fn offered_by_all(ctx: &Ctx, family: &str) -> bool {
+    ctx.hosts().iter().all(|h| {
+        h.machines_for(ctx.arch)
+            .iter()
+            .any(|m| m.family == family && m.variant.is_none())
+    })
+}
+
+/// The virtio classes the recommendation would use whose OS driver is
+/// legacy-only (and usable under the policy).
+pub(super) fn legacy_only_classes(ctx: &Ctx) -> Vec<&'static str> {
+    ["block", "net", "console", "rng", "balloon", "scsi"]
+        .into_iter()
+        .filter(|name| {
+            let v = ctx.os.virtio(vclass(name));
+            let usable =
+                v.driver.is_none() || ctx.target.policy.drivers == DriversPolicy::VirtioWin;
+            v.legacy && !v.modern && usable
+        })
+        .collect()
+}
+
+pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    if !ctx.x86 {
+        let Some((family, board)) = board_family(ctx.arch) else {
+            return Err(ctx.fail(
+                "chipset",
+                format!("guestdb has no machine family for {} guests", ctx.arch),
+            ));
+        };
+        ctx.family = family;
+        ctx.board = board;
+        ctx.trace(
+            "chipset",
+            family,
+            vec![format!(
+                "{} guests have one standard machine: {family}",
+                ctx.arch
+            )],
+            Vec::new(),
+        );
+        return Ok(());
+    }
+    let os = ctx.os;
+    let mut facts: Vec<FactRef> = Vec::new();
+    facts.extend(os.q35.iter().map(|f| f.fact.clone()));
+    facts.extend(os.i440fx.iter().map(|f| f.fact.clone()));
+    let q35_os = os.q35.as_ref().map(|f| f.yes);
+    let i440fx_os = os.i440fx.as_ref().map(|f| f.yes);
+    let q35_hosts = offered_by_all(ctx, "q35");
+    let i440fx_hosts = offered_by_all(ctx, "i440fx");
+    let sb_required = os.secure_boot.as_ref().is_some_and(|s| s.required);
+    if let Some(sb) = &os.secure_boot {
+        facts.push(sb.fact.clone());
+    }
+    let legacy_only = legacy_only_classes(ctx);
+    let mut reasons = Vec::new();
+    let choice: &'static str = match ctx.target.policy.chipset {
+        ChipsetPolicy::Q35 | ChipsetPolicy::I440fx => {
+            let (c, os_says, hosts) = if ctx.target.policy.chipset == ChipsetPolicy::Q35 {
+                ("q35", q35_os, q35_hosts)
+            } else {
+                ("i440fx", i440fx_os, i440fx_hosts)
+            };
+            reasons.push(format!("--chipset {c}"));
+            if !hosts {
+                return Err(ctx.fail(
+                    "chipset",
+                    format!(
+                        "--chipset {c}, but not every host ({}) offers a {c} machine type",
+                        ctx.host_names()
+                    ),
+                ));
+            }
+            match os_says {
+                Some(false) => ctx.warn(
+                    "unsupported",
+                    format!(
+                        "{} does not support the {c} chipset, but --chipset {c} asks for it",
+                        os.short_id
+                    ),
+                ),
+                None => ctx.warn(
+                    "assumed",
+                    format!(
+                        "the dataset says nothing about {} on {c}; it may not boot",
+                        os.short_id
+                    ),
+                ),
+                Some(true) => {}
+            }
+            c
+        }
+        ChipsetPolicy::Auto => {
+            let sb_wanted = sb_required || ctx.target.policy.secure_boot;
+            if sb_wanted && q35_hosts {
+                reasons.push(format!(
+                    "Secure Boot is {} and needs q35 (SMM)",
+                    if sb_required {
+                        "required by the OS"
+                    } else {
+                        "asked for (--secure-boot)"
+                    }
+                ));
+                if q35_os == Some(false) {
+                    ctx.warn(
+                        "unsupported",
+                        format!("{} needs Secure Boot, which needs q35, but the data says it does not support q35", os.short_id),
+                    );
+                }
+                "q35"
+            } else if q35_os == Some(true)
+                && q35_hosts
+                && (legacy_only.is_empty() || ctx.transitional)
+            {
+                reasons.push(format!(
+                    "{} supports q35 and every host offers it",
+                    os.short_id
+                ));
+                if !legacy_only.is_empty() {
+                    reasons.push(format!(
+                        "its virtio {} drivers are legacy-only; the transitional models keep them working on q35",
+                        legacy_only.join(", ")
+                    ));
+                }
+                "q35"
+            } else if q35_os == Some(true) && q35_hosts && i440fx_hosts && i440fx_os != Some(false)
+            {
+                let message = format!(
+                    "{} supports q35, but its virtio {} drivers are legacy-only and not every host has the transitional models (QEMU >= 4.0 and libvirt >= 5.2): i440fx, where plain virtio is transitional",
+                    os.short_id,
+                    legacy_only.join(", ")
+                );
+                reasons.push(message.clone());
+                ctx.warn("no-transitional", message);
+                "i440fx"
+            } else if i440fx_hosts && i440fx_os != Some(false) {
+                reasons.push(match q35_os {
+                    Some(false) => format!("{} does not support q35", os.short_id),
+                    None => format!("the dataset does not say that {} supports q35", os.short_id),
+                    Some(true) => "not every host offers a q35 machine type".to_string(),
+                });
+                "i440fx"
+            } else if q35_hosts {
+                reasons.push("not every host offers an i440fx machine type".into());
+                if q35_os != Some(true) {
+                    ctx.warn(
+                        "assumed",
+                        format!(
+                            "{} is not known to support q35, the only chipset every host offers",
+                            os.short_id
+                        ),
+                    );
+                }
+                "q35"
+            } else {
+                return Err(ctx.fail(
+                    "chipset",
+                    format!(
+                        "no chipset both {} supports and every host ({}) offers",
+                        os.short_id,
+                        ctx.host_names()
+                    ),
+                ));
+            }
+        }
+    };
+    ctx.family = choice;
+    ctx.board = if choice == "q35" {
+        Board::Pcie
+    } else {
+        Board::Pci
+    };
+    ctx.trace("chipset", choice, reasons, facts);
+    Ok(())
+}

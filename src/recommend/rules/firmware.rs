@@ -1,0 +1,270 @@
+//! The firmware (BIOS/UEFI, Secure Boot, SMM) and TPM rules.
+
+use super::*;
+use guestdb_data::model::FirmwareType;
+
+pub(super) fn firmware(ctx: &mut Ctx) -> Result<FirmwareChoice, NoRecommendation> {
+    let os = ctx.os;
+    let arch = ctx.arch;
+    let policy = ctx.target.policy;
+    let mut facts: Vec<FactRef> = Vec::new();
+    facts.extend(os.bios.iter().map(|f| f.fact.clone()));
+    facts.extend(os.efi.iter().map(|f| f.fact.clone()));
+    let mut reasons = Vec::new();
+    let efi_supported = os.efi.as_ref().is_some_and(|f| f.supported);
+    let bios_unsupported = os.bios.as_ref().is_some_and(|f| !f.supported);
+    let efi_required = efi_supported && bios_unsupported;
+    let efi_preferred = os.efi.as_ref().is_some_and(|f| f.preferred);
+    let sb_required = os.secure_boot.as_ref().is_some_and(|s| s.required);
+    if let Some(sb) = &os.secure_boot {
+        facts.push(sb.fact.clone());
+    }
+    let board_firmware: Option<FirmwareType> = match ctx.family {
+        "virt" => Some(FirmwareType::Efi),
+        "pseries" | "s390-ccw-virtio" => Some(FirmwareType::Bios),
+        _ => None,
+    };
+    let hosts = ctx.hosts();
+    let hosts_have = |kind: FirmwareType, sb: bool| {
+        hosts.iter().all(|h| {
+            h.firmware_for(arch)
+                .any(|f| f.kind == kind && (!sb || f.secure_boot))
+        })
+    };
+    let mut kind = match (board_firmware, policy.firmware) {
+        (Some(k), p) => {
+            reasons.push(match k {
+                FirmwareType::Efi => format!("{} boots with UEFI only", ctx.family),
+                FirmwareType::Bios => format!(
+                    "{} boots with its own firmware ({})",
+                    ctx.family,
+                    if ctx.family == "pseries" {
+                        "SLOF"
+                    } else {
+                        "s390-ccw"
+                    }
+                ),
+            });
+            if (p == FirmwarePolicy::Efi && k == FirmwareType::Bios)
+                || (p == FirmwarePolicy::Bios && k == FirmwareType::Efi)
+            {
+                ctx.warn(
+                    "unsupported",
+                    format!(
+                        "--firmware {} does not apply to {}",
+                        if p == FirmwarePolicy::Efi {
+                            "efi"
+                        } else {
+                            "bios"
+                        },
+                        ctx.family
+                    ),
+                );
+            }
+            k
+        }
+        (None, FirmwarePolicy::Efi) => {
+            reasons.push("--firmware efi".into());
+            if os.efi.as_ref().is_some_and(|f| !f.supported) {
+                ctx.warn(
+                    "unsupported",
+                    format!(
+                        "{} does not support UEFI, but --firmware efi asks for it",
+                        os.short_id
+                    ),
+                );
+            }
+            FirmwareType::Efi
+        }
+        (None, FirmwarePolicy::Bios) => {
+            reasons.push("--firmware bios".into());
+            if efi_required {
+                ctx.warn(
+                    "unsupported",
+                    format!(
+                        "{} requires UEFI, but --firmware bios asks for BIOS",
+                        os.short_id
+                    ),
+                );
+            }
+            FirmwareType::Bios
+        }
+        (None, FirmwarePolicy::Auto) => {
+            if efi_required {
+                reasons.push(format!(
+                    "{} requires UEFI (it supports UEFI and not BIOS)",
+                    os.short_id
+                ));
+                FirmwareType::Efi
+            } else if sb_required || policy.secure_boot {
+                reasons.push("Secure Boot needs UEFI".into());
+                FirmwareType::Efi
+            } else if efi_preferred && efi_supported {
+                reasons.push(format!("{} prefers UEFI", os.short_id));
+                FirmwareType::Efi
+            } else {
+                reasons.push(if bios_unsupported {
+                    format!(
+                        "{} lists no firmware it supports; BIOS assumed",
+                        os.short_id
+                    )
+                } else {
+                    "BIOS: the OS does not require or prefer UEFI (the default of QEMU and libvirt)"
+                        .to_string()
+                });
+                FirmwareType::Bios
+            }
+        }
+    };
+    if !hosts_have(kind, false) && board_firmware.is_none() {
+        let missing: Vec<&str> = ctx
+            .hosts()
+            .iter()
+            .filter(|h| !h.firmware_for(arch).any(|f| f.kind == kind))
+            .map(|h| h.name.as_str())
+            .collect();
+        if kind == FirmwareType::Efi && !efi_required && policy.firmware != FirmwarePolicy::Efi {
+            ctx.warn(
+                "unsupported",
+                format!(
+                    "{} has no UEFI firmware for {arch}; BIOS instead",
+                    missing.join(", ")
+                ),
+            );
+            kind = FirmwareType::Bios;
+        } else {
+            return Err(ctx.fail(
+                "firmware",
+                format!(
+                    "{} needs {} firmware, which {} does not have for {arch}",
+                    os.short_id,
+                    kind.name(),
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+    // Secure Boot.
+    let sb_wanted = sb_required || policy.secure_boot;
+    let mut secure_boot = false;
+    if sb_wanted {
+        if kind != FirmwareType::Efi {
+            ctx.warn("unsupported", "Secure Boot needs UEFI; it stays off".into());
+        } else if ctx.x86 && ctx.family != "q35" {
+            ctx.warn(
+                "unsupported",
+                format!(
+                    "Secure Boot needs q35 (SMM); on {} it stays off",
+                    ctx.family
+                ),
+            );
+        } else if !hosts_have(FirmwareType::Efi, true) {
+            let missing: Vec<&str> = ctx
+                .hosts()
+                .iter()
+                .filter(|h| {
+                    !h.firmware_for(arch)
+                        .any(|f| f.kind == FirmwareType::Efi && f.secure_boot)
+                })
+                .map(|h| h.name.as_str())
+                .collect();
+            ctx.warn(
+                "unsupported",
+                format!(
+                    "{} has no Secure Boot firmware for {arch}; Secure Boot stays off",
+                    missing.join(", ")
+                ),
+            );
+        } else {
+            secure_boot = true;
+            reasons.push(if sb_required {
+                format!("{} requires Secure Boot", os.short_id)
+            } else {
+                "--secure-boot".to_string()
+            });
+        }
+    }
+    let smm = secure_boot && ctx.x86;
+    if smm {
+        reasons.push("Secure Boot on x86 needs SMM, so the machine gets smm=on".into());
+    }
+    let files = ctx.hosts()[0]
+        .firmware_for(arch)
+        .find(|f| f.kind == kind && f.secure_boot == secure_boot)
+        .or_else(|| ctx.hosts()[0].firmware_for(arch).find(|f| f.kind == kind))
+        .cloned();
+    ctx.trace(
+        "firmware",
+        format!(
+            "{}{}",
+            kind.name(),
+            if secure_boot { " with Secure Boot" } else { "" }
+        ),
+        reasons,
+        facts,
+    );
+    Ok(FirmwareChoice {
+        kind: kind.name().to_string(),
+        secure_boot,
+        smm,
+        tpm: None,
+        code: files.as_ref().and_then(|f| f.code.clone()),
+        vars: files.as_ref().and_then(|f| f.vars.clone()),
+    })
+}
+
+pub(super) fn tpm(ctx: &mut Ctx) -> Option<TpmChoice> {
+    let os = ctx.os;
+    let required: Vec<&super::facts::TpmFacts> = os.tpm.iter().filter(|t| t.required).collect();
+    let facts: Vec<FactRef> = os.tpm.iter().map(|t| t.fact.clone()).collect();
+    let Some(want) = required.iter().max_by(|a, b| a.version.cmp(&b.version)) else {
+        ctx.trace(
+            "tpm",
+            "none",
+            vec![format!("{} does not require a TPM", os.short_id)],
+            facts,
+        );
+        return None;
+    };
+    let version = want.version.clone();
+    let preferred: &[&str] = if ctx.x86 {
+        if version == "2.0" {
+            &["tpm-crb", "tpm-tis"]
+        } else {
+            &["tpm-tis"]
+        }
+    } else {
+        &["tpm-tis-device"]
+    };
+    let model = preferred.iter().find(|m| {
+        ctx.hosts().iter().all(|h| {
+            h.tpm_for(ctx.arch)
+                .any(|t| &t.model == *m && t.versions.contains(&version))
+        })
+    });
+    match model {
+        Some(m) => {
+            ctx.trace(
+                "tpm",
+                format!("{m} {version}"),
+                vec![format!("{} requires TPM {version}; every host offers {m} with an emulated TPM {version}", os.short_id)],
+                facts,
+            );
+            Some(TpmChoice {
+                model: m.to_string(),
+                version,
+            })
+        }
+        None => {
+            let message = format!(
+                "{} requires TPM {version}, but not every host ({}) offers one for {}: the guest will lack it",
+                os.short_id,
+                ctx.host_names(),
+                ctx.arch
+            );
+            ctx.warn("unsupported", message.clone());
+            ctx.trace("tpm", "none", vec![message], facts);
+            None
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The PCI topology rule: root ports, the pcie-to-pci-bridge and the
+//! chipset's integrated functions.
+
+use super::*;
+
+pub(super) fn pci_topology(ctx: &mut Ctx) {
+    if ctx.board != Board::Pcie {
+        let slots = ctx
+            .devices
+            .iter()
+            .filter(|d| d.placement == Placement::PciSlot)
+            .count();
+        ctx.trace(
+            "pci-topology",
+            if ctx.board == Board::Pci {
+                "root bus"
+            } else {
+                "none"
+            },
+            vec![if ctx.board == Board::Pci {
+                format!("{slots} devices on conventional PCI slots of the root bus")
+            } else {
+                "no PCI: virtio devices on the channel subsystem".to_string()
+            }],
+            Vec::new(),
+        );
+        if ctx.x86 && ctx.board == Board::Pci {
+            add_internals(
+                ctx,
+                &["i440fx-host-bridge", "piix3-isa", "piix3-ide", "piix4-acpi"],
+            );
+        }
+        return;
+    }
+    let mut reasons = Vec::new();
+    let needs_bridge = ctx
+        .devices
+        .iter()
+        .any(|d| d.placement == Placement::PciBridge);
+    let mut ports = 0;
+    let mut bridge_id = None;
+    if needs_bridge {
+        ports += 1;
+        let port = ctx.named("pcie-root-port", Placement::PcieRoot);
+        let port_id = port.map(|r| {
+            ctx.add(
+                "controller",
+                "PCIe root port (for the pcie-to-pci-bridge)",
+                "rp",
+                r,
+                None,
+                None,
+                "pci-topology",
+            )
+        });
+        if let Some(r) = ctx.named("pcie-pci-bridge", Placement::PcieRootPort) {
+            bridge_id = Some(ctx.add(
+                "controller",
+                "pcie-to-pci-bridge (conventional PCI slots)",
+                "pcibr",
+                r,
+                None,
+                port_id,
+                "pci-topology",
+            ));
+        }
+        reasons.push("conventional PCI devices (transitional virtio, PCI-only emulated cards) go behind a pcie-to-pci-bridge".into());
+    }
+    let endpoints: Vec<usize> = ctx
+        .devices
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.placement == Placement::PcieRootPort && d.class != "controller")
+        .map(|(i, _)| i)
+        .collect();
+    for i in endpoints {
+        ports += 1;
+        if let Some(r) = ctx.named("pcie-root-port", Placement::PcieRoot) {
+            let port = ctx.add(
+                "controller",
+                "PCIe root port",
+                "rp",
+                r,
+                None,
+                None,
+                "pci-topology",
+            );
+            ctx.devices[i].parent = Some(port);
+        }
+    }
+    if let Some(b) = bridge_id {
+        for d in ctx
+            .devices
+            .iter_mut()
+            .filter(|d| d.placement == Placement::PciBridge && d.class != "controller")
+        {
+            d.parent = Some(b.clone());
+        }
+    }
+    // A free port for hot-plugging a device later; libvirt adds one by itself.
+    if let Some(r) = ctx.named("pcie-root-port", Placement::PcieRoot) {
+        ports += 1;
+        ctx.add(
+            "controller",
+            "PCIe root port (free, for hot-plug)",
+            "rp",
+            r,
+            None,
+            None,
+            "pci-topology",
+        );
+    }
+    reasons.push(format!(
+        "{ports} pcie-root-port(s): one per PCI Express device, as libvirt plugs them, and a free one for hot-plug (libvirt adds it by itself)"
+    ));
+    if ctx.x86 {
+        add_internals(
+            ctx,
+            &["q35-host-bridge", "ich9-lpc", "ich9-ahci", "ich9-smbus"],
+        );
+    }
+    ctx.trace(
+        "pci-topology",
+        format!(
+            "{ports} root ports{}",
+            if needs_bridge {
+                " and a pcie-to-pci-bridge"
+            } else {
+                ""
+            }
+        ),
+        reasons,
+        Vec::new(),
+    );
+}
+
+/// The chipset's integrated PCI functions the guest always sees.
+pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) {
+    for name in names {
+        if ctx
+            .devices
+            .iter()
+            .any(|d| d.catalogue.as_deref() == Some(*name))
+        {
+            continue;
+        }
+        if let Some(r) = ctx.named(name, Placement::Integrated) {
+            let role = match *name {
+                "q35-host-bridge" | "i440fx-host-bridge" => "chipset: host bridge (00:00.0)",
+                "ich9-lpc" => "chipset: LPC/ISA bridge (00:1f.0)",
+                "ich9-smbus" => "chipset: SMBus (00:1f.3)",
+                "piix3-isa" => "chipset: ISA bridge (00:01.0)",
+                "piix4-acpi" => "chipset: ACPI/power management (00:01.3)",
+                _ => "chipset",
+            };
+            ctx.add("controller", role, "chip", r, None, None, "pci-topology");
+        }
+    }
+}

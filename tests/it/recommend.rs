@@ -1,0 +1,593 @@
+//! What `recommend` must answer (issue: the recommendation engine), each a
+//! test on the embedded dataset, the real host profiles and the real device
+//! catalogue. Whole-dataset invariants list every offender.
+
+use crate::common::{db, profile, recommend, recommend_on, run};
+use guestdb::host::Host;
+use guestdb::recommend::{
+    ChipsetPolicy, DriversPolicy, ModelsPolicy, Placement, Policy, Recommendation,
+};
+use guestdb::VirtioClass;
+
+fn virtio_devices(r: &Recommendation) -> Vec<&guestdb::recommend::Device> {
+    r.devices
+        .iter()
+        .filter(|d| d.pci_id.as_deref().is_some_and(|p| p.starts_with("1af4:")))
+        .collect()
+}
+
+fn pci(r: &Recommendation, class: &str) -> Option<String> {
+    r.of_class(class).find_map(|d| d.pci_id.clone())
+}
+
+#[test]
+fn rhel6_on_debian12_gets_q35_with_transitional_virtio_and_no_modern_only_device() {
+    for os in ["rhel6.10", "centos6.10"] {
+        let r = recommend(os, "debian-12");
+        assert_eq!(r.machine.family, "q35", "{os}");
+        assert_eq!(r.machine.name, "pc-q35-7.2", "{os}");
+        let disk = r.of_class("disk").next().expect("a disk");
+        assert_eq!(
+            disk.libvirt_model.as_deref(),
+            Some("virtio-transitional"),
+            "{os}"
+        );
+        assert_eq!(disk.pci_id.as_deref(), Some("1af4:1001"), "{os}");
+        assert_eq!(disk.placement, Placement::PciBridge, "{os}");
+        let net = r.of_class("net").next().expect("a NIC");
+        assert_eq!(
+            net.libvirt_model.as_deref(),
+            Some("virtio-transitional"),
+            "{os}"
+        );
+        assert_eq!(net.pci_id.as_deref(), Some("1af4:1000"), "{os}");
+        // Every virtio device is transitional (legacy ID) and asked for as such.
+        for d in virtio_devices(&r) {
+            let id = u16::from_str_radix(&d.pci_id.clone().unwrap()[5..], 16).unwrap();
+            assert!(
+                id < 0x1040,
+                "{os}: {} shows modern-only {:?}",
+                d.role,
+                d.pci_id
+            );
+            assert_eq!(
+                d.libvirt_model.as_deref(),
+                Some("virtio-transitional"),
+                "{os}: {}",
+                d.role
+            );
+        }
+        // A virtio device only for classes the OS's data lists: no balloon, no rng.
+        let balloon = r.of_class("balloon").next().expect("balloon entry");
+        assert_eq!(balloon.libvirt_model.as_deref(), Some("none"), "{os}");
+        assert!(r.of_class("rng").next().is_none(), "{os}: no rng");
+        let console = r
+            .devices
+            .iter()
+            .find(|d| d.id.starts_with("vserial"))
+            .expect("virtio-serial");
+        assert_eq!(console.pci_id.as_deref(), Some("1af4:1003"), "{os}");
+    }
+}
+
+#[test]
+fn rhel6_with_chipset_i440fx_gets_plain_virtio() {
+    let policy = Policy {
+        chipset: ChipsetPolicy::I440fx,
+        ..Default::default()
+    };
+    let r = recommend_on("rhel6.10", "x86_64", &[profile("debian-12")], policy)
+        .expect("recommendation");
+    assert_eq!(r.machine.name, "pc-i440fx-7.2");
+    for class in ["disk", "net"] {
+        let d = r.of_class(class).next().expect(class);
+        assert_eq!(d.libvirt_model.as_deref(), Some("virtio"), "{class}");
+        assert_eq!(d.placement, Placement::PciSlot, "{class}");
+    }
+    assert_eq!(pci(&r, "disk").as_deref(), Some("1af4:1001"));
+}
+
+/// A host whose QEMU or libvirt predates the transitional models.
+fn old_host(qemu: &str, libvirt: &str) -> Host {
+    let db = db();
+    let mut p = db
+        .host_profile("debian-12")
+        .expect("store")
+        .expect("debian-12");
+    p.id = format!("old-qemu{qemu}-libvirt{libvirt}");
+    p.qemu = guestdb::data::model::Version::parse(qemu);
+    p.libvirt = guestdb::data::model::Version::parse(libvirt);
+    p.host(db.machine_catalogue().expect("catalogue"))
+        .expect("host")
+}
+
+#[test]
+fn legacy_only_os_on_a_host_without_transitional_models_gets_i440fx_with_a_warning() {
+    for host in [old_host("3.1", "9.0"), old_host("7.2", "5.0")] {
+        let r = recommend_on(
+            "rhel6.10",
+            "x86_64",
+            std::slice::from_ref(&host),
+            Policy::default(),
+        )
+        .expect("recommendation");
+        assert_eq!(r.machine.family, "i440fx", "{}", host.name);
+        assert!(
+            r.warnings.iter().any(|w| w.code == "no-transitional"),
+            "{}: {:?}",
+            host.name,
+            r.warnings
+        );
+        assert!(virtio_devices(&r)
+            .iter()
+            .all(|d| d.libvirt_model.as_deref() == Some("virtio")));
+    }
+    // Forcing q35 there falls back to emulated disk and NIC, never to modern-only virtio.
+    let host = old_host("3.1", "9.0");
+    let policy = Policy {
+        chipset: ChipsetPolicy::Q35,
+        ..Default::default()
+    };
+    let r = recommend_on("rhel6.10", "x86_64", &[host], policy).expect("recommendation");
+    assert_eq!(
+        r.of_class("disk")
+            .next()
+            .and_then(|d| d.libvirt_bus.clone())
+            .as_deref(),
+        Some("sata")
+    );
+    assert_eq!(pci(&r, "net").as_deref(), Some("8086:10d3"));
+    assert!(virtio_devices(&r).is_empty(), "{:?}", virtio_devices(&r));
+}
+
+/// Whether a PCI ID is a modern-only virtio ID the OS has no driver for.
+fn undrivable(r: &Recommendation, facts: &guestdb::recommend::OsFacts) -> Vec<String> {
+    virtio_devices(r)
+        .iter()
+        .filter_map(|d| {
+            let dev = u16::from_str_radix(&d.pci_id.clone()?[5..], 16).ok()?;
+            guestdb::verify::drivable(facts, r.policy.drivers, dev)
+                .err()
+                .map(|e| format!("{} ({}): {e}", d.role, d.pci_id.clone().unwrap_or_default()))
+        })
+        .collect()
+}
+
+#[test]
+fn no_os_ever_gets_a_virtio_device_its_drivers_cannot_bind() {
+    // Every OS, on every host profile it can run on, under each chipset and
+    // models policy: each virtio ID is one the OS's drivers speak.
+    let db = db();
+    let devices = db.device_models().expect("devices");
+    let catalogue = db.machine_catalogue().expect("catalogue");
+    let hosts: Vec<Host> = db
+        .host_profiles()
+        .expect("hosts")
+        .iter()
+        .map(|p| p.host(catalogue).expect("host"))
+        .collect();
+    let policies = [
+        Policy::default(),
+        Policy {
+            chipset: ChipsetPolicy::Q35,
+            ..Default::default()
+        },
+        Policy {
+            chipset: ChipsetPolicy::I440fx,
+            ..Default::default()
+        },
+        Policy {
+            models: ModelsPolicy::Explicit,
+            ..Default::default()
+        },
+        Policy {
+            drivers: DriversPolicy::VirtioWin,
+            ..Default::default()
+        },
+    ];
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    for os in db.oses().expect("oses") {
+        let facts = db.os_facts(os, "x86_64").expect("facts");
+        for host in hosts
+            .iter()
+            .filter(|h| h.arches.iter().any(|a| a == "x86_64"))
+        {
+            for policy in &policies {
+                let target = guestdb::recommend::Target {
+                    arch: "x86_64",
+                    hosts: std::slice::from_ref(host),
+                    policy: *policy,
+                    today: None,
+                };
+                let Ok(r) = guestdb::recommend::recommend(&facts, &devices, &target) else {
+                    continue;
+                };
+                checked += 1;
+                for bad in undrivable(&r, &facts) {
+                    offenders.push(format!(
+                        "{} on {} {:?}: {bad}",
+                        os.short_id(),
+                        host.name,
+                        policy
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 50_000, "only {checked} recommendations checked");
+    assert!(
+        offenders.is_empty(),
+        "{} undrivable virtio devices:\n{}",
+        offenders.len(),
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn modern_linux_gets_q35_virtio_everywhere_qemu_xhci_and_virtio_rng() {
+    for (os, host) in [
+        ("fedora43", "fedora-45"),
+        ("rhel9.6", "rhel-9.6"),
+        ("ubuntu24.04", "ubuntu-24.04"),
+        ("debian13", "debian-13"),
+    ] {
+        let r = recommend(os, host);
+        assert_eq!(r.machine.family, "q35", "{os}");
+        for class in ["disk", "net", "rng", "balloon"] {
+            let d = r
+                .of_class(class)
+                .next()
+                .unwrap_or_else(|| panic!("{os}: no {class}"));
+            assert_eq!(d.libvirt_model.as_deref(), Some("virtio"), "{os} {class}");
+            assert_eq!(d.placement, Placement::PcieRootPort, "{os} {class}");
+            let id = d.pci_id.clone().unwrap_or_default();
+            assert!(
+                id.as_str() >= "1af4:1040",
+                "{os} {class}: {id} is not a modern ID"
+            );
+        }
+        let usb = r.of_class("usb").next().expect("usb");
+        assert_eq!(usb.libvirt_model.as_deref(), Some("qemu-xhci"), "{os}");
+    }
+}
+
+#[test]
+fn virtio_gpu_only_where_the_os_supports_it() {
+    // ubuntu22.04's data marks virtio1.0-gpu unsupported.
+    let r = recommend("ubuntu22.04", "ubuntu-22.04");
+    let video = r.of_class("video").next().expect("video");
+    assert_ne!(video.libvirt_model.as_deref(), Some("virtio"), "{video:?}");
+    let r = recommend("fedora43", "fedora-45");
+    let video = r.of_class("video").next().expect("video");
+    assert_eq!(video.libvirt_model.as_deref(), Some("virtio"));
+    assert_eq!(video.pci_id.as_deref(), Some("1af4:1050"));
+    // Across the dataset: a virtio display only for OSes with a modern gpu driver.
+    let db = db();
+    let gpu = VirtioClass::by_name("gpu").unwrap();
+    let mut offenders = Vec::new();
+    for os in db.oses().expect("oses") {
+        let r = recommend_on(
+            os.short_id(),
+            "x86_64",
+            &[profile("debian-12")],
+            Policy::default(),
+        );
+        let Ok(r) = r else { continue };
+        let virtio_video = r
+            .of_class("video")
+            .any(|d| d.libvirt_model.as_deref() == Some("virtio"));
+        if virtio_video && !os.virtio(gpu).modern {
+            offenders.push(os.short_id().to_string());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "virtio video for OSes without a modern gpu driver: {offenders:?}"
+    );
+}
+
+#[test]
+fn windows_11_gets_q35_uefi_secure_boot_and_tpm_2_and_emulated_devices_without_drivers() {
+    let r = recommend("win11", "debian-12");
+    assert_eq!(r.machine.family, "q35");
+    assert_eq!(r.firmware.kind, "efi");
+    assert!(r.firmware.secure_boot && r.firmware.smm);
+    let tpm = r.firmware.tpm.clone().expect("a TPM");
+    assert_eq!(
+        (tpm.model.as_str(), tpm.version.as_str()),
+        ("tpm-crb", "2.0")
+    );
+    assert_eq!(
+        r.of_class("disk")
+            .next()
+            .and_then(|d| d.libvirt_bus.clone())
+            .as_deref(),
+        Some("sata")
+    );
+    assert_eq!(pci(&r, "net").as_deref(), Some("8086:10d3"), "e1000e");
+    assert!(virtio_devices(&r).is_empty());
+    let policy = Policy {
+        drivers: DriversPolicy::VirtioWin,
+        ..Default::default()
+    };
+    let r =
+        recommend_on("win11", "x86_64", &[profile("debian-12")], policy).expect("recommendation");
+    assert_eq!(
+        r.of_class("disk")
+            .next()
+            .and_then(|d| d.libvirt_bus.clone())
+            .as_deref(),
+        Some("virtio")
+    );
+    assert_eq!(pci(&r, "net").as_deref(), Some("1af4:1041"));
+    assert!(r.firmware.secure_boot);
+}
+
+#[test]
+fn windows_xp_gets_i440fx_ide_and_the_nic_its_data_lists() {
+    let r = recommend("winxp", "debian-12");
+    assert_eq!(r.machine.family, "i440fx");
+    assert_eq!(r.firmware.kind, "bios");
+    assert_eq!(
+        r.of_class("disk")
+            .next()
+            .and_then(|d| d.libvirt_bus.clone())
+            .as_deref(),
+        Some("ide")
+    );
+    assert_eq!(
+        r.of_class("cdrom")
+            .next()
+            .and_then(|d| d.libvirt_bus.clone())
+            .as_deref(),
+        Some("ide")
+    );
+    let net = r.of_class("net").next().expect("NIC");
+    assert!(
+        matches!(
+            net.libvirt_model.as_deref(),
+            Some("e1000") | Some("rtl8139")
+        ),
+        "{net:?}"
+    );
+    assert!(r.warnings.iter().any(|w| w.code == "end-of-life"));
+}
+
+#[test]
+fn aarch64_gets_virt_and_uefi_and_s390x_gets_ccw_devices() {
+    let r = recommend_on(
+        "fedora43",
+        "aarch64",
+        &[profile("fedora-45")],
+        Policy::default(),
+    )
+    .expect("aarch64");
+    assert!(r.machine.name.starts_with("virt-"), "{}", r.machine.name);
+    assert_eq!(r.machine.family, "virt");
+    assert_eq!(r.firmware.kind, "efi");
+    let r = recommend_on(
+        "rhel9.4",
+        "s390x",
+        &[profile("rhel-9.6")],
+        Policy::default(),
+    )
+    .expect("s390x");
+    assert_eq!(r.machine.name, "s390-ccw-virtio-rhel9.6.0");
+    for class in ["disk", "net"] {
+        let d = r.of_class(class).next().expect(class);
+        assert_eq!(d.placement, Placement::Ccw, "{class}");
+        assert!(
+            d.qemu_device
+                .as_deref()
+                .is_some_and(|q| q.ends_with("-ccw")),
+            "{d:?}"
+        );
+        assert!(d.pci_id.is_none());
+    }
+}
+
+#[test]
+fn releases_newer_than_known_fall_back_with_a_warning_naming_the_fallback() {
+    for (asked, distro) in [("rhel10.9", "rhel"), ("fedora60", "fedora")] {
+        let r = recommend(asked, "debian-12");
+        let newest = db()
+            .newest(distro)
+            .expect("store")
+            .expect("a release")
+            .short_id()
+            .to_string();
+        assert_eq!(r.os.short_id, newest, "{asked}");
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "fallback")
+            .unwrap_or_else(|| panic!("{asked}: {:?}", r.warnings));
+        assert!(
+            w.message.contains(asked) && w.message.contains(&newest),
+            "{}",
+            w.message
+        );
+    }
+}
+
+#[test]
+fn an_unknown_os_is_an_error_with_a_suggestion() {
+    let r = run(&["recommend", "rhel6.1o"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("unknown OS 'rhel6.1o'; did you mean 'rhel6.10'?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn migration_picks_the_newest_type_every_host_offers_or_says_why_none_exists() {
+    let r = recommend_on(
+        "rhel9.6",
+        "x86_64",
+        &[profile("rhel-9.6"), profile("rhel-9.4")],
+        Policy::default(),
+    )
+    .expect("rhel 9.6 to 9.4");
+    assert_eq!(r.machine.name, "pc-q35-rhel9.4.0");
+    let r = recommend_on(
+        "debian12",
+        "x86_64",
+        &[profile("debian-12"), profile("ubuntu-24.04")],
+        Policy::default(),
+    )
+    .expect("debian-12 with ubuntu-24.04");
+    assert_eq!(r.machine.name, "pc-q35-7.2");
+    let no = recommend_on(
+        "rhel9.6",
+        "x86_64",
+        &[profile("rhel-9.6"), profile("debian-12")],
+        Policy::default(),
+    )
+    .expect_err("rhel and debian share no machine type");
+    assert_eq!(no.rule, "machine-version");
+    assert!(
+        no.message.contains("rhel-9.6") && no.message.contains("debian-12"),
+        "{}",
+        no.message
+    );
+    let cli = run(&[
+        "recommend",
+        "rhel9.6",
+        "--host",
+        "rhel-9.6",
+        "--migrate-to",
+        "debian-12",
+    ]);
+    assert_eq!(cli.code, 1, "{}", cli.stderr);
+    assert!(
+        cli.stderr
+            .contains("no q35 machine type is offered by every host"),
+        "{}",
+        cli.stderr
+    );
+}
+
+#[test]
+fn the_chosen_machine_is_never_deprecated_when_a_common_non_deprecated_one_exists() {
+    let db = db();
+    let catalogue = db.machine_catalogue().expect("catalogue");
+    let hosts: Vec<Host> = db
+        .host_profiles()
+        .expect("hosts")
+        .iter()
+        .map(|p| p.host(catalogue).expect("host"))
+        .collect();
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    for a in &hosts {
+        for b in &hosts {
+            for (os, chipset) in [
+                ("rhel6.10", ChipsetPolicy::I440fx),
+                ("debian12", ChipsetPolicy::Q35),
+            ] {
+                let policy = Policy {
+                    chipset,
+                    ..Default::default()
+                };
+                let pair = [a.clone(), b.clone()];
+                let Ok(r) = recommend_on(os, "x86_64", &pair, policy) else {
+                    continue;
+                };
+                checked += 1;
+                if !r.machine.deprecated {
+                    continue;
+                }
+                let common_free = a.machines_for("x86_64").iter().any(|m| {
+                    m.family == r.machine.family
+                        && m.variant.is_none()
+                        && !m.deprecated
+                        && b.machines_for("x86_64")
+                            .iter()
+                            .any(|o| o.name == m.name && !o.deprecated)
+                });
+                if common_free {
+                    offenders.push(format!("{} + {}: {}", a.name, b.name, r.machine.name));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} pairs");
+    assert!(
+        offenders.is_empty(),
+        "deprecated although a free common type exists:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_recommendation_is_a_pure_function_of_its_inputs() {
+    let hosts = [profile("debian-12")];
+    let a = recommend_on("rhel6.10", "x86_64", &hosts, Policy::default()).expect("a");
+    let b = recommend_on("rhel6.10", "x86_64", &hosts, Policy::default()).expect("b");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn every_rule_is_documented_in_order_in_docs_recommend_rules_md() {
+    let doc = std::fs::read_to_string(crate::common::root().join("docs/recommend-rules.md"))
+        .expect("docs/recommend-rules.md");
+    let headings: Vec<String> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .flat_map(|h| {
+            h.split(',')
+                .map(|s| s.trim().split(' ').next().unwrap_or("").to_string())
+        })
+        .collect();
+    let rules: Vec<String> = guestdb::recommend::rules::RULES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert_eq!(
+        headings, rules,
+        "docs/recommend-rules.md headings must name the rules of src/recommend/rules/ in order"
+    );
+    // And each rule traces under its name, in that order.
+    let r = recommend("rhel6.10", "debian-12");
+    let traced: Vec<&str> = r.rules.iter().map(|t| t.rule).collect();
+    let mut expected: Vec<&str> = rules
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != "os-fallback")
+        .collect();
+    expected.retain(|n| traced.contains(n));
+    assert_eq!(traced, expected);
+}
+
+#[test]
+fn json_output_has_the_documented_keys() {
+    let r = run(&["recommend", "rhel6.10", "--host", "debian-12", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    for key in [
+        "os", "arch", "host", "machine", "firmware", "devices", "warnings", "rules",
+    ] {
+        assert!(v.get(key).is_some(), "no '{key}' in {v}");
+    }
+    for key in ["name", "family", "alias", "deprecated"] {
+        assert!(v["machine"].get(key).is_some(), "no machine.{key}");
+    }
+    for key in ["type", "secure_boot", "tpm"] {
+        assert!(v["firmware"].get(key).is_some(), "no firmware.{key}");
+    }
+    for d in v["devices"].as_array().expect("devices") {
+        for key in [
+            "class",
+            "libvirt_model",
+            "qemu_device",
+            "placement",
+            "pci_id",
+        ] {
+            assert!(d.get(key).is_some(), "no devices[].{key} in {d}");
+        }
+    }
+}

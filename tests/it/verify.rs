@@ -1,0 +1,565 @@
+//! Recommendations proven on real components (DESIGN.md §5): QEMU 7.2 starts
+//! each recommended command line and shows the predicted, drivable PCI IDs;
+//! libvirt 9.0 validates, defines and starts each recommended domain XML and
+//! shows the same; virt-install accepts the recommended arguments; and the
+//! host inputs read real domcapabilities output (the running libvirtd's, and
+//! the fixtures of ../shared/libvirt-domcaps).
+
+use crate::common::{recommend, require, run, shared};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// OSes across families: old and new Linux, Windows (with and without
+/// virtio-win), the BSDs and others, each with extra recommend arguments.
+const OSES: &[(&str, &[&str])] = &[
+    ("rhel5.11", &[]),
+    ("rhel6.10", &[]),
+    ("rhel6.10", &["--chipset", "i440fx"]),
+    ("centos6.10", &[]),
+    ("rhel7.0", &[]),
+    ("centos7.0", &[]),
+    ("rhel7.9", &[]),
+    ("rhel8.10", &[]),
+    ("rhel9.6", &["--models", "explicit"]),
+    ("rhel10.0", &[]),
+    ("fedora20", &[]),
+    ("fedora43", &[]),
+    ("debian8", &[]),
+    ("debian11", &[]),
+    ("debian13", &[]),
+    ("ubuntu14.04", &[]),
+    ("ubuntu18.04", &[]),
+    ("ubuntu22.04", &[]),
+    ("ubuntu24.04", &["--firmware", "efi"]),
+    ("opensuse15.6", &[]),
+    ("opensusetumbleweed", &[]),
+    ("sles12sp5", &[]),
+    ("sles16.0", &[]),
+    ("alpinelinux3.20", &[]),
+    ("archlinux", &[]),
+    ("almalinux9", &[]),
+    ("rocky9", &[]),
+    ("ol8.10", &[]),
+    ("centos-stream9", &[]),
+    ("mageia9", &[]),
+    ("slackware15.0", &[]),
+    ("winxp", &[]),
+    ("win7", &[]),
+    ("win8.1", &[]),
+    ("win10", &["--drivers", "virtio-win"]),
+    ("win11", &[]),
+    ("win11", &["--drivers", "virtio-win"]),
+    ("win2k8r2", &[]),
+    ("win2k12r2", &[]),
+    ("win2k16", &[]),
+    ("win2k19", &["--drivers", "virtio-win"]),
+    ("win2k22", &[]),
+    ("win2k25", &["--secure-boot"]),
+    ("freebsd13.0", &[]),
+    ("freebsd14.0", &[]),
+    ("openbsd7.5", &[]),
+    ("netbsd10.0", &[]),
+    ("dragonflybsd5.6", &[]),
+    ("solaris11", &[]),
+    ("msdos6.22", &[]),
+    ("freedos1.3", &[]),
+];
+
+fn args(os: &str, extra: &[&str], tail: &[&str]) -> Vec<String> {
+    let mut a = vec![
+        "verify".to_string(),
+        os.to_string(),
+        "--host".into(),
+        "debian-12".into(),
+    ];
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a.extend(tail.iter().map(|s| s.to_string()));
+    a
+}
+
+/// Runs `guestdb verify` for every OS of [`OSES`] with `tail`; returns the failures.
+fn verify_all(tail: &[&str]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (os, extra) in OSES {
+        let a = args(os, extra, tail);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        let r = run(&refs);
+        if r.code != 0 {
+            failures.push(format!(
+                "guestdb {}: exit {}\n{}{}",
+                refs.join(" "),
+                r.code,
+                r.stdout,
+                r.stderr
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_recommended_qemu_command_line_shows_the_predicted_drivable_pci_ids() {
+    require("qemu-system-x86_64", "qemu-system-x86");
+    require("swtpm", "swtpm");
+    assert!(OSES.len() >= 40);
+    let failures = verify_all(&[]);
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        OSES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn verify_fails_on_a_guest_that_cannot_drive_what_qemu_shows() {
+    // The check can fail: rhel6.10's legacy-only drivers cannot bind the
+    // modern-only IDs plain virtio shows behind PCIe root ports.
+    let db = crate::common::db();
+    let os = db.lookup("rhel6.10").expect("rhel6.10");
+    let facts = db.os_facts(os, "x86_64").expect("facts");
+    let mut rec = recommend("fedora43", "debian-12");
+    rec.os.short_id = "rhel6.10".into();
+    let qemu = require("qemu-system-x86_64", "qemu-system-x86");
+    let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
+    assert!(
+        !v.ok,
+        "a legacy-only guest must fail on modern-only devices"
+    );
+    let failed: Vec<&str> = v
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.device.as_str())
+        .collect();
+    assert!(
+        failed.contains(&"net0") && failed.contains(&"disk0"),
+        "{failed:?}"
+    );
+}
+
+fn libvirt_uri() -> &'static str {
+    require("virsh", "libvirt-clients");
+    let r = Command::new("virsh")
+        .args(["-c", "qemu:///system", "version"])
+        .output()
+        .expect("virsh runs");
+    assert!(
+        r.status.success(),
+        "libvirtd does not answer on qemu:///system; tools/test-setup.sh starts it (tools/libvirtd-start.sh): {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    "qemu:///system"
+}
+
+#[test]
+fn every_recommended_libvirt_domain_validates_starts_and_shows_only_drivable_pci_ids() {
+    let uri = libvirt_uri();
+    let validate = require("virt-xml-validate", "libvirt-clients");
+    let mut failures = Vec::new();
+    for (os, extra) in OSES {
+        let mut a: Vec<&str> = vec![
+            "recommend",
+            os,
+            "--host",
+            "debian-12",
+            "--format",
+            "libvirt",
+            "--virt-type",
+            "qemu",
+            "--network",
+            "user",
+        ];
+        a.extend(extra.iter());
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &r.stdout).expect("write");
+        let v = Command::new(&validate)
+            .arg(file.path())
+            .arg("domain")
+            .output()
+            .expect("virt-xml-validate runs");
+        if !v.status.success() {
+            failures.push(format!(
+                "{os} {extra:?}: virt-xml-validate rejects the XML: {}{}\n{}",
+                String::from_utf8_lossy(&v.stdout),
+                String::from_utf8_lossy(&v.stderr),
+                r.stdout
+            ));
+        }
+    }
+    let _ = uri;
+    failures.extend(verify_all(&["--libvirt"]));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn virt_install_accepts_the_recommended_arguments_and_keeps_machine_and_models() {
+    let uri = libvirt_uri();
+    let virt_install = require("virt-install", "virtinst");
+    let mut failures = Vec::new();
+    // OSes Debian 12's osinfo-db (which virt-install reads) knows.
+    for (os, extra) in [
+        ("rhel6.10", &[][..]),
+        ("fedora37", &[]),
+        ("win11", &[]),
+        ("winxp", &[]),
+        ("win10", &["--drivers", "virtio-win"]),
+    ] {
+        let rec =
+            crate::common::recommend_on(os, "x86_64", &[crate::common::profile("debian-12")], {
+                let mut p = guestdb::recommend::Policy::default();
+                if extra.contains(&"virtio-win") {
+                    p.drivers = guestdb::recommend::DriversPolicy::VirtioWin;
+                }
+                p
+            })
+            .expect("recommendation");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opts = guestdb::render::Options {
+            disk: Some(dir.path().join("disk.qcow2").display().to_string()),
+            network: guestdb::render::Network::User,
+            virt_type: "qemu".into(),
+            ..Default::default()
+        };
+        let args = guestdb::render::virt_install::args(&rec, &opts);
+        let out = Command::new(&virt_install)
+            .args(["--connect", uri, "--dry-run", "--print-xml"])
+            .args(&args)
+            .output()
+            .expect("virt-install runs");
+        let xml = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            failures.push(format!(
+                "{os}: virt-install {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        }
+        let root = guestdb::data::xml::parse(&xml).expect("virt-install prints XML");
+        let machine = root
+            .children
+            .iter()
+            .find(|c| c.name == "os")
+            .and_then(|o| o.children.iter().find(|c| c.name == "type"))
+            .and_then(|t| t.attr("machine"))
+            .map(|a| a.value.clone());
+        if machine.as_deref() != Some(rec.machine.name.as_str()) {
+            failures.push(format!(
+                "{os}: machine {machine:?}, recommended {}",
+                rec.machine.name
+            ));
+        }
+        let devices = root
+            .children
+            .iter()
+            .find(|c| c.name == "devices")
+            .expect("<devices>");
+        let disk_model = devices
+            .children
+            .iter()
+            .find(|c| c.name == "disk" && c.attr("device").is_some_and(|a| a.value == "disk"))
+            .and_then(|d| d.attr("model"))
+            .map(|a| a.value.clone());
+        let want_disk = rec
+            .of_class("disk")
+            .next()
+            .filter(|d| d.libvirt_bus.as_deref() == Some("virtio"))
+            .and_then(|d| d.libvirt_model.clone());
+        if disk_model != want_disk {
+            failures.push(format!(
+                "{os}: disk model {disk_model:?}, recommended {want_disk:?}"
+            ));
+        }
+        let nic_model = devices
+            .children
+            .iter()
+            .find(|c| c.name == "interface")
+            .and_then(|i| i.children.iter().find(|c| c.name == "model"))
+            .and_then(|m| m.attr("type"))
+            .map(|a| a.value.clone());
+        let want_nic = rec
+            .of_class("net")
+            .next()
+            .and_then(|d| d.libvirt_model.clone());
+        if nic_model != want_nic {
+            failures.push(format!(
+                "{os}: NIC model {nic_model:?}, recommended {want_nic:?}"
+            ));
+        }
+        let balloon = devices
+            .children
+            .iter()
+            .find(|c| c.name == "memballoon")
+            .and_then(|m| m.attr("model"))
+            .map(|a| a.value.clone());
+        let want_balloon = rec
+            .of_class("balloon")
+            .next()
+            .and_then(|d| d.libvirt_model.clone());
+        if balloon != want_balloon {
+            failures.push(format!(
+                "{os}: memballoon {balloon:?}, recommended {want_balloon:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn domcaps_of_the_real_libvirtd_describe_its_qemu() {
+    let uri = libvirt_uri();
+    let out = Command::new("virsh")
+        .args([
+            "-c",
+            uri,
+            "domcapabilities",
+            "--virttype",
+            "qemu",
+            "--machine",
+            "q35",
+        ])
+        .output()
+        .expect("virsh domcapabilities");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = tempfile::NamedTempFile::new().expect("tempfile");
+    std::fs::write(file.path(), &out.stdout).expect("write");
+    let path = file.path().to_str().expect("utf8");
+    let r = run(&["recommend", "rhel6.10", "--domcaps", path, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["machine"]["name"], "pc-q35-7.2", "{v}");
+    let disk = v["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["class"] == "disk")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        disk["libvirt_model"], "virtio-transitional",
+        "libvirt 9.0 has the transitional models: {disk}"
+    );
+    let m = run(&["machines", "--domcaps", path, "--json"]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let list: serde_json::Value = serde_json::from_str(&m.stdout).expect("JSON");
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"pc-q35-7.2") && names.contains(&"pc-i440fx-7.2"),
+        "{names:?}"
+    );
+}
+
+fn fixture(name: &str) -> PathBuf {
+    let p = shared().join("libvirt-domcaps").join(name);
+    assert!(p.is_file(), "missing domcaps fixture {}", p.display());
+    p
+}
+
+#[test]
+fn domcaps_fixtures_from_qemu_7_2_to_11_0_give_their_machine_firmware_and_devices() {
+    // (fixture, arch, OS, machine, firmware, secure boot possible)
+    let cases = [
+        (
+            "qemu_7.2.0-q35.x86_64.xml",
+            "win11",
+            "pc-q35-7.2",
+            "efi",
+            true,
+        ),
+        (
+            "qemu_8.2.0-q35.x86_64.xml",
+            "rhel6.10",
+            "pc-q35-8.2",
+            "bios",
+            false,
+        ),
+        (
+            "qemu_9.2.0-q35.x86_64.xml",
+            "fedora43",
+            "pc-q35-9.2",
+            "bios",
+            false,
+        ),
+        (
+            "qemu_10.2.0-q35.x86_64.xml",
+            "win11",
+            "pc-q35-10.2",
+            "efi",
+            true,
+        ),
+        (
+            "qemu_11.0.0-q35.x86_64.xml",
+            "debian13",
+            "pc-q35-11.0",
+            "bios",
+            false,
+        ),
+        (
+            "qemu_11.0.0.x86_64.xml",
+            "winxp",
+            "pc-i440fx-11.0",
+            "bios",
+            false,
+        ),
+        (
+            "qemu_10.2.0-virt.aarch64.xml",
+            "fedora43",
+            "virt-10.2",
+            "efi",
+            false,
+        ),
+        (
+            "qemu_11.0.0.s390x.xml",
+            "rhel9.4",
+            "s390-ccw-virtio-11.0",
+            "bios",
+            false,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (file, os, machine, firmware, secure) in cases {
+        let path = fixture(file);
+        let r = run(&[
+            "recommend",
+            os,
+            "--domcaps",
+            path.to_str().unwrap(),
+            "--json",
+        ]);
+        if r.code != 0 {
+            failures.push(format!("{file} {os}: exit {}: {}", r.code, r.stderr));
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        if v["machine"]["name"] != machine {
+            failures.push(format!(
+                "{file} {os}: machine {}, expected {machine}",
+                v["machine"]["name"]
+            ));
+        }
+        if v["firmware"]["type"] != firmware {
+            failures.push(format!(
+                "{file} {os}: firmware {}, expected {firmware}",
+                v["firmware"]["type"]
+            ));
+        }
+        if v["firmware"]["secure_boot"] != secure {
+            failures.push(format!(
+                "{file} {os}: secure boot {}, expected {secure}",
+                v["firmware"]["secure_boot"]
+            ));
+        }
+        if file.contains("s390x") {
+            let ccw = v["devices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["placement"] == "ccw")
+                .count();
+            if ccw < 3 {
+                failures.push(format!("{file}: only {ccw} ccw devices"));
+            }
+        }
+    }
+    // The 11.0 i440fx file has no Secure Boot firmware: --secure-boot warns.
+    let path = fixture("qemu_11.0.0.x86_64.xml");
+    let r = run(&[
+        "recommend",
+        "fedora43",
+        "--domcaps",
+        path.to_str().unwrap(),
+        "--chipset",
+        "q35",
+        "--secure-boot",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+    if v["firmware"]["secure_boot"] != false {
+        failures.push(format!(
+            "11.0 i440fx domcaps offers no secure boot, got {}",
+            v["firmware"]
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn broken_domcaps_files_are_errors_that_say_where() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("syntax.xml", b"<domainCapabilities>\n  <machine>pc-q35-7.2</machin>\n", "syntax.xml:2:"),
+        ("root.xml", b"<capabilities/>", "not <domainCapabilities>"),
+        ("nomachine.xml", b"<domainCapabilities><arch>x86_64</arch></domainCapabilities>", "has no <machine>"),
+        ("unknown.xml", b"<domainCapabilities><machine>acme-9</machine><arch>x86_64</arch></domainCapabilities>", "cannot tell which QEMU"),
+        ("binary.xml", b"\xff\xfe\x00garbage", "not UTF-8"),
+    ];
+    for (name, bytes, expect) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let r = run(&["recommend", "rhel6.10", "--domcaps", path.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expect), "{name}: {}", r.stderr);
+    }
+    let r = run(&[
+        "recommend",
+        "rhel6.10",
+        "--domcaps",
+        "/nonexistent/caps.xml",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent/caps.xml"), "{}", r.stderr);
+}
+
+#[test]
+fn probing_the_real_qemu_gives_the_same_machine_as_its_profile() {
+    let qemu = require("qemu-system-x86_64", "qemu-system-x86");
+    let q = qemu.to_str().unwrap();
+    let r = run(&["recommend", "rhel6.10", "--qemu", q, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["machine"]["name"], "pc-q35-7.2");
+    let disk = v["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["class"] == "disk")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(disk["qemu_device"], "virtio-blk-pci-transitional");
+    let m = run(&["machines", "--qemu", q, "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&m.stdout).expect("JSON");
+    let deprecated: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["deprecated"] == true)
+        .filter_map(|m| m["name"].as_str())
+        .collect();
+    assert_eq!(
+        deprecated,
+        [
+            "pc-i440fx-1.7",
+            "pc-i440fx-1.6",
+            "pc-i440fx-1.5",
+            "pc-i440fx-1.4"
+        ]
+    );
+}
