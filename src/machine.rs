@@ -352,13 +352,23 @@ impl MachineCatalogue {
 }
 
 impl Database {
-    /// The machine-type catalogue, read from the store on first use.
+    /// The machine-type catalogue with every downstream line, read from the
+    /// store on first use.
     pub fn machine_catalogue(&self) -> Result<&MachineCatalogue, Error> {
         self.machines
-            .get_or_try_init(|| self.read_machine_catalogue())
+            .get_or_try_init(|| self.read_machine_catalogue(None))
     }
 
-    fn read_machine_catalogue(&self) -> Result<MachineCatalogue, Error> {
+    /// The catalogue with only the downstream lines `lines` (cheaper for one
+    /// host profile, which needs at most its own line).
+    pub fn machine_catalogue_for(&self, lines: &[&str]) -> Result<MachineCatalogue, Error> {
+        match self.machines.get() {
+            Some(all) => Ok(all.clone()),
+            None => self.read_machine_catalogue(Some(lines)),
+        }
+    }
+
+    fn read_machine_catalogue(&self, only: Option<&[&str]>) -> Result<MachineCatalogue, Error> {
         let mut cat = MachineCatalogue::default();
         let version = |s: Option<String>, what: &str| -> Result<Option<Version>, Error> {
             match s {
@@ -442,14 +452,22 @@ impl Database {
                 }
             }
         }
+        if only.is_some_and(|l| l.is_empty()) {
+            return Ok(cat);
+        }
+        let wanted = |id: &str| only.is_none_or(|l| l.contains(&id));
         let mut stmt = self.conn.prepare(
             "SELECT id, name, upstream, aliases, path, line FROM downstream_line ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if !wanted(&id) {
+                continue;
+            }
             let aliases: String = r.get(3)?;
             cat.lines.push(Line {
-                id: r.get(0)?,
+                id,
                 name: r.get(1)?,
                 with_upstream: r.get(2)?,
                 aliases: aliases
@@ -471,6 +489,9 @@ impl Database {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
+            if !wanted(&id) {
+                continue;
+            }
             let words = |i: usize| -> rusqlite::Result<Vec<String>> {
                 Ok(r.get::<_, String>(i)?
                     .split_whitespace()

@@ -30,6 +30,10 @@ pub struct Os {
     pub(crate) chipsets: u32,
     /// Architectures the OS is known on (from media, resources, firmware, drivers).
     pub arches: Vec<String>,
+    /// The source its file names.
+    pub source: Option<String>,
+    /// Its data file, relative to the data directory.
+    pub path: String,
 }
 
 /// Which virtio interfaces an OS's drivers speak for one device class.
@@ -242,6 +246,17 @@ pub struct OsDetails {
     pub fact_sources: Vec<FactSource>,
 }
 
+/// The facts [`Database::hardware_details`] reads.
+struct HardwareFacts {
+    virtio: Vec<VirtioFact>,
+    chipsets: Vec<ChipsetFact>,
+    firmware: Vec<FirmwareFact>,
+    boot_security: Vec<BootSecurityFact>,
+    devices: Vec<DeviceFact>,
+    drivers: Vec<DriverInfo>,
+    resources: Vec<ResourceInfo>,
+}
+
 /// An optional non-negative integer column.
 fn unsigned(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<u64>> {
     Ok(r.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as u64))
@@ -273,10 +288,6 @@ impl Database {
     pub fn details(&self, os: &Os) -> Result<OsDetails, Error> {
         let k = os.idx;
         let c = &self.conn;
-        let (source, path): (Option<String>, String) =
-            c.query_row("SELECT source, path FROM os WHERE idx = ?1", [k], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
         let mut relations = Vec::new();
         let mut stmt =
             c.prepare_cached("SELECT kind, target FROM os_relation WHERE os = ?1 ORDER BY ord")?;
@@ -288,6 +299,71 @@ impl Database {
         })? {
             relations.push(r?);
         }
+        let facts = self.hardware_facts(k)?;
+        let mut variants = Vec::new();
+        let mut stmt =
+            c.prepare_cached("SELECT id, name FROM os_variant WHERE os = ?1 ORDER BY ord")?;
+        for v in stmt.query_map([k], |r| {
+            Ok(VariantInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })? {
+            variants.push(v?);
+        }
+        let media = self.media(k)?;
+        let mut fact_sources = Vec::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT fact, source, note, path, line FROM os_fact_source WHERE os = ?1 ORDER BY ord",
+        )?;
+        let mut rows = stmt.query([k])?;
+        while let Some(r) = rows.next()? {
+            fact_sources.push(FactSource {
+                fact: r.get(0)?,
+                provenance: self.provenance(r.get(1)?, r.get(2)?, None, r.get(3)?, r.get(4)?),
+            });
+        }
+        Ok(OsDetails {
+            source: os.source.clone(),
+            path: os.path.clone(),
+            relations,
+            virtio: facts.virtio,
+            chipsets: facts.chipsets,
+            firmware: facts.firmware,
+            boot_security: facts.boot_security,
+            devices: facts.devices,
+            drivers: facts.drivers,
+            variants,
+            media,
+            resources: facts.resources,
+            fact_sources,
+        })
+    }
+
+    /// The facts a recommendation reads: virtio, chipsets, firmware, boot
+    /// security, devices, drivers and resources (not names, media or
+    /// relations). The other fields of the result are empty.
+    pub fn hardware_details(&self, os: &Os) -> Result<OsDetails, Error> {
+        let facts = self.hardware_facts(os.idx)?;
+        Ok(OsDetails {
+            source: os.source.clone(),
+            path: os.path.clone(),
+            relations: Vec::new(),
+            virtio: facts.virtio,
+            chipsets: facts.chipsets,
+            firmware: facts.firmware,
+            boot_security: facts.boot_security,
+            devices: facts.devices,
+            drivers: facts.drivers,
+            variants: Vec::new(),
+            media: Vec::new(),
+            resources: facts.resources,
+            fact_sources: Vec::new(),
+        })
+    }
+
+    fn hardware_facts(&self, k: u32) -> Result<HardwareFacts, Error> {
+        let c = &self.conn;
         let mut virtio = Vec::new();
         let mut stmt = c.prepare_cached(
             "SELECT class, arch, legacy, modern, driver, source, note, from_os, path, line FROM os_virtio WHERE os = ?1 ORDER BY ord",
@@ -360,42 +436,34 @@ impl Database {
                 provenance: self.provenance(r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
             });
         }
+        // Drivers with their devices in one pass (a driver without devices
+        // still has its row, with a NULL device).
         let mut drivers: Vec<DriverInfo> = Vec::new();
-        let mut stmt =
-            c.prepare_cached("SELECT arch, location, pre_installable, signed FROM os_driver WHERE os = ?1 ORDER BY idx")?;
-        for d in stmt.query_map([k], |r| {
-            Ok(DriverInfo {
-                arch: r.get(0)?,
-                location: r.get(1)?,
-                pre_installable: r.get(2)?,
-                signed: r.get(3)?,
-                devices: Vec::new(),
-            })
-        })? {
-            drivers.push(d?);
-        }
         let mut stmt = c.prepare_cached(
-            "SELECT x.driver, d.name FROM os_driver_device x JOIN device d ON d.idx = x.device WHERE x.os = ?1 ORDER BY x.ord",
+            "SELECT x.idx, x.arch, x.location, x.pre_installable, x.signed, d.name
+             FROM os_driver x
+             LEFT JOIN os_driver_device y ON y.os = x.os AND y.driver = x.idx
+             LEFT JOIN device d ON d.idx = y.device
+             WHERE x.os = ?1 ORDER BY x.idx, y.ord",
         )?;
         let mut rows = stmt.query([k])?;
+        let mut last: Option<i64> = None;
         while let Some(r) = rows.next()? {
-            let n = r.get::<_, i64>(0)? as usize;
-            if let Some(d) = drivers.get_mut(n) {
-                d.devices.push(r.get(1)?);
+            let n: i64 = r.get(0)?;
+            if last != Some(n) {
+                drivers.push(DriverInfo {
+                    arch: r.get(1)?,
+                    location: r.get(2)?,
+                    pre_installable: r.get(3)?,
+                    signed: r.get(4)?,
+                    devices: Vec::new(),
+                });
+                last = Some(n);
+            }
+            if let (Some(d), Some(name)) = (drivers.last_mut(), r.get::<_, Option<String>>(5)?) {
+                d.devices.push(name);
             }
         }
-        let mut variants = Vec::new();
-        let mut stmt =
-            c.prepare_cached("SELECT id, name FROM os_variant WHERE os = ?1 ORDER BY ord")?;
-        for v in stmt.query_map([k], |r| {
-            Ok(VariantInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })? {
-            variants.push(v?);
-        }
-        let media = self.media(k)?;
         let mut resources = Vec::new();
         let mut stmt = c.prepare_cached(
             "SELECT arch, kind, n_cpus, cpu, ram, storage, from_os FROM os_resources WHERE os = ?1 ORDER BY ord",
@@ -414,31 +482,14 @@ impl Database {
                 inherited_from: self.id_of(r.get(6)?),
             });
         }
-        let mut fact_sources = Vec::new();
-        let mut stmt = c.prepare_cached(
-            "SELECT fact, source, note, path, line FROM os_fact_source WHERE os = ?1 ORDER BY ord",
-        )?;
-        let mut rows = stmt.query([k])?;
-        while let Some(r) = rows.next()? {
-            fact_sources.push(FactSource {
-                fact: r.get(0)?,
-                provenance: self.provenance(r.get(1)?, r.get(2)?, None, r.get(3)?, r.get(4)?),
-            });
-        }
-        Ok(OsDetails {
-            source,
-            path,
-            relations,
+        Ok(HardwareFacts {
             virtio,
             chipsets,
             firmware,
             boot_security,
             devices,
             drivers,
-            variants,
-            media,
             resources,
-            fact_sources,
         })
     }
 

@@ -29,8 +29,9 @@ pub struct Database {
     /// Every id, short-id and alias to its OS, built the first time a caller
     /// needs all names (listing, suggestions); one lookup asks SQLite instead.
     by_name: OnceCell<FxHashMap<Box<str>, u32>>,
-    /// Each OS's summary, read from the store on first use.
-    rows: Vec<OnceCell<Os>>,
+    /// Each OS's summary, read from the store on first use (boxed: the
+    /// vector of empty cells stays small for a one-shot lookup).
+    rows: Vec<OnceCell<Box<Os>>>,
     /// The machine-type catalogue, read on first use.
     pub(crate) machines: OnceCell<crate::machine::MachineCatalogue>,
     dataset_version: String,
@@ -142,7 +143,7 @@ impl Database {
     const OS_COLUMNS: &'static str =
         "idx, id, name, vendor, family, distro, version, codename, release_date, eol_date,
          release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches,
-         short_ids, aliases";
+         short_ids, aliases, source, path";
 
     fn os_from_row(&self, r: &rusqlite::Row) -> rusqlite::Result<Os> {
         let date = |i: usize| -> rusqlite::Result<Option<Date>> {
@@ -162,6 +163,8 @@ impl Database {
             id: r.get(1)?,
             short_ids: words(16)?,
             aliases: words(17)?,
+            source: r.get(18)?,
+            path: r.get(19)?,
             name: r.get(2)?,
             vendor: r.get(3)?,
             family: r.get(4)?,
@@ -187,27 +190,32 @@ impl Database {
         let os = cell.get_or_try_init(|| {
             let sql = format!("SELECT {} FROM os WHERE idx = ?1", Self::OS_COLUMNS);
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_row([idx], |r| self.os_from_row(r))
+            stmt.query_row([idx], |r| self.os_from_row(r).map(Box::new))
         })?;
         Ok(Some(os))
     }
 
     /// Like [`Database::lookup`], but a store that cannot be read is an error.
     pub fn try_lookup(&self, name: &str) -> Result<Option<&Os>, Error> {
-        let idx = match self.by_name.get() {
-            Some(index) => index.get(name).copied(),
-            None => self
-                .conn
-                .prepare_cached(
-                    "SELECT idx FROM os WHERE id = ?1 UNION ALL SELECT os FROM os_name WHERE name = ?1 LIMIT 1",
-                )?
-                .query_row([name], |r| r.get(0))
-                .optional()?,
-        };
-        match idx {
-            Some(idx) => self.try_get(idx),
-            None => Ok(None),
+        if let Some(index) = self.by_name.get() {
+            return match index.get(name) {
+                Some(&idx) => self.try_get(idx),
+                None => Ok(None),
+            };
         }
+        // One statement finds the name and reads the OS's row.
+        let sql = format!(
+            "SELECT {} FROM os WHERE idx = (SELECT idx FROM os WHERE id = ?1 UNION ALL SELECT os FROM os_name WHERE name = ?1 LIMIT 1)",
+            Self::OS_COLUMNS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let Some(os) = stmt.query_row([name], |r| self.os_from_row(r)).optional()? else {
+            return Ok(None);
+        };
+        let Some(cell) = self.rows.get(os.idx as usize) else {
+            return Ok(None);
+        };
+        Ok(Some(cell.get_or_init(|| Box::new(os))))
     }
 
     /// Finds an OS by id, short-id or alias: exact match, O(1). `None` when
@@ -231,12 +239,16 @@ impl Database {
                 let idx: u32 = r.get(0)?;
                 if let Some(cell) = self.rows.get(idx as usize) {
                     if cell.get().is_none() {
-                        let _ = cell.set(self.os_from_row(r)?);
+                        let _ = cell.set(Box::new(self.os_from_row(r)?));
                     }
                 }
             }
         }
-        Ok(self.rows.iter().filter_map(OnceCell::get).collect())
+        Ok(self
+            .rows
+            .iter()
+            .filter_map(|c| c.get().map(|b| &**b))
+            .collect())
     }
 
     /// How many OSes the database holds.

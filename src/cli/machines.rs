@@ -158,7 +158,7 @@ pub(super) fn run(
                     .map(|p| p.id)
                     .ok_or_else(|| usage("the dataset has no default host profile".into()))?,
             };
-            profile_host(db, &name)?
+            profile_host(db, &name, None)?
         };
         let arch = args
             .arch

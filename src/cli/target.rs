@@ -93,11 +93,15 @@ pub fn check_arch(arch: &str) -> Result<(), Failure> {
     }
 }
 
-/// A host profile by name, as a host; a not-found failure lists the names.
-pub fn profile_host(db: &Database, name: &str) -> Result<Host, Failure> {
-    let catalogue = db.machine_catalogue()?;
+/// A host profile by name, as a host (with the machine types of `arch`, or
+/// of every arch); a not-found failure lists the names.
+pub fn profile_host(db: &Database, name: &str, arch: Option<&str>) -> Result<Host, Failure> {
     match db.host_profile(name)? {
-        Some(p) => p.host(catalogue).map_err(usage),
+        Some(p) => {
+            let lines: Vec<&str> = p.machine_line.iter().map(|(l, _)| l.as_str()).collect();
+            let catalogue = db.machine_catalogue_for(&lines)?;
+            p.host_for(&catalogue, arch).map_err(usage)
+        }
         None => {
             let names: Vec<String> = db.host_profiles()?.into_iter().map(|h| h.id).collect();
             Err(Failure {
@@ -120,12 +124,12 @@ fn domcaps_host(db: &Database, path: &Path) -> Result<Host, Failure> {
 
 /// A `--migrate-to` value: a domcaps file when such a file exists or the
 /// value looks like a path, else a profile name.
-fn peer_host(db: &Database, value: &str) -> Result<Host, Failure> {
+fn peer_host(db: &Database, value: &str, arch: &str) -> Result<Host, Failure> {
     let path = Path::new(value);
     if path.is_file() || value.contains('/') || value.ends_with(".xml") {
         domcaps_host(db, path)
     } else {
-        profile_host(db, value)
+        profile_host(db, value, Some(arch))
     }
 }
 
@@ -152,17 +156,19 @@ pub fn hosts(db: &Database, args: &HostArgs) -> Result<Vec<Host>, Failure> {
         domcaps_host(db, path)?
     } else if let Some(binary) = &args.qemu {
         host::probe::probe(binary, args.arch.as_deref(), db.machine_catalogue()?).map_err(usage)?
-    } else if let Some(name) = &args.host {
-        profile_host(db, name)?
     } else {
-        let default = db.default_host_profile()?.ok_or_else(|| {
-            usage("the dataset has no default host profile; name one with --host".into())
-        })?;
-        default.host(db.machine_catalogue()?).map_err(usage)?
+        let name = match &args.host {
+            Some(n) => n.clone(),
+            None => db.default_host_profile()?.map(|p| p.id).ok_or_else(|| {
+                usage("the dataset has no default host profile; name one with --host".into())
+            })?,
+        };
+        profile_host(db, &name, Some(args.arch.as_deref().unwrap_or("x86_64")))?
     };
+    let arch = args.arch(std::slice::from_ref(&first));
     let mut hosts = vec![first];
     for peer in &args.migrate_to {
-        hosts.push(peer_host(db, peer)?);
+        hosts.push(peer_host(db, peer, &arch)?);
     }
     Ok(hosts)
 }

@@ -47,11 +47,24 @@ fn date_text<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::E
 impl HostProfile {
     /// This profile as a host, with the machine types it offers per arch.
     pub fn host(&self, catalogue: &MachineCatalogue) -> Result<Host, String> {
+        self.host_for(catalogue, None)
+    }
+
+    /// Like [`HostProfile::host`], with the machine types of `arch` only.
+    pub fn host_for(
+        &self,
+        catalogue: &MachineCatalogue,
+        arch: Option<&str>,
+    ) -> Result<Host, String> {
         let qemu = self
             .qemu
             .ok_or_else(|| format!("host profile '{}' names no QEMU version", self.id))?;
         let mut machines = Vec::new();
-        for arch in &self.arches {
+        for arch in self
+            .arches
+            .iter()
+            .filter(|a| arch.is_none_or(|x| x == a.as_str()))
+        {
             let mut offered: Vec<MachineType> = Vec::new();
             if self.upstream_machines {
                 offered.extend(catalogue.upstream(qemu, arch).ok_or_else(|| {

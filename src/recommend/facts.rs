@@ -424,7 +424,7 @@ impl OsFacts {
 impl Database {
     /// The facts of `os` on `arch` that a recommendation reads.
     pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
-        let details = self.details(os)?;
+        let details = self.hardware_details(os)?;
         Ok(OsFacts::from_details(os, &details, arch))
     }
 }
