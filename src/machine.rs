@@ -7,11 +7,11 @@
 use crate::error::Error;
 use crate::store::Database;
 use guestdb_data::model::{from_release, natural_cmp, Date, Version};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a catalogue fact was declared: `path:line` relative to the data directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub path: String,
     pub line: u32,
@@ -23,26 +23,29 @@ impl fmt::Display for Place {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Release {
     pub version: Version,
+    #[serde(default)]
     pub date: Option<Date>,
     pub at: Place,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Family {
     pub name: String,
     pub arches: Vec<String>,
     pub prefix: String,
+    #[serde(default)]
     pub alias: Option<String>,
+    #[serde(default)]
     pub alias_since: Option<Version>,
     pub first: Version,
     pub default_machine: bool,
     pub at: Place,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 struct Extra {
     name: String,
     family: String,
@@ -51,18 +54,19 @@ struct Extra {
     at: Place,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 struct Change {
     removed: bool,
     family: String,
     from: Version,
     to: Version,
     release: Version,
+    #[serde(default)]
     note: Option<String>,
     at: Place,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 struct Lifecycle {
     since: Version,
     deprecate_after: u16,
@@ -71,19 +75,20 @@ struct Lifecycle {
     at: Place,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 struct LineMachine {
     name: String,
     family: String,
     arches: Vec<String>,
     since: Vec<String>,
     deprecated_since: Vec<String>,
+    #[serde(default)]
     variant: Option<String>,
     at: Place,
 }
 
 /// A distribution's own machine types.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Line {
     pub id: String,
     pub name: String,
@@ -128,10 +133,8 @@ pub struct MachineType {
     pub aliases: Vec<String>,
     pub deprecated: bool,
     /// The QEMU release that added it (upstream types).
-    #[serde(serialize_with = "version_text")]
     pub qemu_version: Option<Version>,
     /// The version the lifecycle treats it as (upstream types).
-    #[serde(serialize_with = "version_text")]
     pub version: Option<Version>,
     pub origin: Origin,
     /// A variant (`hpb`, `maxcpus`, `sxxm`): never chosen unless named.
@@ -144,17 +147,6 @@ pub struct MachineType {
     /// Why it is deprecated, with the fact that says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated_by: Option<String>,
-}
-
-/// A version as JSON: `"7.2"`, or null.
-pub(crate) fn version_text<S: serde::Serializer>(
-    v: &Option<Version>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.serialize_str(&v.to_string()),
-        None => s.serialize_none(),
-    }
 }
 
 /// The whole machine-type catalogue of a store.
@@ -369,151 +361,33 @@ impl Database {
     }
 
     fn read_machine_catalogue(&self, only: Option<&[&str]>) -> Result<MachineCatalogue, Error> {
-        let mut cat = MachineCatalogue::default();
-        let version = |s: Option<String>, what: &str| -> Result<Option<Version>, Error> {
-            match s {
-                None => Ok(None),
-                Some(s) => Version::parse(&s).map(Some).ok_or_else(|| Error::Store {
-                    path: self.where_().to_string(),
-                    message: format!("is damaged: {what} '{s}' is not a version"),
-                }),
-            }
+        /// The `machines` document: everything but the lines.
+        #[derive(Deserialize)]
+        struct Upstream {
+            releases: Vec<Release>,
+            families: Vec<Family>,
+            extras: Vec<Extra>,
+            changes: Vec<Change>,
+            lifecycle: Option<Lifecycle>,
+        }
+        let up: Upstream = self.catalogue_doc("machines")?;
+        let ids = match only {
+            Some(ids) => ids.iter().map(|s| s.to_string()).collect(),
+            None => self.catalogue_names("line/")?,
         };
-        let need = |v: Option<Version>, what: &str| -> Result<Version, Error> {
-            v.ok_or_else(|| Error::Store {
-                path: self.where_().to_string(),
-                message: format!("is damaged: a machine-type row has no {what}"),
-            })
-        };
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, name, family, arches, prefix, alias, version, since, until, date, flag,
-                    deprecate_after, delete_after, note, path, line
-             FROM upstream_machine_fact ORDER BY ord",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(0)?;
-            let at = Place {
-                path: r.get(14)?,
-                line: r.get(15)?,
-            };
-            let text = |i: usize| -> rusqlite::Result<String> {
-                Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
-            };
-            let v = version(r.get(6)?, "version")?;
-            let since = version(r.get(7)?, "since")?;
-            let until = version(r.get(8)?, "until")?;
-            match kind.as_str() {
-                "release" => cat.releases.push(Release {
-                    version: need(v, "version")?,
-                    date: r.get::<_, Option<String>>(9)?.and_then(|d| Date::parse(&d)),
-                    at,
-                }),
-                "family" => cat.families.push(Family {
-                    name: text(1)?,
-                    arches: text(3)?.split_whitespace().map(str::to_string).collect(),
-                    prefix: text(4)?,
-                    alias: r.get(5)?,
-                    alias_since: since,
-                    first: need(v, "first version")?,
-                    default_machine: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
-                    at,
-                }),
-                "machine" => cat.extras.push(Extra {
-                    name: text(1)?,
-                    family: text(2)?,
-                    version: need(v, "version")?,
-                    added: need(since, "added")?,
-                    at,
-                }),
-                "deprecated" | "removed" => cat.changes.push(Change {
-                    removed: kind == "removed",
-                    family: text(2)?,
-                    from: need(v, "from")?,
-                    to: need(until, "to")?,
-                    release: need(since, "release")?,
-                    note: r.get(13)?,
-                    at,
-                }),
-                "lifecycle" => {
-                    cat.lifecycle = Some(Lifecycle {
-                        since: need(since, "since")?,
-                        delete_since: need(until, "delete-since")?,
-                        deprecate_after: r.get::<_, Option<u16>>(11)?.unwrap_or(u16::MAX),
-                        delete_after: r.get::<_, Option<u16>>(12)?.unwrap_or(u16::MAX),
-                        at,
-                    })
-                }
-                other => {
-                    return Err(Error::Store {
-                        path: self.where_().to_string(),
-                        message: format!("is damaged: unknown machine-type row kind '{other}'"),
-                    })
-                }
+        let mut lines = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(line) = self.catalogue_doc_opt::<Line>(&format!("line/{id}"))? {
+                lines.push(line);
             }
         }
-        if only.is_some_and(|l| l.is_empty()) {
-            return Ok(cat);
-        }
-        let wanted = |id: &str| only.is_none_or(|l| l.contains(&id));
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name, upstream, aliases, path, line FROM downstream_line ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            if !wanted(&id) {
-                continue;
-            }
-            let aliases: String = r.get(3)?;
-            cat.lines.push(Line {
-                id,
-                name: r.get(1)?,
-                with_upstream: r.get(2)?,
-                aliases: aliases
-                    .split_whitespace()
-                    .filter_map(|p| p.split_once('='))
-                    .map(|(a, f)| (a.to_string(), f.to_string()))
-                    .collect(),
-                machines: Vec::new(),
-                at: Place {
-                    path: r.get(4)?,
-                    line: r.get(5)?,
-                },
-            });
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT line_id, name, family, arches, since, deprecated_since, variant, path, line
-             FROM downstream_machine ORDER BY line_id, ord",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            if !wanted(&id) {
-                continue;
-            }
-            let words = |i: usize| -> rusqlite::Result<Vec<String>> {
-                Ok(r.get::<_, String>(i)?
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect())
-            };
-            let m = LineMachine {
-                name: r.get(1)?,
-                family: r.get(2)?,
-                arches: words(3)?,
-                since: words(4)?,
-                deprecated_since: words(5)?,
-                variant: r.get(6)?,
-                at: Place {
-                    path: r.get(7)?,
-                    line: r.get(8)?,
-                },
-            };
-            if let Some(l) = cat.lines.iter_mut().find(|l| l.id == id) {
-                l.machines.push(m);
-            }
-        }
-        Ok(cat)
+        Ok(MachineCatalogue {
+            releases: up.releases,
+            families: up.families,
+            extras: up.extras,
+            changes: up.changes,
+            lifecycle: up.lifecycle,
+            lines,
+        })
     }
 }

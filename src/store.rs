@@ -278,6 +278,54 @@ impl Database {
         &self.origin
     }
 
+    /// The catalogue document `name` (schema/store.sql), read into `T`.
+    /// The catalogue document `name`, which every store has.
+    pub(crate) fn catalogue_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<T, Error> {
+        self.catalogue_doc_opt(name)?.ok_or_else(|| Error::Store {
+            path: self.where_().to_string(),
+            message: format!("is damaged: it has no catalogue document '{name}'"),
+        })
+    }
+
+    /// The catalogue document `name`, if the store has it.
+    pub(crate) fn catalogue_doc_opt<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc FROM catalogue WHERE name = ?1")?;
+        let text: Option<String> = stmt.query_row([name], |r| r.get(0)).optional()?;
+        text.map(|t| self.parse_doc(&format!("catalogue document '{name}'"), &t))
+            .transpose()
+    }
+
+    /// The names of the catalogue documents starting with `prefix`, without it.
+    pub(crate) fn catalogue_names(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT substr(name, length(?1) + 1) FROM catalogue WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")?;
+        let names = stmt
+            .query_map([prefix], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+
+    /// A JSON document of the store, as `T`; `what` names it in the error.
+    pub(crate) fn parse_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, Error> {
+        serde_json::from_str(text).map_err(|e| Error::Store {
+            path: self.where_().to_string(),
+            message: format!("is damaged: {what} does not read: {e}"),
+        })
+    }
+
     /// How messages name the store: its path, or "the embedded store".
     pub(crate) fn where_(&self) -> &str {
         match &self.origin {

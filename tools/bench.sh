@@ -3,10 +3,13 @@
 #
 # Usage: tools/bench.sh            (from anywhere; works in the repository root)
 #
-# Builds the release binary, then runs hyperfine three times:
+# Builds the release binary, then runs hyperfine four times:
 #   1. guestdb show rhel6.10        vs  osinfo-query os short-id=rhel6.10
 #   2. guestdb list --distro rhel   vs  osinfo-query os distro=rhel
-#   3. guestdb validate data
+#   3. guestdb recommend rhel6.10 --host debian-12
+#                                   vs  virt-install --dry-run --print-xml against
+#                                       the test set-up's libvirtd (qemu:///system)
+#   4. guestdb validate data
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -30,6 +33,8 @@ TIME=/usr/bin/time
 command -v hyperfine >/dev/null || die "hyperfine not found; run tools/test-setup.sh"
 command -v osinfo-query >/dev/null || die "osinfo-query not found (package libosinfo-bin); run tools/test-setup.sh"
 command -v python3 >/dev/null || die "python3 not found"
+command -v virt-install >/dev/null || die "virt-install not found (package virtinst); run tools/test-setup.sh"
+tools/libvirtd-start.sh || die "libvirtd is needed for the virt-install comparison"
 [ -x "$TIME" ] || die "$TIME not found (Debian package 'time'); install it, e.g. run tools/test-setup.sh or apt-get install time"
 "$TIME" -f %M true >/dev/null 2>&1 || die "$TIME does not support -f %M (need GNU time, Debian package 'time')"
 
@@ -55,6 +60,11 @@ check osinfo-query os short-id=rhel6.10
 check "$GUESTDB" list --distro rhel
 check osinfo-query os distro=rhel
 check "$GUESTDB" validate data
+check "$GUESTDB" recommend rhel6.10 --host debian-12
+VIRT_INSTALL=(virt-install --connect qemu:///system --dry-run --print-xml --osinfo rhel6.10
+    --name bench-rhel6.10 --memory 1024 --vcpus 1 --disk none --network none --graphics none
+    --noautoconsole)
+check "${VIRT_INSTALL[@]}"
 
 run_hyperfine() {
     local name=$1
@@ -71,6 +81,9 @@ run_hyperfine show \
 run_hyperfine list \
     -n "guestdb list --distro rhel" "$GUESTDB list --distro rhel" \
     -n "osinfo-query os distro=rhel" "osinfo-query os distro=rhel"
+run_hyperfine recommend \
+    -n "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB recommend rhel6.10 --host debian-12" \
+    -n "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[*]}"
 run_hyperfine validate \
     -n "guestdb validate data" "$GUESTDB validate data"
 
@@ -103,6 +116,8 @@ rss "guestdb show rhel6.10" "$GUESTDB" show rhel6.10
 rss "osinfo-query os short-id=rhel6.10" osinfo-query os short-id=rhel6.10
 rss "guestdb list --distro rhel" "$GUESTDB" list --distro rhel
 rss "osinfo-query os distro=rhel" osinfo-query os distro=rhel
+rss "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB" recommend rhel6.10 --host debian-12
+rss "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[@]}"
 rss "guestdb validate data" "$GUESTDB" validate data
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
@@ -119,10 +134,10 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "validate"):
+for run in ("show", "list", "recommend", "validate"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
-    peer = next((r for r in results if r["command"].startswith("osinfo-query")), None)
+    peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
     for r in results:
         med = median_s(r) * 1e3
         mean = r["mean"] * 1e3
@@ -137,9 +152,9 @@ for run in ("show", "list", "validate"):
         mib = "%.1f" % (kib / 1024) if kib is not None else "?"
         rows.append((r["command"], "%.2f" % med, "%.2f ± %.2f" % (mean, sd), mib, speedup))
 
-print("| command | median (ms) | mean ± σ (ms) | peak RSS (MiB) | speed-up vs osinfo-query (median) |")
+print("| command | median (ms) | mean ± σ (ms) | peak RSS (MiB) | speed-up vs the peer (median) |")
 print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, validate .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, validate .md/.json; summary.md)" >&2

@@ -3,6 +3,7 @@
 use super::{parse_date, usage, write_json, Failure, Outcome};
 use crate::os::Os;
 use crate::query::{Filter, VirtioWanted};
+use crate::render::table::table;
 use crate::{Chipset, Database, Date, ReleaseStatus, VirtioClass};
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -233,28 +234,9 @@ pub(super) fn run(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result
         write_json(out, &items)?;
     } else {
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(plain).collect()).collect();
-        let mut widths: Vec<usize> = fields.iter().map(|f| f.len()).collect();
-        for row in &cells {
-            for (w, c) in widths.iter_mut().zip(row) {
-                *w = (*w).max(c.chars().count());
-            }
-        }
-        let line = |row: &[String]| -> String {
-            let mut s = String::new();
-            for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
-                if i + 1 == row.len() {
-                    s.push_str(c);
-                } else {
-                    s.push_str(&format!("{c:<w$}  "));
-                }
-            }
-            s.trim_end().to_string()
-        };
         let header: Vec<String> = fields.iter().map(|f| f.to_uppercase()).collect();
-        writeln!(out, "{}", line(&header))?;
-        for row in &cells {
-            writeln!(out, "{}", line(row))?;
-        }
+        let rows: Vec<Vec<String>> = std::iter::once(header).chain(cells).collect();
+        write!(out, "{}", table(&rows, ""))?;
     }
     Ok(if oses.is_empty() {
         Outcome::NotFound

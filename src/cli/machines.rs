@@ -6,6 +6,7 @@ use super::{usage, write_json, Failure, Outcome};
 use crate::data::model::Version;
 use crate::host::{self, Host};
 use crate::machine::{MachineType, Origin};
+use crate::render::table::table;
 use crate::Database;
 use clap::Args;
 use serde_json::{json, Value};
@@ -89,20 +90,8 @@ fn list_hosts(db: &Database, json: bool, out: &mut dyn Write) -> Result<Outcome,
         })
         .collect();
     let header = ["HOST", "QEMU", "LIBVIRT", "MACHINE TYPES", "NAME"].map(String::from);
-    let mut widths = [0usize; 5];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        writeln!(out, "{}", line.join("  ").trim_end())?;
-    }
+    let rows: Vec<[String; 5]> = std::iter::once(header).chain(rows).collect();
+    write!(out, "{}", table(&rows, ""))?;
     Ok(Outcome::Ok)
 }
 
@@ -190,17 +179,7 @@ pub(super) fn run(
         return Ok(Outcome::Ok);
     }
     writeln!(out, "machine types of {what}")?;
-    let width = machines
-        .iter()
-        .map(|m| m.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    writeln!(
-        out,
-        "{:<width$}  {:<16}  {:<8}  NOTES",
-        "NAME", "FAMILY", "ADDED"
-    )?;
+    let mut rows = vec![["NAME", "FAMILY", "ADDED", "NOTES"].map(String::from)];
     for m in &machines {
         let mut notes = Vec::new();
         if !m.aliases.is_empty() {
@@ -215,16 +194,15 @@ pub(super) fn run(
         if let Some(v) = &m.variant {
             notes.push(format!("{v} variant"));
         }
-        writeln!(
-            out,
-            "{:<width$}  {:<16}  {:<8}  {}",
-            m.name,
-            m.family,
+        rows.push([
+            m.name.clone(),
+            m.family.clone(),
             m.qemu_version
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "-".into()),
-            notes.join(", ")
-        )?;
+            notes.join(", "),
+        ]);
     }
+    write!(out, "{}", table(&rows, ""))?;
     Ok(Outcome::Ok)
 }

@@ -156,12 +156,12 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         os.release_status.name()
     )?;
     for kind in ["derives-from", "clones", "upgrades"] {
-        // The relations are in the details already; show each by short-id.
+        // Each relation by the target's short-id (stored with it), else its id.
         let targets: Vec<&str> = details
             .relations
             .iter()
             .filter(|r| r.kind == kind)
-            .map(|r| db.lookup(&r.target).map_or(r.target.as_str(), Os::short_id))
+            .map(|r| r.short_id.as_deref().unwrap_or(&r.target))
             .collect();
         if !targets.is_empty() {
             writeln!(out, "  {kind:<13} {}", targets.join(", "))?;

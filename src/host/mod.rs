@@ -13,7 +13,7 @@ pub mod profile;
 
 use crate::machine::{MachineType, Place};
 use guestdb_data::model::{FirmwareType, Version};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a host's description came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -28,24 +28,20 @@ pub enum HostSource {
 }
 
 /// Firmware a host can give guests of one architecture.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Firmware {
     pub arch: String,
-    #[serde(rename = "type", serialize_with = "firmware_name")]
+    #[serde(rename = "type")]
     pub kind: FirmwareType,
     pub secure_boot: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vars: Option<String>,
 }
 
-fn firmware_name<S: serde::Serializer>(k: &FirmwareType, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(k.name())
-}
-
 /// A TPM model a host can give guests, and its versions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tpm {
     pub arch: String,
     pub model: String,
@@ -85,9 +81,7 @@ pub struct Host {
     pub name: String,
     pub description: String,
     pub source: HostSource,
-    #[serde(serialize_with = "crate::machine::version_text")]
     pub qemu: Option<Version>,
-    #[serde(serialize_with = "crate::machine::version_text")]
     pub libvirt: Option<Version>,
     pub arches: Vec<String>,
     /// The machine types offered, for every arch of `arches`.

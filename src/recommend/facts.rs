@@ -106,9 +106,7 @@ pub struct OsFacts {
     pub name: String,
     pub family: Option<String>,
     pub distro: Option<String>,
-    #[serde(serialize_with = "date_text")]
     pub eol_date: Option<Date>,
-    #[serde(serialize_with = "status_text")]
     pub release_status: ReleaseStatus,
     pub arch: String,
     /// Every class of [`VirtioClass::ALL`], in that order.
@@ -126,17 +124,6 @@ pub struct OsFacts {
     pub minimum: Sizes,
     pub recommended: Sizes,
     pub fallback: Option<Fallback>,
-}
-
-fn date_text<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&d.to_string()),
-        None => s.serialize_none(),
-    }
-}
-
-fn status_text<S: serde::Serializer>(r: &ReleaseStatus, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(r.name())
 }
 
 impl OsFacts {
@@ -424,7 +411,7 @@ impl OsFacts {
 impl Database {
     /// The facts of `os` on `arch` that a recommendation reads.
     pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
-        let details = self.hardware_details(os)?;
+        let details = self.details(os)?;
         Ok(OsFacts::from_details(os, &details, arch))
     }
 }

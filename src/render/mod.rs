@@ -4,7 +4,9 @@
 //! - [`json`]: stable keys for programs (documented in the README);
 //! - [`libvirt`]: a complete libvirt domain XML;
 //! - [`qemu`]: a QEMU command line;
-//! - [`virt_install`]: arguments for virt-install.
+//! - [`virt_install`]: arguments for virt-install;
+//!
+//! and [`table`], the plain-text table layout of every command.
 //!
 //! Renderers are pure: they format what the recommendation says and the
 //! few choices [`Options`] names (VM name, disk, network), nothing else.
@@ -12,6 +14,7 @@
 pub mod json;
 pub mod libvirt;
 pub mod qemu;
+pub mod table;
 pub mod text;
 pub mod virt_install;
 

@@ -5,25 +5,7 @@ use crate::recommend::Recommendation;
 use std::fmt::Write;
 
 fn table(rows: &[Vec<String>]) -> String {
-    let mut widths = vec![0; rows.first().map_or(0, Vec::len)];
-    for row in rows {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(c);
-            } else {
-                let _ = write!(line, "{c:<w$}  ");
-            }
-        }
-        let _ = writeln!(out, "    {}", line.trim_end());
-    }
-    out
+    super::table::table(rows, "    ")
 }
 
 pub fn render(rec: &Recommendation, explain: bool) -> String {

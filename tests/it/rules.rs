@@ -128,8 +128,8 @@ const CASES: &[Case] = &[
     ),
     (
         Rule::SchemaVersion,
-        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"3\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
-        &["data/dataset.xml:1:31: error[schema-version]: schema version 3 is not the one this compiler reads (2)"],
+        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"4\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
+        &["data/dataset.xml:1:31: error[schema-version]: schema version 4 is not the one this compiler reads (3)"],
     ),
 ];
 

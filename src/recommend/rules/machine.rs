@@ -41,9 +41,19 @@ pub(super) fn machine_version(ctx: &mut Ctx) -> Result<Machine, NoRecommendation
             .map(|h| h.name.as_str())
             .collect()
     };
+    // Deprecated on any host: on the first host the candidate says so; on
+    // the others, look it up.
+    let deprecated_anywhere = |m: &MachineType| {
+        m.deprecated
+            || hosts[1..].iter().any(|h| {
+                h.machines_for(arch)
+                    .iter()
+                    .any(|o| o.name == m.name && o.deprecated)
+            })
+    };
     let best = candidates
         .iter()
-        .min_by_key(|m| preference(m, !deprecated_on(&m.name).is_empty()))
+        .min_by_key(|m| preference(m, deprecated_anywhere(m)))
         .copied();
     let Some(best) = best else {
         let per_host: Vec<String> = hosts

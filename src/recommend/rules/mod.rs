@@ -57,7 +57,8 @@ pub(super) struct Ctx<'a> {
     rules: Vec<RuleTrace>,
     warnings: Vec<Warning>,
     devices: Vec<Device>,
-    counters: std::collections::HashMap<&'static str, usize>,
+    /// How many ids of each prefix were handed out.
+    counters: Vec<(&'static str, usize)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -89,7 +90,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn id(&mut self, prefix: &'static str) -> String {
-        let n = self.counters.entry(prefix).or_insert(0);
+        let n = match self.counters.iter_mut().find(|(p, _)| *p == prefix) {
+            Some((_, n)) => n,
+            None => {
+                self.counters.push((prefix, 0));
+                &mut self.counters.last_mut().expect("just pushed").1
+            }
+        };
         let id = format!("{prefix}{n}");
         *n += 1;
         id
@@ -292,7 +299,7 @@ pub(super) fn run(
         rules: Vec::new(),
         warnings: Vec::new(),
         devices: Vec::new(),
-        counters: Default::default(),
+        counters: Vec::new(),
     };
     if target.hosts.is_empty() {
         return Err(ctx.fail("arch", "no host given".into()));

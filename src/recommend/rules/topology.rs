@@ -73,9 +73,10 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         .filter(|(_, d)| d.placement == Placement::PcieRootPort && d.class != "controller")
         .map(|(i, _)| i)
         .collect();
+    let root_port = ctx.named("pcie-root-port", Placement::PcieRoot);
     for i in endpoints {
         ports += 1;
-        if let Some(r) = ctx.named("pcie-root-port", Placement::PcieRoot) {
+        if let Some(r) = root_port.clone() {
             let port = ctx.add(
                 "controller",
                 "PCIe root port",
@@ -98,7 +99,7 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         }
     }
     // A free port for hot-plugging a device later; libvirt adds one by itself.
-    if let Some(r) = ctx.named("pcie-root-port", Placement::PcieRoot) {
+    if let Some(r) = root_port {
         ports += 1;
         ctx.add(
             "controller",

@@ -1,300 +1,232 @@
-//! The catalogues beside the OSes: devices, machine types, host profiles.
+//! The catalogues beside the OSes (devices, machine types) and the host
+//! profiles, each a JSON document (shapes in schema/store.sql).
 
-use super::words;
+use super::{opt, texts};
 use crate::model::*;
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
+use serde_json::{json, Map, Value};
 
-/// Inserts the device catalogue; returns each device's row index by name.
-pub(super) fn emit_devices<'d>(
-    tx: &Connection,
-    data: &'d Dataset,
-) -> rusqlite::Result<HashMap<&'d str, i64>> {
-    let mut idx = HashMap::new();
-    let mut stmt = tx.prepare(
-        "INSERT INTO device (idx, name, osinfo_id, class, bus, pci, usb, virtio_type, generation, vendor, product, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let mut real = tx.prepare(
-        "INSERT INTO device_realisation (device, ord, kind, name, slot) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (n, d) in data.devices.iter().enumerate() {
-        let n = n as i64;
-        idx.insert(d.name.value.as_str(), n);
-        stmt.execute(params![
-            n,
-            d.name.value,
-            d.osinfo_id.as_ref().map(|o| o.value.clone()),
-            d.class,
-            d.bus,
-            d.pci.as_ref().map(|p| p.value.to_string()),
-            d.usb.as_ref().map(|p| p.value.to_string()),
-            d.virtio_type,
-            d.generation.map(|g| g.name()),
-            d.vendor,
-            d.product,
-            d.note,
-        ])?;
-        let all = d
-            .qemu_devices
-            .iter()
-            .map(|r| ("qemu", r))
-            .chain(d.libvirt_models.iter().map(|r| ("libvirt", r)));
-        for (ord, (kind, r)) in all.enumerate() {
-            real.execute(params![n, ord as i64, kind, r.name, r.slot.name()])?;
-        }
-    }
-    Ok(idx)
+fn at(path: &str, loc: &crate::diag::Loc) -> Value {
+    json!({"path": path, "line": loc.line})
 }
 
-/// The source a record names, or the one its file names.
-fn source(p: &Provenance, file: Option<&Provenance>) -> Option<String> {
-    p.source
-        .as_ref()
-        .or(file.and_then(|f| f.source.as_ref()))
-        .map(|s| s.value.clone())
+fn put(tx: &Connection, name: &str, doc: &Value) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO catalogue (name, doc) VALUES (?1, ?2)",
+        params![name, doc.to_string()],
+    )?;
+    Ok(())
 }
 
-/// One row of `upstream_machine_fact`; which columns a kind uses is in store.sql.
-#[derive(Default)]
-struct UpstreamRow<'a> {
-    kind: &'a str,
-    name: Option<&'a str>,
-    family: Option<&'a str>,
-    arches: Option<String>,
-    prefix: Option<&'a str>,
-    alias: Option<&'a str>,
-    version: Option<Version>,
-    since: Option<Version>,
-    until: Option<Version>,
-    date: Option<Date>,
-    flag: Option<bool>,
-    deprecate_after: Option<u16>,
-    delete_after: Option<u16>,
+pub(super) fn emit_devices(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
+    let realisations = |list: &[Realisation]| -> Vec<Value> {
+        list.iter()
+            .map(|r| json!({"name": r.name, "slot": r.slot.name()}))
+            .collect()
+    };
+    let devices: Vec<Value> = data
+        .devices
+        .iter()
+        .map(|d| {
+            let mut o = Map::new();
+            o.insert("name".into(), d.name.value.clone().into());
+            opt(
+                &mut o,
+                "osinfo_id",
+                d.osinfo_id.as_ref().map(|x| x.value.clone()),
+            );
+            o.insert("class".into(), d.class.clone().into());
+            o.insert("bus".into(), d.bus.clone().into());
+            opt(&mut o, "pci", d.pci.as_ref().map(|p| p.value.to_string()));
+            opt(&mut o, "usb", d.usb.as_ref().map(|p| p.value.to_string()));
+            opt(&mut o, "virtio_type", d.virtio_type);
+            opt(&mut o, "generation", d.generation.map(|g| g.name()));
+            opt(&mut o, "vendor", d.vendor.clone());
+            opt(&mut o, "product", d.product.clone());
+            o.insert("qemu_devices".into(), realisations(&d.qemu_devices).into());
+            o.insert(
+                "libvirt_models".into(),
+                realisations(&d.libvirt_models).into(),
+            );
+            opt(&mut o, "note", d.note.clone());
+            Value::Object(o)
+        })
+        .collect();
+    put(tx, "devices", &Value::Array(devices))
 }
 
 pub(super) fn emit_machines(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
     let m = &data.machines;
-    let mut stmt = tx.prepare(
-        "INSERT INTO upstream_machine_fact (ord, kind, name, family, arches, prefix, alias, version, since,
-         until, date, flag, deprecate_after, delete_after, source, note, path, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    )?;
-    let mut rows: Vec<(UpstreamRow, &Provenance, u32)> = Vec::new();
-    for r in &m.releases {
-        let row = UpstreamRow {
-            kind: "release",
-            version: Some(r.version),
-            date: r.date,
-            ..Default::default()
-        };
-        rows.push((row, &r.provenance, r.loc.line));
-    }
-    for f in &m.families {
-        let row = UpstreamRow {
-            kind: "family",
-            name: Some(&f.name.value),
-            family: Some(&f.name.value),
-            arches: Some(words(f.arches.iter().map(String::as_str))),
-            prefix: Some(&f.prefix),
-            alias: f.alias.as_deref(),
-            version: Some(f.first),
-            since: f.alias_since,
-            flag: Some(f.default_machine),
-            ..Default::default()
-        };
-        rows.push((row, &f.provenance, f.loc.line));
-    }
-    for e in &m.extras {
-        let row = UpstreamRow {
-            kind: "machine",
-            name: Some(&e.name.value),
-            family: Some(&e.family.value),
-            version: Some(e.version),
-            since: Some(e.added),
-            ..Default::default()
-        };
-        rows.push((row, &e.provenance, e.loc.line));
-    }
-    for c in &m.changes {
-        let row = UpstreamRow {
-            kind: c.kind.name(),
-            family: Some(&c.family.value),
-            version: Some(c.from),
-            until: Some(c.to),
-            since: Some(c.release),
-            ..Default::default()
-        };
-        rows.push((row, &c.provenance, c.loc.line));
-    }
-    if let Some(l) = &m.lifecycle {
-        let row = UpstreamRow {
-            kind: "lifecycle",
-            since: Some(l.since),
-            until: Some(l.delete_since),
-            deprecate_after: Some(l.deprecate_after),
-            delete_after: Some(l.delete_after),
-            ..Default::default()
-        };
-        rows.push((row, &l.provenance, l.loc.line));
-    }
-    let text = |v: Option<Version>| v.map(|v| v.to_string());
-    for (ord, (r, p, line)) in rows.into_iter().enumerate() {
-        stmt.execute(params![
-            ord as i64,
-            r.kind,
-            r.name,
-            r.family,
-            r.arches,
-            r.prefix,
-            r.alias,
-            text(r.version),
-            text(r.since),
-            text(r.until),
-            r.date.map(|d| d.to_string()),
-            r.flag,
-            r.deprecate_after,
-            r.delete_after,
-            source(p, None),
-            p.note,
-            crate::read::UPSTREAM_MACHINES_FILE,
-            line as i64,
-        ])?;
-    }
-
-    let mut line_stmt = tx.prepare(
-        "INSERT INTO downstream_line (id, name, upstream, aliases, source, note, path, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    let mut machine_stmt = tx.prepare(
-        "INSERT INTO downstream_machine (line_id, ord, name, family, arches, since, deprecated_since,
-         variant, source, note, path, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    let file = crate::read::UPSTREAM_MACHINES_FILE;
+    let v = |v: Version| Value::String(v.to_string());
+    let releases: Vec<Value> = m
+        .releases
+        .iter()
+        .map(|r| {
+            let mut o = Map::new();
+            o.insert("version".into(), v(r.version));
+            opt(&mut o, "date", r.date.map(|d| d.to_string()));
+            o.insert("at".into(), at(file, &r.loc));
+            Value::Object(o)
+        })
+        .collect();
+    let families: Vec<Value> = m
+        .families
+        .iter()
+        .map(|f| {
+            let mut o = Map::new();
+            o.insert("name".into(), f.name.value.clone().into());
+            o.insert("arches".into(), f.arches.clone().into());
+            o.insert("prefix".into(), f.prefix.clone().into());
+            opt(&mut o, "alias", f.alias.clone());
+            opt(&mut o, "alias_since", f.alias_since.map(v));
+            o.insert("first".into(), v(f.first));
+            o.insert("default_machine".into(), f.default_machine.into());
+            o.insert("at".into(), at(file, &f.loc));
+            Value::Object(o)
+        })
+        .collect();
+    let extras: Vec<Value> = m
+        .extras
+        .iter()
+        .map(|e| {
+            json!({
+                "name": e.name.value,
+                "family": e.family.value,
+                "version": v(e.version),
+                "added": v(e.added),
+                "at": at(file, &e.loc),
+            })
+        })
+        .collect();
+    let changes: Vec<Value> = m
+        .changes
+        .iter()
+        .map(|c| {
+            let mut o = Map::new();
+            o.insert("removed".into(), (c.kind == ChangeKind::Removed).into());
+            o.insert("family".into(), c.family.value.clone().into());
+            o.insert("from".into(), v(c.from));
+            o.insert("to".into(), v(c.to));
+            o.insert("release".into(), v(c.release));
+            opt(&mut o, "note", c.provenance.note.clone());
+            o.insert("at".into(), at(file, &c.loc));
+            Value::Object(o)
+        })
+        .collect();
+    let lifecycle = m.lifecycle.as_ref().map(|l| {
+        json!({
+            "since": v(l.since),
+            "deprecate_after": l.deprecate_after,
+            "delete_after": l.delete_after,
+            "delete_since": v(l.delete_since),
+            "at": at(file, &l.loc),
+        })
+    });
+    put(
+        tx,
+        "machines",
+        &json!({
+            "releases": releases,
+            "families": families,
+            "extras": extras,
+            "changes": changes,
+            "lifecycle": lifecycle,
+        }),
     )?;
     for l in &data.lines {
-        let path = format!("machines/{}.xml", l.id.value);
-        let aliases: Vec<String> = l.aliases.iter().map(|(a, f)| format!("{a}={f}")).collect();
-        line_stmt.execute(params![
-            l.id.value,
-            l.name,
-            l.with_upstream,
-            aliases.join(" "),
-            source(&l.provenance, None),
-            l.provenance.note,
-            path,
-            l.loc.line as i64,
-        ])?;
-        for (ord, mt) in l.machines.iter().enumerate() {
-            machine_stmt.execute(params![
-                l.id.value,
-                ord as i64,
-                mt.name.value,
-                mt.family.value,
-                words(mt.arches.iter().map(String::as_str)),
-                words(mt.since.iter().map(|s| s.value.as_str())),
-                words(mt.deprecated_since.iter().map(|s| s.value.as_str())),
-                mt.variant,
-                source(&mt.provenance, Some(&l.provenance)),
-                mt.provenance.note,
-                path,
-                mt.loc.line as i64,
-            ])?;
-        }
+        let file = format!("machines/{}.xml", l.id.value);
+        let machines: Vec<Value> = l
+            .machines
+            .iter()
+            .map(|mt| {
+                let mut o = Map::new();
+                o.insert("name".into(), mt.name.value.clone().into());
+                o.insert("family".into(), mt.family.value.clone().into());
+                o.insert("arches".into(), mt.arches.clone().into());
+                o.insert("since".into(), texts(&mt.since));
+                o.insert("deprecated_since".into(), texts(&mt.deprecated_since));
+                opt(&mut o, "variant", mt.variant.clone());
+                o.insert("at".into(), at(&file, &mt.loc));
+                Value::Object(o)
+            })
+            .collect();
+        let aliases: Vec<Value> = l.aliases.iter().map(|(a, f)| json!([a, f])).collect();
+        put(
+            tx,
+            &format!("line/{}", l.id.value),
+            &json!({
+                "id": l.id.value,
+                "name": l.name,
+                "with_upstream": l.with_upstream,
+                "aliases": aliases,
+                "machines": machines,
+                "at": at(&file, &l.loc),
+            }),
+        )?;
     }
     Ok(())
 }
 
 pub(super) fn emit_hosts(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
-    let mut host_stmt = tx.prepare(
-        "INSERT INTO host (id, name, released, qemu, qemu_package, libvirt, libvirt_package, upstream,
-         machine_line, machine_release, arches, is_default, source, note, path, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?;
-    let mut item_stmt = tx.prepare(
-        "INSERT INTO host_item (host, ord, kind, arch, name, type, secure_boot, code, vars, versions,
-         source, note, path, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
+    let mut stmt = tx.prepare("INSERT INTO host (id, is_default, doc) VALUES (?1, ?2, ?3)")?;
     for h in &data.hosts {
-        let path = format!("hosts/{}.xml", h.id.value);
-        let (line, release) = match &h.machines.downstream {
-            Some((l, r)) => (Some(l.value.as_str()), Some(r.as_str())),
-            None => (None, None),
-        };
-        host_stmt.execute(params![
-            h.id.value,
-            h.name,
-            h.released.map(|d| d.to_string()),
-            h.qemu.to_string(),
-            h.qemu_package,
-            h.libvirt.map(|v| v.to_string()),
-            h.libvirt_package,
-            h.machines.upstream,
-            line,
-            release,
-            words(h.arches.iter().map(|a| a.value.as_str())),
-            h.default,
-            source(&h.provenance, None),
-            h.provenance.note,
-            path,
-            h.loc.line as i64,
-        ])?;
-        let mut ord = 0i64;
-        for f in &h.firmware {
-            item_stmt.execute(params![
-                h.id.value,
-                ord,
-                "firmware",
-                f.arch,
-                None::<String>,
-                f.kind.name(),
-                f.secure_boot,
-                f.code,
-                f.vars,
-                None::<String>,
-                source(&f.provenance, Some(&h.provenance)),
-                f.provenance.note,
-                path,
-                f.loc.line as i64,
-            ])?;
-            ord += 1;
-        }
-        for t in &h.tpm {
-            item_stmt.execute(params![
-                h.id.value,
-                ord,
-                "tpm",
-                t.arch,
-                t.model,
-                None::<String>,
-                None::<bool>,
-                None::<String>,
-                None::<String>,
-                t.versions.join(" "),
-                source(&t.provenance, Some(&h.provenance)),
-                t.provenance.note,
-                path,
-                t.loc.line as i64,
-            ])?;
-            ord += 1;
-        }
-        for d in &h.missing_devices {
-            item_stmt.execute(params![
-                h.id.value,
-                ord,
-                "missing-device",
-                None::<String>,
-                d.name,
-                None::<String>,
-                None::<bool>,
-                None::<String>,
-                None::<String>,
-                None::<String>,
-                source(&d.provenance, Some(&h.provenance)),
-                d.provenance.note,
-                path,
-                d.loc.line as i64,
-            ])?;
-            ord += 1;
-        }
+        let file = format!("hosts/{}.xml", h.id.value);
+        let firmware: Vec<Value> = h
+            .firmware
+            .iter()
+            .map(|f| {
+                let mut o = Map::new();
+                o.insert("arch".into(), f.arch.clone().into());
+                o.insert("type".into(), f.kind.name().into());
+                o.insert("secure_boot".into(), f.secure_boot.into());
+                opt(&mut o, "code", f.code.clone());
+                opt(&mut o, "vars", f.vars.clone());
+                Value::Object(o)
+            })
+            .collect();
+        let tpm: Vec<Value> = h
+            .tpm
+            .iter()
+            .map(|t| json!({"arch": t.arch, "model": t.model, "versions": t.versions}))
+            .collect();
+        let mut o = Map::new();
+        o.insert("id".into(), h.id.value.clone().into());
+        o.insert("name".into(), h.name.clone().into());
+        opt(&mut o, "released", h.released.map(|d| d.to_string()));
+        o.insert("qemu".into(), h.qemu.to_string().into());
+        opt(&mut o, "qemu_package", h.qemu_package.clone());
+        opt(&mut o, "libvirt", h.libvirt.map(|v| v.to_string()));
+        opt(&mut o, "libvirt_package", h.libvirt_package.clone());
+        o.insert("upstream_machines".into(), h.machines.upstream.into());
+        opt(
+            &mut o,
+            "machine_line",
+            h.machines
+                .downstream
+                .as_ref()
+                .map(|(l, r)| json!([l.value, r])),
+        );
+        o.insert("arches".into(), texts(&h.arches));
+        o.insert("default".into(), h.default.into());
+        o.insert("firmware".into(), firmware.into());
+        o.insert("tpm".into(), tpm.into());
+        o.insert(
+            "missing_devices".into(),
+            h.missing_devices
+                .iter()
+                .map(|d| d.name.clone())
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        opt(
+            &mut o,
+            "source",
+            h.provenance.source.as_ref().map(|s| s.value.clone()),
+        );
+        opt(&mut o, "note", h.provenance.note.clone());
+        o.insert("at".into(), at(&file, &h.loc));
+        stmt.execute(params![h.id.value, h.default, Value::Object(o).to_string()])?;
     }
     Ok(())
 }

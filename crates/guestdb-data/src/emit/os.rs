@@ -1,10 +1,12 @@
-//! OS rows and their facts, after inheritance, each with where it was declared.
+//! OS rows: identity and summary columns, and every effective fact (after
+//! inheritance, each with where it was declared) as one JSON document.
 
-use super::words;
+use super::{opt, texts, words};
 use crate::check::os_path_for_id;
 use crate::model::*;
 use crate::resolve::{Effective, Index, ResolvedOs};
 use rusqlite::{params, Connection};
+use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// Bit of a virtio class in the `os.virtio_*` masks.
@@ -27,86 +29,279 @@ fn names(list: &[Located<String>]) -> String {
     words(list.iter().map(|n| n.value.as_str()))
 }
 
-/// The `INSERT` statements of the OS tables, prepared once.
-struct Statements<'c> {
-    os: rusqlite::Statement<'c>,
-    name: rusqlite::Statement<'c>,
-    relation: rusqlite::Statement<'c>,
-    virtio: rusqlite::Statement<'c>,
-    chipset: rusqlite::Statement<'c>,
-    firmware: rusqlite::Statement<'c>,
-    boot_security: rusqlite::Statement<'c>,
-    device: rusqlite::Statement<'c>,
-    driver: rusqlite::Statement<'c>,
-    driver_device: rusqlite::Statement<'c>,
-    variant: rusqlite::Statement<'c>,
-    media: rusqlite::Statement<'c>,
-    media_item: rusqlite::Statement<'c>,
-    fact: rusqlite::Statement<'c>,
-    resources: rusqlite::Statement<'c>,
+/// What every fact's provenance needs: the dataset, the store order and paths.
+struct Ctx<'d> {
+    data: &'d Dataset,
+    paths: Vec<String>,
 }
 
-impl<'c> Statements<'c> {
-    fn new(tx: &'c Connection) -> rusqlite::Result<Statements<'c>> {
-        Ok(Statements {
-            os: tx.prepare(
-                "INSERT INTO os (idx, id, name, vendor, family, distro, version, codename, release_date,
-                 eol_date, release_status, source, path, virtio_legacy, virtio_modern, virtio_driver,
-                 chipsets, arches, short_ids, aliases)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-            )?,
-            name: tx.prepare("INSERT INTO os_name (name, os, kind, ord) VALUES (?1, ?2, ?3, ?4)")?,
-            relation: tx.prepare(
-                "INSERT INTO os_relation (os, ord, kind, target, target_os) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?,
-            virtio: tx.prepare(
-                "INSERT INTO os_virtio (os, ord, class, arch, legacy, modern, driver, source, note, from_os, path, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?,
-            chipset: tx.prepare(
-                "INSERT INTO os_chipset (os, ord, chipset, arch, supported, source, note, from_os, path, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?,
-            firmware: tx.prepare(
-                "INSERT INTO os_firmware (os, ord, arch, type, supported, preferred, source, note, from_os, path, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?,
-            boot_security: tx.prepare(
-                "INSERT INTO os_boot_security (os, ord, kind, arch, version, supported, required, source, note,
-                 from_os, path, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?,
-            device: tx.prepare(
-                "INSERT INTO os_device (os, ord, device, source, note, from_os, path, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?,
-            driver: tx.prepare(
-                "INSERT INTO os_driver (os, idx, arch, location, pre_installable, signed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
-            driver_device: tx.prepare(
-                "INSERT INTO os_driver_device (os, ord, driver, device) VALUES (?1, ?2, ?3, ?4)",
-            )?,
-            variant: tx
-                .prepare("INSERT INTO os_variant (os, ord, id, name) VALUES (?1, ?2, ?3, ?4)")?,
-            media: tx.prepare(
-                "INSERT INTO os_media (os, idx, arch, live, installer, installer_reboots, installer_script, url,
-                 kernel, initrd, volume_id, system_id, publisher_id, application_id, volume_size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?,
-            media_item: tx.prepare(
-                "INSERT INTO os_media_item (os, ord, media, kind, value, regex, map)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
-            fact: tx.prepare(
-                "INSERT INTO os_fact_source (os, ord, fact, source, note, path, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
-            resources: tx.prepare(
-                "INSERT INTO os_resources (os, ord, arch, kind, n_cpus, cpu, ram, storage, from_os)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?,
-        })
+impl Ctx<'_> {
+    fn short_id(&self, i: usize) -> &str {
+        let os = &self.data.oses[i];
+        os.short_ids
+            .first()
+            .map(|s| s.value.as_str())
+            .unwrap_or(&os.id.value)
     }
+
+    /// `{source?, note?, inherited_from?, declared_at}` of a fact of OS `os`
+    /// declared by `from` (itself when `None`) at `line`.
+    fn provenance(&self, os: usize, from: Option<usize>, p: &Provenance, line: u32) -> Value {
+        let declarer = from.unwrap_or(os);
+        let mut o = Map::new();
+        opt(
+            &mut o,
+            "source",
+            p.source
+                .as_ref()
+                .or(self.data.oses[declarer].source.as_ref())
+                .map(|s| s.value.clone()),
+        );
+        opt(&mut o, "note", p.note.clone());
+        opt(
+            &mut o,
+            "inherited_from",
+            from.map(|f| self.short_id(f).to_string()),
+        );
+        o.insert(
+            "declared_at".into(),
+            Value::String(format!("{}:{line}", self.paths[declarer])),
+        );
+        Value::Object(o)
+    }
+}
+
+/// The `facts` document of OS `i`.
+fn facts(
+    ctx: &Ctx,
+    i: usize,
+    r: &ResolvedOs,
+    index: &Index,
+    devices: &HashMap<&str, &Device>,
+) -> Value {
+    let os = &ctx.data.oses[i];
+    let relations: Vec<Value> = [
+        ("derives-from", &os.derives_from),
+        ("clones", &os.clones),
+        ("upgrades", &os.upgrades),
+    ]
+    .iter()
+    .flat_map(|(kind, targets)| {
+        targets.iter().map(move |t| {
+            let short = index
+                .by_id
+                .get(t.value.as_str())
+                .map(|&j| ctx.short_id(j).to_string());
+            json!({"kind": kind, "target": t.value, "short_id": short})
+        })
+    })
+    .collect();
+    let virtio: Vec<Value> = r
+        .virtio
+        .iter()
+        .map(
+            |Effective {
+                 fact: v,
+                 inherited_from,
+             }| {
+                let mut o = Map::new();
+                o.insert("class".into(), v.class.name.into());
+                o.insert("arch".into(), v.arch.clone().into());
+                o.insert("legacy".into(), v.legacy.into());
+                o.insert("modern".into(), v.modern.into());
+                opt(&mut o, "driver", v.driver.clone());
+                o.insert(
+                    "provenance".into(),
+                    ctx.provenance(i, *inherited_from, &v.provenance, v.loc.line),
+                );
+                Value::Object(o)
+            },
+        )
+        .collect();
+    let chipsets: Vec<Value> = r
+        .chipsets
+        .iter()
+        .map(
+            |Effective {
+                 fact: c,
+                 inherited_from,
+             }| {
+                json!({
+                    "chipset": c.chipset.name(),
+                    "arch": c.arch,
+                    "supported": c.supported,
+                    "provenance": ctx.provenance(i, *inherited_from, &c.provenance, c.loc.line),
+                })
+            },
+        )
+        .collect();
+    let firmware: Vec<Value> = r
+        .firmware
+        .iter()
+        .map(
+            |Effective {
+                 fact: f,
+                 inherited_from,
+             }| {
+                json!({
+                    "arch": f.arch,
+                    "type": f.kind.name(),
+                    "supported": f.supported,
+                    "preferred": f.preferred,
+                    "provenance": ctx.provenance(i, *inherited_from, &f.provenance, f.loc.line),
+                })
+            },
+        )
+        .collect();
+    let secure_boot = r.secure_boot.iter().map(|e| {
+        json!({
+            "kind": "secure-boot",
+            "arch": e.fact.arch,
+            "supported": e.fact.supported,
+            "required": e.fact.required,
+            "provenance": ctx.provenance(i, e.inherited_from, &e.fact.provenance, e.fact.loc.line),
+        })
+    });
+    let tpm = r.tpm.iter().map(|e| {
+        json!({
+            "kind": "tpm",
+            "arch": e.fact.arch,
+            "version": e.fact.version,
+            "supported": e.fact.supported,
+            "required": e.fact.required,
+            "provenance": ctx.provenance(i, e.inherited_from, &e.fact.provenance, e.fact.loc.line),
+        })
+    });
+    let boot_security: Vec<Value> = secure_boot.chain(tpm).collect();
+    let linked: Vec<Value> = r
+        .devices
+        .iter()
+        .filter_map(
+            |Effective {
+                 fact: d,
+                 inherited_from,
+             }| {
+                let dev = devices.get(d.device.as_str())?;
+                let mut o = Map::new();
+                o.insert("name".into(), dev.name.value.clone().into());
+                o.insert("class".into(), dev.class.clone().into());
+                opt(&mut o, "pci", dev.pci.as_ref().map(|p| p.value.to_string()));
+                o.insert(
+                    "provenance".into(),
+                    ctx.provenance(i, *inherited_from, &d.provenance, d.loc.line),
+                );
+                Some(Value::Object(o))
+            },
+        )
+        .collect();
+    let drivers: Vec<Value> = os
+        .drivers
+        .iter()
+        .map(|d| {
+            let devs: Vec<&str> = d
+                .devices
+                .iter()
+                .filter(|x| devices.contains_key(x.value.as_str()))
+                .map(|x| x.value.as_str())
+                .collect();
+            json!({
+                "arch": d.arch,
+                "location": d.location,
+                "pre_installable": d.pre_installable,
+                "signed": d.signed,
+                "devices": devs,
+            })
+        })
+        .collect();
+    let variants: Vec<Value> = os
+        .variants
+        .iter()
+        .map(|v| json!({"id": v.id, "name": v.name}))
+        .collect();
+    let media: Vec<Value> = os
+        .media
+        .iter()
+        .map(|m| {
+            let mut o = Map::new();
+            o.insert("arch".into(), m.arch.clone().into());
+            o.insert("variants".into(), texts(&m.variants));
+            o.insert("live".into(), m.live.into());
+            o.insert("installer".into(), m.installer.into());
+            opt(&mut o, "installer_reboots", m.installer_reboots);
+            o.insert("installer_script".into(), m.installer_script.into());
+            opt(&mut o, "url", m.url.clone());
+            opt(&mut o, "kernel", m.kernel.clone());
+            opt(&mut o, "initrd", m.initrd.clone());
+            let iso = m.iso.as_ref();
+            let pat = |f: fn(&IsoPattern) -> &Option<Located<String>>| {
+                iso.and_then(|i| f(i).as_ref()).map(|p| p.value.clone())
+            };
+            opt(&mut o, "volume_id", pat(|i| &i.volume_id));
+            opt(&mut o, "system_id", pat(|i| &i.system_id));
+            opt(&mut o, "publisher_id", pat(|i| &i.publisher_id));
+            opt(&mut o, "application_id", pat(|i| &i.application_id));
+            opt(&mut o, "volume_size", iso.and_then(|i| i.volume_size));
+            let languages: Vec<Value> = iso
+                .map(|i| &i.languages[..])
+                .unwrap_or(&[])
+                .iter()
+                .map(|l| {
+                    let mut lo = Map::new();
+                    lo.insert("value".into(), l.value.clone().into());
+                    lo.insert("regex".into(), l.regex.into());
+                    opt(&mut lo, "map", l.map.clone());
+                    Value::Object(lo)
+                })
+                .collect();
+            o.insert("languages".into(), languages.into());
+            Value::Object(o)
+        })
+        .collect();
+    let parent = os
+        .derives_from
+        .last()
+        .or(os.clones.last())
+        .and_then(|t| index.by_id.get(t.value.as_str()))
+        .map(|&p| ctx.short_id(p).to_string());
+    let mut resources = Vec::new();
+    for res in &r.resources {
+        for (kind, set) in &res.sets {
+            let mut o = Map::new();
+            o.insert("arch".into(), res.arch.clone().into());
+            o.insert("kind".into(), kind.name().into());
+            opt(&mut o, "n_cpus", set.n_cpus);
+            opt(&mut o, "cpu", set.cpu);
+            opt(&mut o, "ram", set.ram);
+            opt(&mut o, "storage", set.storage);
+            if res.inherited {
+                opt(&mut o, "inherited_from", parent.clone());
+            }
+            resources.push(Value::Object(o));
+        }
+    }
+    let fact_sources: Vec<Value> = os
+        .fact_sources
+        .iter()
+        .map(|f| {
+            json!({
+                "fact": f.fact,
+                "provenance": ctx.provenance(i, None, &f.provenance, f.loc.line),
+            })
+        })
+        .collect();
+    json!({
+        "relations": relations,
+        "virtio": virtio,
+        "chipsets": chipsets,
+        "firmware": firmware,
+        "boot_security": boot_security,
+        "devices": linked,
+        "drivers": drivers,
+        "variants": variants,
+        "media": media,
+        "resources": resources,
+        "fact_sources": fact_sources,
+    })
 }
 
 /// Inserts every OS, in natural id order (rhel/5.6 before rhel/5.10).
@@ -115,7 +310,6 @@ pub(super) fn emit_oses(
     data: &Dataset,
     index: &Index,
     resolved: &[ResolvedOs],
-    device_idx: &HashMap<&str, i64>,
 ) -> rusqlite::Result<()> {
     // `order[k]` is the dataset index of the k-th OS in the store.
     let mut order: Vec<usize> = (0..data.oses.len()).collect();
@@ -124,23 +318,34 @@ pub(super) fn emit_oses(
     for (k, &i) in order.iter().enumerate() {
         store_idx[i] = k as i64;
     }
-    let rel_path = |i: usize| {
-        os_path_for_id(&data.oses[i].id.value)
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default()
+    let ctx = Ctx {
+        data,
+        paths: data
+            .oses
+            .iter()
+            .map(|os| {
+                os_path_for_id(&os.id.value)
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default()
+            })
+            .collect(),
     };
-    // (from_os, path) of a fact declared by `e_from`, or by `os` itself.
-    let from = |os: usize, e_from: Option<usize>| -> (Option<i64>, String) {
-        (e_from.map(|f| store_idx[f]), rel_path(e_from.unwrap_or(os)))
-    };
-    let source_of = |os: usize, e_from: Option<usize>, p: &Provenance| -> Option<String> {
-        p.source
-            .as_ref()
-            .or(data.oses[e_from.unwrap_or(os)].source.as_ref())
-            .map(|s| s.value.clone())
-    };
-    let mut st = Statements::new(tx)?;
-
+    let devices: HashMap<&str, &Device> = data
+        .devices
+        .iter()
+        .map(|d| (d.name.value.as_str(), d))
+        .collect();
+    let mut os_stmt = tx.prepare(
+        "INSERT INTO os (idx, id, name, vendor, family, distro, version, codename, release_date,
+         eol_date, release_status, source, path, virtio_legacy, virtio_modern, virtio_driver,
+         chipsets, arches, short_ids, aliases, facts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    let mut name_stmt =
+        tx.prepare("INSERT INTO os_name (name, os, kind, ord) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut rel_stmt = tx.prepare(
+        "INSERT INTO os_relation (os, ord, kind, target, target_os) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for &i in &order {
         let os = &data.oses[i];
         let r = &resolved[i];
@@ -175,7 +380,7 @@ pub(super) fn emit_oses(
             .filter(|a| *a != "all")
             .collect();
         let text = |v: &Option<Located<String>>| v.as_ref().map(|v| v.value.clone());
-        st.os.execute(params![
+        os_stmt.execute(params![
             k,
             os.id.value,
             os.name.value,
@@ -188,7 +393,7 @@ pub(super) fn emit_oses(
             os.eol_date.as_ref().map(|d| d.value.to_string()),
             os.release_status.name(),
             text(&os.source),
-            rel_path(i),
+            ctx.paths[i],
             legacy,
             modern,
             driver,
@@ -196,267 +401,25 @@ pub(super) fn emit_oses(
             words(arches.into_iter()),
             names(&os.short_ids),
             names(&os.aliases),
+            facts(&ctx, i, r, index, &devices).to_string(),
         ])?;
         for (n, s) in os.short_ids.iter().enumerate() {
-            st.name.execute(params![s.value, k, "short-id", n as i64])?;
+            name_stmt.execute(params![s.value, k, "short-id", n as i64])?;
         }
         for (n, a) in os.aliases.iter().enumerate() {
-            st.name.execute(params![a.value, k, "alias", n as i64])?;
+            name_stmt.execute(params![a.value, k, "alias", n as i64])?;
         }
         let relations = [
             ("derives-from", &os.derives_from),
             ("clones", &os.clones),
             ("upgrades", &os.upgrades),
         ];
-        let all_relations = relations
+        let all = relations
             .iter()
             .flat_map(|(kind, targets)| targets.iter().map(move |t| (*kind, t)));
-        for (ord, (kind, t)) in all_relations.enumerate() {
+        for (ord, (kind, t)) in all.enumerate() {
             let target = index.by_id.get(t.value.as_str()).map(|&j| store_idx[j]);
-            st.relation
-                .execute(params![k, ord as i64, kind, t.value, target])?;
-        }
-        let line = |loc: &crate::diag::Loc| loc.line as i64;
-        for (
-            ord,
-            Effective {
-                fact: v,
-                inherited_from,
-            },
-        ) in r.virtio.iter().enumerate()
-        {
-            let (f, p) = from(i, *inherited_from);
-            st.virtio.execute(params![
-                k,
-                ord as i64,
-                v.class.name,
-                v.arch,
-                v.legacy,
-                v.modern,
-                v.driver,
-                source_of(i, *inherited_from, &v.provenance),
-                v.provenance.note,
-                f,
-                p,
-                line(&v.loc)
-            ])?;
-        }
-        for (
-            ord,
-            Effective {
-                fact: c,
-                inherited_from,
-            },
-        ) in r.chipsets.iter().enumerate()
-        {
-            let (f, p) = from(i, *inherited_from);
-            st.chipset.execute(params![
-                k,
-                ord as i64,
-                c.chipset.name(),
-                c.arch,
-                c.supported,
-                source_of(i, *inherited_from, &c.provenance),
-                c.provenance.note,
-                f,
-                p,
-                line(&c.loc)
-            ])?;
-        }
-        for (
-            ord,
-            Effective {
-                fact: fw,
-                inherited_from,
-            },
-        ) in r.firmware.iter().enumerate()
-        {
-            let (f, p) = from(i, *inherited_from);
-            st.firmware.execute(params![
-                k,
-                ord as i64,
-                fw.arch,
-                fw.kind.name(),
-                fw.supported,
-                fw.preferred,
-                source_of(i, *inherited_from, &fw.provenance),
-                fw.provenance.note,
-                f,
-                p,
-                line(&fw.loc)
-            ])?;
-        }
-        let secure_boot = r.secure_boot.iter().map(|e| {
-            let s = e.fact;
-            (
-                "secure-boot",
-                &s.arch,
-                None,
-                s.supported,
-                s.required,
-                &s.provenance,
-                &s.loc,
-                e.inherited_from,
-            )
-        });
-        let tpm = r.tpm.iter().map(|e| {
-            let t = e.fact;
-            (
-                "tpm",
-                &t.arch,
-                Some(&t.version),
-                t.supported,
-                t.required,
-                &t.provenance,
-                &t.loc,
-                e.inherited_from,
-            )
-        });
-        for (ord, (kind, arch, version, supported, required, prov, loc, inherited_from)) in
-            secure_boot.chain(tpm).enumerate()
-        {
-            let (f, p) = from(i, inherited_from);
-            st.boot_security.execute(params![
-                k,
-                ord as i64,
-                kind,
-                arch,
-                version,
-                supported,
-                required,
-                source_of(i, inherited_from, prov),
-                prov.note,
-                f,
-                p,
-                line(loc)
-            ])?;
-        }
-        let known_devices = r
-            .devices
-            .iter()
-            .filter_map(|e| device_idx.get(e.fact.device.as_str()).map(|&dev| (dev, e)));
-        for (
-            ord,
-            (
-                dev,
-                Effective {
-                    fact: d,
-                    inherited_from,
-                },
-            ),
-        ) in known_devices.enumerate()
-        {
-            let (f, p) = from(i, *inherited_from);
-            st.device.execute(params![
-                k,
-                ord as i64,
-                dev,
-                source_of(i, *inherited_from, &d.provenance),
-                d.provenance.note,
-                f,
-                p,
-                line(&d.loc)
-            ])?;
-        }
-        for (ord, f) in os.fact_sources.iter().enumerate() {
-            st.fact.execute(params![
-                k,
-                ord as i64,
-                f.fact,
-                source_of(i, None, &f.provenance),
-                f.provenance.note,
-                rel_path(i),
-                f.loc.line as i64
-            ])?;
-        }
-        let mut ord = 0i64;
-        for (n, drv) in os.drivers.iter().enumerate() {
-            st.driver.execute(params![
-                k,
-                n as i64,
-                drv.arch,
-                drv.location,
-                drv.pre_installable,
-                drv.signed
-            ])?;
-            for d in &drv.devices {
-                if let Some(&dev) = device_idx.get(d.value.as_str()) {
-                    st.driver_device.execute(params![k, ord, n as i64, dev])?;
-                    ord += 1;
-                }
-            }
-        }
-        for (ord, v) in os.variants.iter().enumerate() {
-            st.variant.execute(params![k, ord as i64, v.id, v.name])?;
-        }
-        let mut ord = 0i64;
-        for (n, m) in os.media.iter().enumerate() {
-            let iso = m.iso.as_ref();
-            let pat = |f: fn(&IsoPattern) -> &Option<Located<String>>| {
-                iso.and_then(|i| f(i).as_ref()).map(|p| p.value.clone())
-            };
-            st.media.execute(params![
-                k,
-                n as i64,
-                m.arch,
-                m.live,
-                m.installer,
-                m.installer_reboots,
-                m.installer_script,
-                m.url,
-                m.kernel,
-                m.initrd,
-                pat(|i| &i.volume_id),
-                pat(|i| &i.system_id),
-                pat(|i| &i.publisher_id),
-                pat(|i| &i.application_id),
-                iso.and_then(|i| i.volume_size).map(|s| s as i64),
-            ])?;
-            for v in &m.variants {
-                st.media_item.execute(params![
-                    k,
-                    ord,
-                    n as i64,
-                    "variant",
-                    v.value,
-                    false,
-                    None::<String>
-                ])?;
-                ord += 1;
-            }
-            for l in iso.map(|i| &i.languages[..]).unwrap_or(&[]) {
-                st.media_item.execute(params![
-                    k, ord, n as i64, "language", l.value, l.regex, l.map
-                ])?;
-                ord += 1;
-            }
-        }
-        let parent = os
-            .derives_from
-            .last()
-            .or(os.clones.last())
-            .and_then(|t| index.by_id.get(t.value.as_str()));
-        let mut ord = 0i64;
-        for res in &r.resources {
-            let inherited_from = if res.inherited {
-                parent.map(|&p| store_idx[p])
-            } else {
-                None
-            };
-            for (kind, set) in &res.sets {
-                st.resources.execute(params![
-                    k,
-                    ord,
-                    res.arch,
-                    kind.name(),
-                    set.n_cpus.map(|v| v as i64),
-                    set.cpu.map(|v| v as i64),
-                    set.ram.map(|v| v as i64),
-                    set.storage.map(|v| v as i64),
-                    inherited_from,
-                ])?;
-                ord += 1;
-            }
+            rel_stmt.execute(params![k, ord as i64, kind, t.value, target])?;
         }
     }
     Ok(())

@@ -265,7 +265,50 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The schema version this compiler reads and the store carries.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// Dates, versions and firmware types travel as their text (`2024-05-01`,
+/// `7.2`, `efi`) in JSON: the store's documents and the command line's output.
+macro_rules! as_text {
+    ($t:ty, $what:literal, $show:expr, $parse:expr) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(&$show(self))
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $parse(&text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not {}", $what)))
+            }
+        }
+    };
+}
+as_text!(
+    Date,
+    "a date (YYYY-MM-DD)",
+    |d: &Date| d.to_string(),
+    Date::parse
+);
+as_text!(
+    Version,
+    "a version (X.Y or X.Y.Z)",
+    |v: &Version| v.to_string(),
+    Version::parse
+);
+as_text!(
+    FirmwareType,
+    "a firmware type",
+    |k: &FirmwareType| k.name(),
+    FirmwareType::parse
+);
+as_text!(
+    ReleaseStatus,
+    "a release status",
+    |r: &ReleaseStatus| r.name(),
+    ReleaseStatus::parse
+);
 
 #[cfg(test)]
 mod tests {
