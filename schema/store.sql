@@ -2,13 +2,14 @@
 -- library reads. Schema version 3 (the `schema_version` row of `meta`).
 --
 -- Each OS is one row of `os`: its identity and a summary in typed columns
--- (for SQL queries and listing), and every effective fact (after
--- inheritance), each with where it was declared, as one JSON document in
--- `facts`. The catalogues beside the OSes (devices, machine types) and the
--- host profiles are JSON documents too. SQLite's JSON functions read them,
+-- (for SQL queries and listing); every effective fact (after inheritance),
+-- each with where it was declared, is one JSON document in `os_facts`. The
+-- catalogues beside the OSes (devices, machine types) and the host profiles
+-- are JSON documents too. SQLite's JSON functions read them,
 -- e.g. every OS whose block virtio driver is legacy-only:
 --
---   SELECT id FROM os, json_each(os.facts, '$.virtio') AS v
+--   SELECT id FROM os JOIN os_facts ON os_facts.os = os.idx,
+--        json_each(os_facts.facts, '$.virtio') AS v
 --   WHERE v.value->>'class' = 'block' AND v.value->>'arch' = 'all'
 --     AND v.value->>'legacy' AND NOT v.value->>'modern';
 --
@@ -53,23 +54,28 @@ CREATE TABLE os (
     chipsets       INTEGER NOT NULL,      -- bit 0: i440fx, bit 1: q35
     arches         TEXT NOT NULL,         -- space-separated, from media, resources, firmware, drivers
     short_ids      TEXT NOT NULL,         -- space-separated, in order (also in os_name)
-    aliases        TEXT NOT NULL,         -- space-separated, in order (also in os_name)
-    -- Every effective fact, a JSON object with the arrays
-    --   relations     {kind, target, short_id}
-    --   virtio        {class, arch, legacy, modern, driver?, provenance}
-    --   chipsets      {chipset, arch, supported, provenance}
-    --   firmware      {arch, type, supported, preferred, provenance}
-    --   boot_security {kind: secure-boot|tpm, arch, version?, supported, required, provenance}
-    --   devices       {name, class, pci?, provenance}
-    --   drivers       {arch, location, pre_installable, signed, devices: [name]}
-    --   variants      {id, name}
-    --   media         {arch, variants, live, installer, installer_reboots?, installer_script,
-    --                  url?, kernel?, initrd?, volume_id?, system_id?, publisher_id?,
-    --                  application_id?, volume_size?, languages: [{value, regex, map?}]}
-    --   resources     {arch, kind, n_cpus?, cpu?, ram?, storage?, inherited_from?}
-    --   fact_sources  {fact, provenance}
-    -- where provenance is {source?, note?, inherited_from? (a short-id), declared_at}.
-    facts          TEXT NOT NULL
+    aliases        TEXT NOT NULL          -- space-separated, in order (also in os_name)
+);
+
+-- Every effective fact of an OS, apart from its summary row so that listing
+-- and lookups read only the small rows of `os`. A JSON object with the arrays
+--   relations     {kind, target, short_id}
+--   virtio        {class, arch, legacy, modern, driver?, provenance}
+--   chipsets      {chipset, arch, supported, provenance}
+--   firmware      {arch, type, supported, preferred, provenance}
+--   boot_security {kind: secure-boot|tpm, arch, version?, supported, required, provenance}
+--   devices       {name, class, pci?, provenance}
+--   drivers       {arch, location, pre_installable, signed, devices: [name]}
+--   variants      {id, name}
+--   media         {arch, variants, live, installer, installer_reboots?, installer_script,
+--                  url?, kernel?, initrd?, volume_id?, system_id?, publisher_id?,
+--                  application_id?, volume_size?, languages: [{value, regex, map?}]}
+--   resources     {arch, kind, n_cpus?, cpu?, ram?, storage?, inherited_from?}
+--   fact_sources  {fact, provenance}
+-- where provenance is {source?, note?, inherited_from? (a short-id), declared_at}.
+CREATE TABLE os_facts (
+    os    INTEGER PRIMARY KEY REFERENCES os (idx),
+    facts TEXT NOT NULL
 );
 
 -- Short-ids and aliases (the name index of one-shot lookups).

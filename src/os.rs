@@ -270,7 +270,7 @@ impl Database {
     pub fn details(&self, os: &Os) -> Result<OsDetails, Error> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT facts FROM os WHERE idx = ?1")?;
+            .prepare_cached("SELECT facts FROM os_facts WHERE os = ?1")?;
         let text: String = stmt.query_row([os.idx], |r| r.get(0))?;
         let doc: FactsDoc = serde_json::from_str(&text).map_err(|e| Error::Store {
             path: self.where_().to_string(),

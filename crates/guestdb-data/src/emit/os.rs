@@ -338,9 +338,10 @@ pub(super) fn emit_oses(
     let mut os_stmt = tx.prepare(
         "INSERT INTO os (idx, id, name, vendor, family, distro, version, codename, release_date,
          eol_date, release_status, source, path, virtio_legacy, virtio_modern, virtio_driver,
-         chipsets, arches, short_ids, aliases, facts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+         chipsets, arches, short_ids, aliases)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?;
+    let mut facts_stmt = tx.prepare("INSERT INTO os_facts (os, facts) VALUES (?1, ?2)")?;
     let mut name_stmt =
         tx.prepare("INSERT INTO os_name (name, os, kind, ord) VALUES (?1, ?2, ?3, ?4)")?;
     let mut rel_stmt = tx.prepare(
@@ -401,8 +402,8 @@ pub(super) fn emit_oses(
             words(arches.into_iter()),
             names(&os.short_ids),
             names(&os.aliases),
-            facts(&ctx, i, r, index, &devices).to_string(),
         ])?;
+        facts_stmt.execute(params![k, facts(&ctx, i, r, index, &devices).to_string()])?;
         for (n, s) in os.short_ids.iter().enumerate() {
             name_stmt.execute(params![s.value, k, "short-id", n as i64])?;
         }
