@@ -1,10 +1,23 @@
 //! guestdb: a guest-OS knowledge database with a query layer.
 //!
 //! ```
-//! let db = guestdb::Database::embedded().unwrap();
-//! let rhel = db.lookup("rhel6.10").unwrap();
-//! let net = rhel.virtio(guestdb::VirtioClass::by_name("net").unwrap());
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = guestdb::Database::embedded()?;
+//! let os = db.lookup("rhel6.10").expect("known");
+//! let net = os.virtio(guestdb::VirtioClass::by_name("net").unwrap());
 //! assert!(net.legacy && !net.modern);
+//!
+//! // A recommendation: the OS's facts on one arch, the device catalogue, the hosts.
+//! use guestdb::recommend::{recommend, Policy, Target};
+//! let host = db.host_profile("debian-12")?.expect("profile").host(db.machine_catalogue()?)?;
+//! let rec = recommend(&db.os_facts(os, "x86_64")?, &db.device_models()?, &Target {
+//!     arch: "x86_64", hosts: &[host], policy: Policy::default(), today: guestdb::Date::parse("2026-12-01"),
+//! })?;
+//! assert_eq!(rec.machine.name, "pc-q35-7.2");
+//! let xml = guestdb::render::libvirt::render(&rec, &guestdb::render::Options::default());
+//! assert!(xml.contains("model='virtio-transitional'"));
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod cli;

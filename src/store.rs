@@ -27,8 +27,11 @@ pub enum Origin {
 pub struct Database {
     pub(crate) conn: Connection,
     /// Every id, short-id and alias to its OS, built the first time a caller
-    /// needs all names (listing, suggestions); one lookup asks SQLite instead.
+    /// needs all names (suggestions) or looks up a second name; the first
+    /// lookup asks SQLite instead (one-shot commands look up one name).
     by_name: OnceCell<FxHashMap<Box<str>, u32>>,
+    /// Lookups answered by SQLite so far (the second builds the index).
+    sql_lookups: std::cell::Cell<u32>,
     /// Each OS's summary, read from the store on first use (boxed: the
     /// vector of empty cells stays small for a one-shot lookup).
     rows: Vec<OnceCell<Box<Os>>>,
@@ -116,6 +119,7 @@ impl Database {
         Ok(Database {
             conn,
             by_name: OnceCell::new(),
+            sql_lookups: std::cell::Cell::new(0),
             rows,
             machines: OnceCell::new(),
             dataset_version,
@@ -197,12 +201,13 @@ impl Database {
 
     /// Like [`Database::lookup`], but a store that cannot be read is an error.
     pub fn try_lookup(&self, name: &str) -> Result<Option<&Os>, Error> {
-        if let Some(index) = self.by_name.get() {
-            return match index.get(name) {
+        if self.by_name.get().is_some() || self.sql_lookups.get() >= 1 {
+            return match self.index()?.get(name) {
                 Some(&idx) => self.try_get(idx),
                 None => Ok(None),
             };
         }
+        self.sql_lookups.set(self.sql_lookups.get() + 1);
         // One statement finds the name and reads the OS's row.
         let sql = format!(
             "SELECT {} FROM os WHERE idx = (SELECT idx FROM os WHERE id = ?1 UNION ALL SELECT os FROM os_name WHERE name = ?1 LIMIT 1)",

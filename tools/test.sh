@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of guestdb. First installs the real components the tests
-# use (Debian packages: QEMU 7.2, libosinfo tools and GObject bindings,
-# xmllint, xorriso, virt-xml-validate, hyperfine) when they are missing, via
-# tools/test-setup.sh; then runs the whole cargo test suite (unit tests, the
-# integration tests in tests/it, doc tests) for every crate of the workspace.
+# use (Debian packages: QEMU 7.2, libvirt 9.0 with its QEMU driver,
+# virt-install, OVMF, swtpm, libosinfo tools and GObject bindings, xmllint,
+# xorriso, virt-xml-validate, hyperfine, GNU time) when they are missing and
+# starts libvirtd, via tools/test-setup.sh; then runs the whole cargo test
+# suite (unit tests, the integration tests in tests/it, doc tests) for every
+# crate of the workspace.
 #
 # Usage: tools/test.sh [extra cargo test arguments]
 # The reference material must be beside the checkout as ../shared (or set
