@@ -102,8 +102,6 @@ pub struct Device {
     pub loc: Loc,
 }
 
-/// A source of facts, declared in `data/dataset.xml`.
-
 #[cfg(test)]
 mod tests {
     use super::*;
