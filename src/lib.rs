@@ -20,6 +20,11 @@
 //! # }
 //! ```
 
+/// README.md's Rust examples, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
+
 pub mod cli;
 pub mod device;
 pub mod error;

@@ -102,29 +102,95 @@ impl Database {
     }
 
     /// Known names closest to `name`, best first, for "did you mean".
+    ///
+    /// A name may be at most a third of its length (at least 1) in edits
+    /// from a suggestion (optimal string alignment: insert, delete, replace,
+    /// swap two neighbours). The cost is bounded whatever the input: a name
+    /// longer than [`SUGGEST_MAX_LEN`] characters gets none, and a candidate
+    /// whose length alone puts it out of reach is never compared.
     pub fn suggest(&self, name: &str, max: usize) -> Vec<&str> {
+        let n = name.chars().count();
+        if n == 0 || n > SUGGEST_MAX_LEN {
+            return Vec::new();
+        }
         let Ok(names) = self.names() else {
             return Vec::new();
         };
+        let reach = |a: usize, b: usize| (a.max(b) / 3).max(1);
         let lower = name.to_lowercase();
+        let with_scheme = name.contains("://");
         // Closest edit distance first; among equals, the name of the same length
         // (a typo replaces more often than it drops a character).
         let mut scored: Vec<(usize, usize, &str)> = names
             .into_iter()
-            .filter(|n| !n.contains("://") || name.contains("://"))
-            .map(|n| {
-                (
-                    strsim::damerau_levenshtein(&lower, &n.to_lowercase()),
-                    n.len().abs_diff(name.len()),
-                    n,
-                )
+            .filter(|c| with_scheme || !c.contains("://"))
+            .filter_map(|c| {
+                let m = c.chars().count();
+                let limit = reach(n, m);
+                if n.abs_diff(m) > limit {
+                    return None;
+                }
+                let c_lower: std::borrow::Cow<str> = if c.chars().any(char::is_uppercase) {
+                    c.to_lowercase().into()
+                } else {
+                    c.into()
+                };
+                let d = bounded_distance(&lower, &c_lower, limit)?;
+                Some((d, m.abs_diff(n), c))
             })
-            .filter(|(d, _, n)| *d <= (n.len().max(name.len()) / 3).max(1))
             .collect();
         scored.sort();
         scored.into_iter().take(max).map(|(_, _, n)| n).collect()
     }
 }
+
+/// The edit distance (optimal string alignment) of `a` and `b` when it is at
+/// most `limit`. The common prefix and suffix are cut first (they do not
+/// change the distance), then a lower bound from the characters' counts
+/// skips most candidates before the quadratic comparison.
+fn bounded_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    // Each edit changes the character counts by at most 2 in total (a swap by
+    // none), so half the count difference bounds the distance from below.
+    let mut counts = [0i32; 128];
+    let mut other = 0i32;
+    for ch in a.chars() {
+        match counts.get_mut(ch as usize) {
+            Some(c) => *c += 1,
+            None => other += 1,
+        }
+    }
+    for ch in b.chars() {
+        match counts.get_mut(ch as usize) {
+            Some(c) => *c -= 1,
+            None => other -= 1,
+        }
+    }
+    let bag: u32 = counts.iter().map(|c| c.unsigned_abs()).sum::<u32>() + other.unsigned_abs();
+    if (bag as usize).div_ceil(2) > limit {
+        return None;
+    }
+    let d = strsim::osa_distance(a, b);
+    (d <= limit).then_some(d)
+}
+
+/// Names longer than this get no suggestion: no id, short-id or alias is
+/// near (the longest ids have about 60 characters).
+pub const SUGGEST_MAX_LEN: usize = 200;
 
 /// An OS found for a name, and the fallback used when the name is a release
 /// newer than the dataset knows.

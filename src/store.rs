@@ -42,6 +42,18 @@ pub struct Database {
     origin: Origin,
 }
 
+/// A value of the store that does not read as what its column holds.
+#[derive(Debug)]
+struct DamagedValue(String);
+
+impl std::fmt::Display for DamagedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DamagedValue {}
+
 impl Database {
     /// The dataset embedded in this binary.
     pub fn embedded() -> Result<Database, Error> {
@@ -94,10 +106,16 @@ impl Database {
                 .map_err(not_a_store)?;
             rows.collect::<Result<_, _>>().map_err(not_a_store)?
         };
-        let schema_version: u32 = meta
-            .get("schema_version")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+        let damaged = |message: String| Error::Store {
+            path: where_.clone(),
+            message: format!("is damaged: {message}"),
+        };
+        let schema_version: u32 = match meta.get("schema_version") {
+            None => return Err(damaged("its meta table has no schema_version".into())),
+            Some(v) => v
+                .parse()
+                .map_err(|_| damaged(format!("its schema_version '{v}' is not a number")))?,
+        };
         if schema_version != SCHEMA_VERSION {
             return Err(Error::SchemaVersion {
                 path: where_,
@@ -105,15 +123,16 @@ impl Database {
                 expected: SCHEMA_VERSION,
             });
         }
-        let dataset_version = meta.get("dataset_version").cloned().unwrap_or_default();
-        let os_count: usize = match meta.get("os_count").and_then(|v| v.parse().ok()) {
-            Some(n) => n,
-            None => {
-                return Err(Error::Store {
-                    path: where_,
-                    message: "is damaged: its meta table has no valid os_count".into(),
-                })
+        let dataset_version = match meta.get("dataset_version") {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => return Err(damaged("its meta table has no dataset_version".into())),
+        };
+        let os_count: usize = match meta.get("os_count").map(|v| (v, v.parse())) {
+            Some((_, Ok(n))) => n,
+            Some((v, Err(_))) => {
+                return Err(damaged(format!("its os_count '{v}' is not a number")))
             }
+            None => return Err(damaged("its meta table has no os_count".into())),
         };
         let rows = (0..os_count).map(|_| OnceCell::new()).collect();
         Ok(Database {
@@ -150,11 +169,32 @@ impl Database {
          short_ids, aliases, source, path";
 
     fn os_from_row(&self, r: &rusqlite::Row) -> rusqlite::Result<Os> {
-        let date = |i: usize| -> rusqlite::Result<Option<Date>> {
-            Ok(r.get::<_, Option<String>>(i)?.and_then(|s| Date::parse(&s)))
-        };
         let idx: u32 = r.get(0)?;
+        let damaged = |i: usize, what: &str, value: &str| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                Box::new(DamagedValue(format!(
+                    "OS row {idx}: {what} '{value}' is not {}",
+                    if what == "release_status" {
+                        "a release status (released, prerelease, snapshot, rolling)"
+                    } else {
+                        "a date (YYYY-MM-DD)"
+                    }
+                ))),
+            )
+        };
+        let date = |i: usize, what: &str| -> rusqlite::Result<Option<Date>> {
+            match r.get::<_, Option<String>>(i)? {
+                None => Ok(None),
+                Some(s) => Date::parse(&s)
+                    .map(Some)
+                    .ok_or_else(|| damaged(i, what, &s)),
+            }
+        };
         let status: String = r.get(10)?;
+        let release_status =
+            ReleaseStatus::parse(&status).ok_or_else(|| damaged(10, "release_status", &status))?;
         let arches: String = r.get(15)?;
         let words = |i: usize| -> rusqlite::Result<Vec<String>> {
             Ok(r.get::<_, String>(i)?
@@ -175,9 +215,9 @@ impl Database {
             distro: r.get(5)?,
             version: r.get(6)?,
             codename: r.get(7)?,
-            release_date: date(8)?,
-            eol_date: date(9)?,
-            release_status: ReleaseStatus::parse(&status).unwrap_or(ReleaseStatus::Released),
+            release_date: date(8, "release_date")?,
+            eol_date: date(9, "eol_date")?,
+            release_status,
             virtio_legacy: r.get(11)?,
             virtio_modern: r.get(12)?,
             virtio_driver: r.get(13)?,
@@ -195,6 +235,7 @@ impl Database {
             let sql = format!("SELECT {} FROM os WHERE idx = ?1", Self::OS_COLUMNS);
             let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_row([idx], |r| self.os_from_row(r).map(Box::new))
+                .map_err(|e| self.read_error(e))
         })?;
         Ok(Some(os))
     }
@@ -214,7 +255,11 @@ impl Database {
             Self::OS_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let Some(os) = stmt.query_row([name], |r| self.os_from_row(r)).optional()? else {
+        let Some(os) = stmt
+            .query_row([name], |r| self.os_from_row(r))
+            .optional()
+            .map_err(|e| self.read_error(e))?
+        else {
             return Ok(None);
         };
         let Some(cell) = self.rows.get(os.idx as usize) else {
@@ -244,7 +289,8 @@ impl Database {
                 let idx: u32 = r.get(0)?;
                 if let Some(cell) = self.rows.get(idx as usize) {
                     if cell.get().is_none() {
-                        let _ = cell.set(Box::new(self.os_from_row(r)?));
+                        let os = self.os_from_row(r).map_err(|e| self.read_error(e))?;
+                        let _ = cell.set(Box::new(os));
                     }
                 }
             }
@@ -329,6 +375,20 @@ impl Database {
             path: self.where_().to_string(),
             message: format!("is damaged: {what} does not read: {e}"),
         })
+    }
+
+    /// A failure to read a row: a damaged value names the store and the
+    /// value; anything else is SQLite's.
+    fn read_error(&self, e: rusqlite::Error) -> Error {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(DamagedValue(message)) = inner.downcast_ref::<DamagedValue>() {
+                return Error::Store {
+                    path: self.where_().to_string(),
+                    message: format!("is damaged: {message}"),
+                };
+            }
+        }
+        Error::Sqlite(e)
     }
 
     /// How messages name the store: its path, or "the embedded store".

@@ -17,7 +17,16 @@ be in file ..."). Warnings about undefined install-script entities are
 expected (the tree has no install-script/ directory).
 
 Output: a JSON list sorted by id, one object per OS:
-  id, short_ids,
+  id, short_ids, name, vendor, family, distro, version, codename,
+  release_date, eol_date (YYYY-MM-DD or null), release_status (released,
+  prerelease, snapshot, rolling),
+  relations - {"derives_from", "clones", "upgrades"}: sorted ids of the
+              OS's own relations (os.get_related),
+  variants  - sorted [id, name] of os.get_variant_list(),
+  media     - os.get_media_list() (own media): arch, live, installer,
+              installer_reboots, url, kernel, initrd, the ISO patterns
+              volume_id, system_id, publisher_id, application_id,
+              volume_size (null when unset) and the variant ids,
   devices   - sorted device ids from os.get_all_devices(None), i.e. after
               derives-from/clones inheritance and supported="false" removal,
   firmware  - os.get_complete_firmware_list(None): the effective list after
@@ -116,10 +125,65 @@ def drivers(os_):
     return out
 
 
+STATUS = {
+    Libosinfo.ReleaseStatus.RELEASED: "released",
+    Libosinfo.ReleaseStatus.PRERELEASE: "prerelease",
+    Libosinfo.ReleaseStatus.SNAPSHOT: "snapshot",
+    Libosinfo.ReleaseStatus.ROLLING: "rolling",
+}
+
+RELATIONS = {
+    "derives_from": Libosinfo.ProductRelationship.DERIVES_FROM,
+    "clones": Libosinfo.ProductRelationship.CLONES,
+    "upgrades": Libosinfo.ProductRelationship.UPGRADES,
+}
+
+
+def media(os_):
+    out = []
+    for m in entity_list(os_.get_media_list()):
+        size = m.get_volume_size()
+        out.append(
+            {
+                "arch": m.get_architecture(),
+                "live": bool(m.get_live()),
+                "installer": bool(m.get_installer()),
+                "installer_reboots": m.get_installer_reboots(),
+                "url": m.get_url(),
+                "kernel": m.get_kernel_path(),
+                "initrd": m.get_initrd_path(),
+                "volume_id": m.get_volume_id(),
+                "system_id": m.get_system_id(),
+                "publisher_id": m.get_publisher_id(),
+                "application_id": m.get_application_id(),
+                "volume_size": size if size and size > 0 else None,
+                "variants": sorted(v.get_id() for v in entity_list(m.get_os_variants())),
+            }
+        )
+    return sorted(out, key=lambda m: json.dumps(m, sort_keys=True))
+
+
 def dump_os(os_):
     return {
         "id": os_.get_id(),
         "short_ids": list(os_.get_short_id_list() or []),
+        "name": os_.get_name(),
+        "vendor": os_.get_vendor(),
+        "family": os_.get_family(),
+        "distro": os_.get_distro(),
+        "version": os_.get_version(),
+        "codename": os_.get_codename(),
+        "release_date": os_.get_release_date_string(),
+        "eol_date": os_.get_eol_date_string(),
+        "release_status": STATUS.get(os_.get_release_status(), str(os_.get_release_status())),
+        "relations": {
+            k: sorted(p.get_id() for p in entity_list(os_.get_related(v)))
+            for k, v in RELATIONS.items()
+        },
+        "variants": sorted(
+            [v.get_id(), v.get_name()] for v in entity_list(os_.get_variant_list())
+        ),
+        "media": media(os_),
         "devices": sorted(d.get_id() for d in entity_list(os_.get_all_devices(None))),
         "firmware": firmware(os_.get_complete_firmware_list(None)),
         "firmware_supported": firmware(os_.get_firmware_list(None)),

@@ -225,7 +225,7 @@ pub(super) fn run(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result
                 Value::Object(
                     fields
                         .iter()
-                        .map(|f| f.to_string())
+                        .map(|f| f.replace('-', "_"))
                         .zip(row)
                         .collect::<Map<_, _>>(),
                 )

@@ -9,6 +9,7 @@ mod build;
 mod import;
 mod list;
 mod machines;
+mod printable;
 mod recommend;
 mod show;
 mod target;
@@ -40,17 +41,11 @@ const LONG_VERSION: &str = concat!(
     after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show win11 --json\n  guestdb list --distro rhel --virtio legacy-only\n  guestdb list --supported-on 2026-11-22 --chipset q35 --fields short-id,name,eol-date\n  guestdb validate data\n\nExit status: 0 ok, 1 not found or no match, 2 error."
 )]
 pub struct Cli {
-    /// Use this compiled store instead of the embedded dataset
-    #[arg(
-        long,
-        global = true,
-        env = "GUESTDB_STORE",
-        value_name = "FILE",
-        conflicts_with = "data"
-    )]
+    /// Use this compiled store instead of the embedded dataset (or set GUESTDB_STORE)
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "data")]
     store: Option<PathBuf>,
-    /// Compile this data directory and use it instead of the embedded dataset
-    #[arg(long, global = true, env = "GUESTDB_DATA", value_name = "DIR")]
+    /// Compile this data directory and use it instead of the embedded dataset (or set GUESTDB_DATA)
+    #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -145,7 +140,7 @@ pub fn main() -> ExitCode {
         }
     };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = printable::Printable::new(io::BufWriter::new(stdout.lock()));
     let result = run(&cli, &mut out).and_then(|o| {
         out.flush()?;
         Ok(o)
@@ -156,16 +151,33 @@ pub fn main() -> ExitCode {
         Err(f) if f.code == 0 => ExitCode::SUCCESS,
         Err(f) => {
             let _ = out.flush();
-            eprintln!("guestdb: {}", f.message);
+            eprintln!("guestdb: {}", printable::printable(&f.message));
             ExitCode::from(f.code)
         }
     }
 }
 
+/// Where the dataset comes from: `--store` or `--data`, else the variables
+/// GUESTDB_STORE or GUESTDB_DATA (empty counts as unset), else the embedded
+/// dataset. Options win over variables; both variables set is an error.
 fn open(cli: &Cli) -> Result<Database, Failure> {
-    Ok(match (&cli.store, &cli.data) {
-        (Some(store), _) => Database::open(store)?,
-        (None, Some(dir)) => Database::from_data_dir(dir)?,
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let (store, data) = match (&cli.store, &cli.data) {
+        (None, None) => (var("GUESTDB_STORE"), var("GUESTDB_DATA")),
+        (store, data) => (store.clone(), data.clone()),
+    };
+    Ok(match (store, data) {
+        (Some(_), Some(_)) => {
+            return Err(usage(
+                "GUESTDB_STORE and GUESTDB_DATA are both set; unset one of them, or choose with --store or --data".into(),
+            ))
+        }
+        (Some(store), None) => Database::open(&store)?,
+        (None, Some(dir)) => Database::from_data_dir(&dir)?,
         (None, None) => Database::embedded()?,
     })
 }
@@ -212,10 +224,19 @@ pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> 
             None => "; 'guestdb list' shows the known OSes".to_string(),
         };
         Failure {
-            message: format!("unknown OS '{name}'{hint}"),
+            message: format!("unknown OS '{}'{hint}", shortened(name)),
             code: 1,
         }
     })
+}
+
+/// `text` for a message: at most 80 characters, else its start and its length.
+pub(crate) fn shortened(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}... ({} characters)", &text[..cut], text.chars().count()),
+    }
 }
 
 /// The OS named `name`, or a release newer than known standing in for it;

@@ -209,8 +209,10 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
     writeln!(
         out,
         "  chipsets      {}",
-        if chips.is_empty() {
-            "-".to_string()
+        if details.chipsets.is_empty() {
+            "unknown (the data states no chipset fact)".to_string()
+        } else if chips.is_empty() {
+            "none of i440fx, q35".to_string()
         } else {
             chips.join(", ")
         }

@@ -29,6 +29,10 @@ const HEADER: &str = "Facts imported from osinfo-db (GPL-2.0-or-later) by 'guest
 Edit freely: a re-import never overwrites an edited file.";
 
 /// osinfo-db elements the importer knows and deliberately leaves out.
+/// osinfo-db attributes (`element@attribute`) guestdb does not model yet:
+/// counted in the report, not findings.
+const NOT_IMPORTED_ATTRIBUTES: &[&str] = &["media@eject-after-install"];
+
 const NOT_IMPORTED: &[&str] = &[
     "tree",
     "image",
@@ -69,7 +73,13 @@ struct Reader<'a> {
     problems: &'a mut Findings,
     not_imported: &'a mut BTreeMap<String, usize>,
     devices: &'a HashMap<String, String>,
+    /// Architectures of the install trees and cloud images of each OS (by
+    /// id): not imported themselves, but they say which arches the OS runs on.
+    arch_hints: &'a mut ArchHints,
 }
+
+/// OS id → architectures named by elements the importer does not import.
+pub type ArchHints = HashMap<String, BTreeSet<String>>;
 
 impl Reader<'_> {
     fn loc(&self, pos: usize) -> Loc {
@@ -99,6 +109,63 @@ impl Reader<'_> {
                 default
             }
         }
+    }
+
+    /// Reports every attribute of `el` that is not in `known`: counted as
+    /// not imported when [`NOT_IMPORTED_ATTRIBUTES`] names it, else a finding.
+    fn attrs(&mut self, el: &Element, known: &[&str]) {
+        for a in &el.attrs {
+            if known.contains(&a.name.as_str()) {
+                continue;
+            }
+            let what = format!("{}@{}", el.name, a.name);
+            if NOT_IMPORTED_ATTRIBUTES.contains(&what.as_str()) {
+                self.skip(&what);
+            } else {
+                let loc = self.loc(a.pos);
+                self.problems.push(Finding::new(
+                    Rule::UnknownAttribute,
+                    loc,
+                    format!(
+                        "the importer does not know attribute '{}' on <{}>; it would be lost",
+                        a.name, el.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// A whole number in `text`, or a finding (never a silent drop).
+    fn number(&mut self, text: &Located<String>, what: &str) -> Option<u64> {
+        match guestdb_data::read::whole_number(&text.value, guestdb_data::read::MAX_NUMBER) {
+            Some(n) => Some(n),
+            None => {
+                self.problems.push(Finding::new(
+                    Rule::InvalidValue,
+                    text.loc.clone(),
+                    format!(
+                        "{what} '{}' is not a whole number from 0 to {}; it would be lost",
+                        text.value,
+                        guestdb_data::read::MAX_NUMBER
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The attribute `name` that `el` needs, or a finding.
+    fn required(&mut self, el: &Element, name: &str) -> Option<String> {
+        let v = self.attr(el, name);
+        if v.is_none() {
+            let loc = self.loc(el.pos);
+            self.problems.push(Finding::new(
+                Rule::MissingAttribute,
+                loc,
+                format!("<{}> without '{name}' cannot be imported", el.name),
+            ));
+        }
+        v
     }
 
     fn skip(&mut self, what: &str) {
@@ -151,7 +218,23 @@ impl Reader<'_> {
 
     /// Adds the content of one osinfo `<os>` element to `os`.
     fn os(&mut self, el: &Element, os: &mut OsRecord) {
+        self.attrs(el, &["id"]);
         for c in &el.children {
+            let leaf = [
+                "short-id",
+                "name",
+                "vendor",
+                "family",
+                "distro",
+                "version",
+                "codename",
+                "release-date",
+                "eol-date",
+                "release-status",
+            ];
+            if leaf.contains(&c.name.as_str()) {
+                self.attrs(c, &[]);
+            }
             match c.name.as_str() {
                 "short-id" => {
                     let s = self.text(c);
@@ -179,7 +262,8 @@ impl Reader<'_> {
                     }
                 }
                 "derives-from" | "clones" | "upgrades" => {
-                    let Some(id) = self.attr(c, "id") else {
+                    self.attrs(c, &["id"]);
+                    let Some(id) = self.required(c, "id") else {
                         continue;
                     };
                     let target = Located::new(id, self.loc(c.pos));
@@ -190,11 +274,13 @@ impl Reader<'_> {
                     }
                 }
                 "devices" => {
+                    self.attrs(c, &[]);
                     for d in &c.children {
                         if d.name != "device" {
                             self.unknown("devices", d);
                             continue;
                         }
+                        self.attrs(d, &["id", "supported"]);
                         let supported = self.flag(d, "supported", true);
                         if let Some(dev) = self.device(d) {
                             // In osinfo-db a later link to the same device wins.
@@ -209,7 +295,9 @@ impl Reader<'_> {
                     }
                 }
                 "firmware" => {
-                    let (Some(arch), Some(kind)) = (self.attr(c, "arch"), self.attr(c, "type"))
+                    self.attrs(c, &["arch", "type", "supported"]);
+                    let (Some(arch), Some(kind)) =
+                        (self.required(c, "arch"), self.required(c, "type"))
                     else {
                         continue;
                     };
@@ -234,9 +322,17 @@ impl Reader<'_> {
                     });
                 }
                 "variant" => {
-                    let Some(id) = self.attr(c, "id") else {
+                    self.attrs(c, &["id"]);
+                    let Some(id) = self.required(c, "id") else {
                         continue;
                     };
+                    for n in &c.children {
+                        if n.name == "name" {
+                            self.attrs(n, &[]);
+                        } else {
+                            self.unknown("variant", n);
+                        }
+                    }
                     let name = c
                         .children
                         .iter()
@@ -261,20 +357,42 @@ impl Reader<'_> {
                     let driver = self.driver(c);
                     os.drivers.push(driver);
                 }
+                "tree" | "image" => {
+                    if let Some(arch) = self.attr(c, "arch") {
+                        self.arch_hints
+                            .entry(os.id.value.clone())
+                            .or_default()
+                            .insert(arch);
+                    }
+                    self.skip(&c.name);
+                }
                 _ => self.unknown("os", c),
             }
         }
     }
 
     fn media(&mut self, el: &Element) -> Media {
+        self.attrs(
+            el,
+            &[
+                "arch",
+                "live",
+                "installer",
+                "installer-reboots",
+                "installer-script",
+            ],
+        );
+        let reboots = el
+            .attr("installer-reboots")
+            .map(|a| Located::new(a.value.trim().to_string(), self.loc(a.pos)));
         let mut m = Media {
             arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
             variants: Vec::new(),
             live: self.flag(el, "live", false),
             installer: self.flag(el, "installer", true),
-            installer_reboots: self
-                .attr(el, "installer-reboots")
-                .and_then(|n| n.parse().ok()),
+            installer_reboots: reboots
+                .and_then(|n| self.number(&n, "installer-reboots"))
+                .and_then(|n| u32::try_from(n).ok()),
             installer_script: self.flag(el, "installer-script", true),
             url: None,
             kernel: None,
@@ -282,13 +400,14 @@ impl Reader<'_> {
             iso: None,
             loc: self.loc(el.pos),
         };
-        if el.attr("eject-after-install").is_some() {
-            self.skip("media@eject-after-install");
-        }
         for c in &el.children {
+            if matches!(c.name.as_str(), "url" | "kernel" | "initrd" | "iso") {
+                self.attrs(c, &[]);
+            }
             match c.name.as_str() {
                 "variant" => {
-                    if let Some(id) = self.attr(c, "id") {
+                    self.attrs(c, &["id"]);
+                    if let Some(id) = self.required(c, "id") {
                         m.variants.push(Located::new(id, self.loc(c.pos)));
                     }
                 }
@@ -298,12 +417,20 @@ impl Reader<'_> {
                 "iso" => {
                     let mut iso = IsoPattern::default();
                     for f in &c.children {
+                        if f.name == "l10n-language" {
+                            self.attrs(f, &["regex", "l10n-language-map"]);
+                        } else {
+                            self.attrs(f, &[]);
+                        }
                         match f.name.as_str() {
                             "volume-id" => iso.volume_id = Some(self.text(f)),
                             "system-id" => iso.system_id = Some(self.text(f)),
                             "publisher-id" => iso.publisher_id = Some(self.text(f)),
                             "application-id" => iso.application_id = Some(self.text(f)),
-                            "volume-size" => iso.volume_size = self.text(f).value.parse().ok(),
+                            "volume-size" => {
+                                let t = self.text(f);
+                                iso.volume_size = self.number(&t, "volume-size");
+                            }
                             "l10n-language" => {
                                 let regex = self.flag(f, "regex", false);
                                 iso.languages.push(Language {
@@ -325,6 +452,7 @@ impl Reader<'_> {
     }
 
     fn resources(&mut self, el: &Element) -> Resources {
+        self.attrs(el, &["arch", "inherit"]);
         let mut res = Resources {
             arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
             inherit: self.flag(el, "inherit", false),
@@ -336,12 +464,19 @@ impl Reader<'_> {
                 self.unknown("resources", c);
                 continue;
             };
+            self.attrs(c, &[]);
             let mut set = ResourceSet {
                 loc: Some(self.loc(c.pos)),
                 ..ResourceSet::default()
             };
             for f in &c.children {
-                let value = self.text(f).value.parse::<u64>().ok();
+                self.attrs(f, &[]);
+                let text = self.text(f);
+                let value = if matches!(f.name.as_str(), "n-cpus" | "cpu" | "ram" | "storage") {
+                    self.number(&text, &f.name)
+                } else {
+                    None
+                };
                 match f.name.as_str() {
                     "n-cpus" => set.n_cpus = value,
                     "cpu" => set.cpu = value,
@@ -356,6 +491,7 @@ impl Reader<'_> {
     }
 
     fn driver(&mut self, el: &Element) -> Driver {
+        self.attrs(el, &["arch", "location", "pre-installable", "signed"]);
         let mut d = Driver {
             arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
             location: self.attr(el, "location").unwrap_or_default(),
@@ -367,6 +503,7 @@ impl Reader<'_> {
         for c in &el.children {
             match c.name.as_str() {
                 "device" => {
+                    self.attrs(c, &["id"]);
                     if let Some(dev) = self.device(c) {
                         d.devices.push(dev);
                     }
@@ -399,6 +536,7 @@ pub fn read_osinfo(
     devices: &[Device],
     problems: &mut Findings,
     not_imported: &mut BTreeMap<String, usize>,
+    arch_hints: &mut ArchHints,
 ) -> Result<Vec<OsRecord>, Error> {
     let by_osinfo: HashMap<String, String> = devices
         .iter()
@@ -436,6 +574,7 @@ pub fn read_osinfo(
             problems,
             not_imported,
             devices: &by_osinfo,
+            arch_hints,
         };
         for el in &root.children {
             if el.name != "os" {
@@ -473,7 +612,7 @@ pub fn read_osinfo(
 }
 
 fn is_x86(arch: &str) -> bool {
-    matches!(arch, "i386" | "i486" | "i586" | "i686" | "x86_64" | "all")
+    matches!(arch, "i386" | "i486" | "i586" | "i686" | "x86_64")
 }
 
 fn describe(data: &Dataset, dev: &Device, from: Option<usize>) -> String {
@@ -495,8 +634,12 @@ fn describe(data: &Dataset, dev: &Device, from: Option<usize>) -> String {
     }
 }
 
-/// Adds the virtio and chipset facts that osinfo-db's device links imply.
-pub fn derive_facts(data: &mut Dataset) {
+/// Adds the virtio and chipset facts that osinfo-db's device links imply;
+/// the i440fx fact only for OSes with an x86 architecture (of media,
+/// resources, firmware, drivers, or the trees and images in `arch_hints`);
+/// for an OS whose architectures osinfo-db does not name, no chipset is
+/// stated (unknown).
+pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
     let index = Index::new(data);
     let catalogue: HashMap<&str, &Device> = data
         .devices
@@ -623,6 +766,13 @@ pub fn derive_facts(data: &mut Dataset) {
             .chain(os.resources.iter().map(|r| r.arch.as_str()))
             .chain(resolved.firmware.iter().map(|f| f.fact.arch.as_str()))
             .chain(os.drivers.iter().map(|d| d.arch.as_str()))
+            .chain(
+                arch_hints
+                    .get(&os.id.value)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            )
             .any(is_x86);
         if x86 {
             chipsets.push(ChipsetFact {
@@ -685,20 +835,57 @@ fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
         }
     };
     let mut map = BTreeMap::new();
+    let mut bad = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some((hash, file)) = line.split_once("  ") else {
-            return Err(Error::Other(format!(
-                "{}:{}:1: error[lock]: expected '<sha256>  <path>'",
-                path.display(),
-                n + 1
-            )));
+        let at = |col: usize, what: String| {
+            format!("{}:{}:{col}: error[lock]: {what}", path.display(), n + 1)
         };
+        let Some((hash, file)) = line.split_once("  ") else {
+            bad.push(at(1, "expected '<sha256>  <path>'".into()));
+            continue;
+        };
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            bad.push(at(1, format!("'{hash}' is not a SHA-256 (64 hex digits)")));
+            continue;
+        }
+        if let Err(why) = check_lock_path(file) {
+            bad.push(at(hash.len() + 3, format!("path '{file}' {why}; the lock names only files os/.../NAME.xml inside the data directory")));
+            continue;
+        }
         map.insert(file.to_string(), hash.to_string());
     }
+    if !bad.is_empty() {
+        return Err(Error::Other(format!(
+            "{}\nthe lock is not what 'guestdb import-osinfo' writes; nothing was imported, written or removed",
+            bad.join("\n")
+        )));
+    }
     Ok(map)
+}
+
+/// Whether a lock entry may name a file the importer writes or removes:
+/// relative, below `os/`, a `.xml` file, with no `..`, `.` or empty part.
+fn check_lock_path(file: &str) -> Result<(), &'static str> {
+    if file.starts_with('/') || file.contains('\\') {
+        return Err("is not a relative path with '/' separators");
+    }
+    let parts: Vec<&str> = file.split('/').collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || *p == "." || *p == "..")
+    {
+        return Err("has an empty, '.' or '..' part");
+    }
+    if parts.len() < 2 || parts[0] != "os" {
+        return Err("is not below os/");
+    }
+    if !file.ends_with(".xml") || file.chars().any(char::is_control) {
+        return Err("is not an .xml file name");
+    }
+    Ok(())
 }
 
 fn write_lock(out: &Path, lock: &BTreeMap<String, String>, source: &Source) -> Result<(), Error> {
@@ -763,7 +950,14 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     };
 
     let mut report = Report::default();
-    let oses = read_osinfo(src, &devices, &mut findings, &mut report.not_imported)?;
+    let mut arch_hints = ArchHints::new();
+    let oses = read_osinfo(
+        src,
+        &devices,
+        &mut findings,
+        &mut report.not_imported,
+        &mut arch_hints,
+    )?;
     if !findings.is_empty() {
         return Err(Error::Data(findings.sorted()));
     }
@@ -777,7 +971,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         lines: Vec::new(),
         hosts: Vec::new(),
     };
-    derive_facts(&mut data);
+    derive_facts(&mut data, &arch_hints);
 
     let mut lock = read_lock(out)?;
     if merged {

@@ -135,11 +135,17 @@ fn help_has_examples_and_version_names_the_dataset_and_schema() {
         assert!(h.stdout.contains("Example"), "{sub} --help has no examples");
     }
     let v = run(&["--version"]);
+    // The versions as Cargo.toml and dataset.xml state them, read by other tools.
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    let code = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("version in Cargo.toml");
     let expected = format!(
-        "guestdb {} (dataset {}, schema {})",
-        guestdb::VERSION,
-        guestdb::DATASET_VERSION,
-        guestdb::SCHEMA_VERSION
+        "guestdb {code} (dataset {}, schema {})",
+        crate::schema::dataset_attr("version"),
+        crate::schema::dataset_attr("schema-version")
     );
     assert_eq!(v.stdout.trim(), expected);
 }
@@ -182,9 +188,9 @@ fn list_filters_and_exits_1_when_nothing_matches() {
         .as_array()
         .expect("list")
         .iter()
-        .find(|o| o["short-id"] == "win10")
+        .find(|o| o["short_id"] == "win10")
         .expect("win10 listed");
-    assert_eq!(win10["virtio-block"], "both+driver");
+    assert_eq!(win10["virtio_block"], "both+driver");
 }
 
 #[test]
@@ -355,23 +361,28 @@ fn build_writes_atomically_and_leaves_nothing_on_failure() {
     assert_eq!(names, ["g.store"], "no temporary files left behind");
 }
 
-/// Every `$ guestdb ...` example in README.md, with the output shown under it.
+/// Every `$ guestdb ...` example in README.md, with the output shown under it
+/// and its exit status (0, or what a following `$ echo $?` shows).
 #[test]
 fn readme_examples_print_what_the_readme_shows() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
     let mut examples = 0;
     let mut failures = Vec::new();
     let mut in_block = false;
-    let mut current: Option<(String, Vec<String>)> = None;
-    let finish = |cur: Option<(String, Vec<String>)>, failures: &mut Vec<String>| {
-        let Some((cmd, expected)) = cur else { return };
+    // (command, the output shown under it, the exit status `echo $?` shows: 0 if none)
+    let mut current: Option<(String, Vec<String>, i32)> = None;
+    let mut status_next = false;
+    let finish = |cur: Option<(String, Vec<String>, i32)>, failures: &mut Vec<String>| {
+        let Some((cmd, expected, code)) = cur else {
+            return;
+        };
         let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
         let r = run(&args);
         // What a terminal shows: standard output, then standard error.
         let got: Vec<&str> = r.stdout.lines().chain(r.stderr.lines()).collect();
-        if got != expected.iter().map(String::as_str).collect::<Vec<_>>() {
+        if got != expected.iter().map(String::as_str).collect::<Vec<_>>() || r.code != code {
             failures.push(format!(
-                "$ {cmd}\n--- README\n{}\n--- actual (exit {})\n{}{}",
+                "$ {cmd}\n--- README (exit {code})\n{}\n--- actual (exit {})\n{}{}",
                 expected.join("\n"),
                 r.code,
                 r.stdout,
@@ -390,11 +401,21 @@ fn readme_examples_print_what_the_readme_shows() {
         if !in_block {
             continue;
         }
-        if let Some(cmd) = line.strip_prefix("$ guestdb ") {
+        if status_next {
+            status_next = false;
+            match (line.trim().parse::<i32>(), current.as_mut()) {
+                (Ok(code), Some(cur)) => cur.2 = code,
+                _ => failures.push(format!(
+                    "'$ echo $?' is not followed by a status after a command: {line:?}"
+                )),
+            }
+        } else if line == "$ echo $?" {
+            status_next = true;
+        } else if let Some(cmd) = line.strip_prefix("$ guestdb ") {
             finish(current.take(), &mut failures);
             examples += 1;
-            current = Some((format!("guestdb {cmd}"), Vec::new()));
-        } else if let Some((_, out)) = current.as_mut() {
+            current = Some((format!("guestdb {cmd}"), Vec::new(), 0));
+        } else if let Some((_, out, _)) = current.as_mut() {
             out.push(line.to_string());
         }
     }

@@ -1,5 +1,7 @@
-//! The reader never panics, whatever it is given, and the writer's output
-//! reads back to the same records.
+//! The reader never panics, whatever it is given; well-shaped files with
+//! arbitrary facts go through the checker, the emitter, the store and the
+//! recommendation without a panic; and the writer's output reads back to the
+//! same records.
 
 use crate::common::root;
 use guestdb::data::diag::Findings;
@@ -71,8 +73,8 @@ fn xmlish() -> impl Strategy<Value = String> {
     ]);
     let leaf = (
         names.clone(),
-        prop::collection::vec((attrs, values.clone()), 0..3),
-        values,
+        prop::collection::vec((attrs.clone(), values.clone()), 0..3),
+        values.clone(),
     )
         .prop_map(|(n, a, t)| {
             let attrs: String = a.iter().map(|(k, v)| format!(" {k}=\"{v}\"")).collect();
@@ -81,18 +83,73 @@ fn xmlish() -> impl Strategy<Value = String> {
     leaf.prop_recursive(4, 64, 8, move |inner| {
         (
             names.clone(),
+            prop::collection::vec((attrs.clone(), values.clone()), 0..3),
             prop::collection::vec(inner, 0..6),
             any::<bool>(),
         )
-            .prop_map(|(n, kids, broken)| {
+            .prop_map(|(n, a, kids, broken)| {
+                // Attributes on elements with children too (<os id>, <media arch>).
+                let attrs: String = a.iter().map(|(k, v)| format!(" {k}=\"{v}\"")).collect();
                 let body = kids.concat();
                 if broken {
-                    format!("<{n}>{body}")
+                    format!("<{n}{attrs}>{body}")
                 } else {
-                    format!("<{n}>{body}</{n}>")
+                    format!("<{n}{attrs}>{body}</{n}>")
                 }
             })
     })
+}
+
+/// OS files of the right shape with arbitrary facts: they get past the reader
+/// (mostly) and so reach the checker, the emitter, the store and the engine.
+fn os_file() -> impl Strategy<Value = String> {
+    let boolean = prop::sample::select(vec!["true", "false"]);
+    let class = prop::sample::select(vec![
+        "net", "block", "console", "rng", "balloon", "gpu", "scsi",
+    ]);
+    let arch = prop::sample::select(vec!["all", "x86_64", "i686", "aarch64", "s390x"]);
+    let date = prop::sample::select(vec!["2001-01-01", "2020-02-29", "2030-12-31", "2019-06-01"]);
+    let number = prop::sample::select(vec!["0", "1", "4096", "1073741824", "9223372036854775807"]);
+    let device = prop::sample::select(vec!["virtio-net", "virtio1.0-net", "e1000", "nope"]);
+    let fact = prop_oneof![
+        (class, boolean.clone(), boolean.clone(), boolean.clone()).prop_map(|(c, l, m, s)| {
+            format!("  <virtio class=\"{c}\" legacy=\"{l}\" modern=\"{m}\" source=\"test\" note=\"{s}\"/>\n")
+        }),
+        (prop::sample::select(vec!["q35", "i440fx"]), boolean.clone())
+            .prop_map(|(c, s)| format!("  <chipset name=\"{c}\" supported=\"{s}\"/>\n")),
+        (arch.clone(), prop::sample::select(vec!["bios", "efi"]), boolean.clone(), boolean.clone()).prop_map(
+            |(a, t, s, p)| format!("  <firmware arch=\"{a}\" type=\"{t}\" supported=\"{s}\" preferred=\"{p}\"/>\n")
+        ),
+        (boolean.clone(), boolean.clone())
+            .prop_map(|(s, r)| format!("  <secure-boot arch=\"x86_64\" supported=\"{s}\" required=\"{r}\"/>\n")),
+        (boolean.clone(), boolean.clone())
+            .prop_map(|(s, r)| format!("  <tpm version=\"2.0\" supported=\"{s}\" required=\"{r}\"/>\n")),
+        (device, boolean.clone())
+            .prop_map(|(d, s)| format!("  <device ref=\"{d}\" supported=\"{s}\"/>\n")),
+        (arch.clone(), number.clone(), number.clone(), number)
+            .prop_map(|(a, c, r, d)| format!("  <resources arch=\"{a}\">\n    <minimum n-cpus=\"{c}\" ram=\"{r}\"/>\n    <recommended storage=\"{d}\"/>\n  </resources>\n")),
+        (arch, boolean).prop_map(|(a, l)| format!("  <media arch=\"{a}\" live=\"{l}\">\n    <iso>\n      <volume-id>FUZZ</volume-id>\n    </iso>\n  </media>\n")),
+        date.clone().prop_map(|d| format!("  <eol-date>{d}</eol-date>\n")),
+        Just("  <derives-from id=\"http://guestdb.test/base/1\"/>\n".to_string()),
+        Just("  <derives-from id=\"http://guestdb.test/fuzz/1\"/>\n".to_string()),
+    ];
+    (date, prop::collection::vec(fact, 0..10)).prop_map(|(released, facts)| {
+        let (dates, rest): (Vec<String>, Vec<String>) =
+            facts.into_iter().partition(|f| f.contains("eol-date") || f.contains("derives-from"));
+        format!(
+            "<os id=\"http://guestdb.test/fuzz/1\" source=\"test\">\n  <short-id>fuzz1</short-id>\n  <name>Fuzz 1</name>\n  <release-date>{released}</release-date>\n{}{}</os>\n",
+            dates.concat(),
+            rest.concat()
+        )
+    })
+}
+
+/// The fixture's dataset and devices, read once.
+fn fixture_base() -> guestdb::data::model::Dataset {
+    let dir = crate::common::fixture();
+    guestdb::data::load_dir(dir.path())
+        .expect("the fixture is valid")
+        .data
 }
 
 proptest! {
@@ -134,6 +191,48 @@ proptest! {
                 hosts: Vec::new(),
             };
             guestdb::data::check_dataset(&data, &mut f);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn well_shaped_os_files_go_through_checker_emitter_store_and_engine(text in os_file()) {
+        let mut f = Findings::default();
+        let os = read_os(&Arc::from("os/guestdb.test/fuzz-1.xml"), text.as_bytes(), &mut f);
+        prop_assert!(os.is_some() || !f.is_empty(), "nothing read and nothing reported for {text}");
+        let Some(os) = os else { return Ok(()) };
+        let mut data = fixture_base();
+        data.oses.push(os);
+        guestdb::data::check_dataset(&data, &mut f);
+        if !f.is_empty() {
+            return Ok(());
+        }
+        // It passed every check: it must emit, open and answer.
+        let checked = guestdb::data::Checked { data };
+        let bytes = guestdb::data::emit_bytes(&checked).expect("emits");
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), bytes).expect("write store");
+        let db = guestdb::Database::open(file.path()).expect("opens");
+        let os = db.lookup("fuzz1").expect("the fuzzed OS is in the store");
+        prop_assert_eq!(os.name.as_str(), "Fuzz 1");
+        db.details(os).expect("details read");
+        for arch in ["x86_64", "aarch64"] {
+            let facts = db.os_facts(os, arch).expect("facts");
+            let profile = crate::common::db().host_profile("debian-12").unwrap().unwrap();
+            let catalogue = crate::common::db().machine_catalogue().unwrap().clone();
+            let host = profile.host(&catalogue).expect("host");
+            let target = guestdb::recommend::Target {
+                arch,
+                hosts: std::slice::from_ref(&host),
+                policy: Default::default(),
+                today: guestdb::Date::parse("2026-12-01"),
+            };
+            // A recommendation or a reason; never a panic.
+            let devices = crate::common::db().device_models().unwrap();
+            let _ = guestdb::recommend::recommend(&facts, &devices, &target);
         }
     }
 }

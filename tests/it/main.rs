@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod data;
 mod fuzz;
+mod hostile;
 mod import;
 mod machines;
 mod oracle;

@@ -44,6 +44,32 @@ fn skip_reason(qemu_device: &str) -> Option<&'static str> {
         .map(|(_, reason)| *reason)
 }
 
+#[test]
+fn the_readme_names_every_device_the_qemu_test_skips_and_why() {
+    // The README's claim about this test must list what it does not check.
+    let readme =
+        std::fs::read_to_string(crate::common::root().join("README.md")).expect("README.md");
+    let tests = readme
+        .split("## Tests")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .expect("README has a Tests section");
+    let unnamed: Vec<&str> = SKIP
+        .iter()
+        .filter(|(name, _)| !tests.contains(&format!("`{name}`")))
+        .map(|(name, _)| *name)
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "README.md's Tests section does not say that the QEMU test skips {unnamed:?} ({:?})",
+        SKIP
+    );
+    println!("the QEMU catalogue test skips:");
+    for (name, reason) in SKIP {
+        println!("  {name}: {reason}");
+    }
+}
+
 // ------------------------------------------------------------------ finding QEMU
 
 /// The QEMU binary: `$GUESTDB_QEMU` if set, else `qemu-system-x86_64` on PATH.
@@ -451,7 +477,7 @@ fn catalogue_pci_ids_match_real_qemu() {
         started.elapsed()
     );
     for s in &skipped {
-        eprintln!("skipped {s}");
+        println!("skipped {s}");
     }
     assert!(
         problems.is_empty(),

@@ -86,39 +86,28 @@ fn the_schema_rejects_what_the_reader_rejects() {
     );
 }
 
-#[test]
-fn the_embedded_store_carries_the_dataset_and_schema_versions() {
-    let db = guestdb::Database::embedded().expect("embedded store");
-    let text = std::fs::read_to_string(root().join("data/dataset.xml")).expect("dataset.xml");
+/// An attribute of data/dataset.xml as xmllint reads it (not guestdb's reader).
+pub fn dataset_attr(name: &str) -> String {
+    let xmllint = require("xmllint", "libxml2-utils");
+    let out = Command::new(xmllint)
+        .args(["--xpath", &format!("string(/dataset/@{name})")])
+        .arg(root().join("data/dataset.xml"))
+        .output()
+        .expect("xmllint runs");
     assert!(
-        text.contains(&format!("version=\"{}\"", db.dataset_version())),
-        "dataset version {}",
-        db.dataset_version()
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(db.schema_version(), guestdb::SCHEMA_VERSION);
-    assert_eq!(db.dataset_version(), guestdb::DATASET_VERSION);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[test]
-fn the_store_ddl_is_what_the_store_holds() {
-    // The store is made by running schema/store.sql; every table it declares
-    // must be in the embedded store, and no other.
-    let ddl = std::fs::read_to_string(root().join("schema/store.sql")).expect("store.sql");
-    let mut declared: Vec<String> = ddl
-        .lines()
-        .filter_map(|l| l.strip_prefix("CREATE TABLE "))
-        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
-        .collect();
-    declared.sort();
-    let bytes = guestdb::data::compile_dir(&root().join("data")).expect("compiles");
-    let file = tempfile::NamedTempFile::new().expect("tempfile");
-    std::fs::write(file.path(), bytes).expect("write store");
-    let conn = rusqlite::Connection::open(file.path()).expect("open");
-    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").expect("query");
-    let tables: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    assert_eq!(tables, declared);
+fn the_embedded_store_carries_the_versions_dataset_xml_states() {
+    let db = guestdb::Database::embedded().expect("embedded store");
+    assert_eq!(db.dataset_version(), dataset_attr("version"));
+    assert_eq!(
+        db.schema_version().to_string(),
+        dataset_attr("schema-version")
+    );
 }

@@ -170,7 +170,9 @@ impl fmt::Display for Finding {
     }
 }
 
-/// All findings of one run, in a stable order (by place, then rule).
+/// All findings of one run, in a stable order: first those that stopped a
+/// file from being read at all (io, encoding, xml-syntax), whose
+/// consequences elsewhere (an undefined target) follow; then by place and rule.
 #[derive(Debug, Default)]
 pub struct Findings(pub Vec<Finding>);
 
@@ -188,8 +190,15 @@ impl Findings {
     }
 
     pub fn sorted(mut self) -> Vec<Finding> {
-        self.0
-            .sort_by(|a, b| (&a.loc, a.rule, &a.message).cmp(&(&b.loc, b.rule, &b.message)));
+        let later = |r: Rule| !matches!(r, Rule::Io | Rule::Encoding | Rule::XmlSyntax);
+        self.0.sort_by(|a, b| {
+            (later(a.rule), &a.loc, a.rule, &a.message).cmp(&(
+                later(b.rule),
+                &b.loc,
+                b.rule,
+                &b.message,
+            ))
+        });
         self.0.dedup();
         self.0
     }

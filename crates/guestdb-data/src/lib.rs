@@ -8,8 +8,10 @@
 //! - [`resolve`]: inheritance (derives-from, then clones; nearest wins);
 //! - [`check`]: every rule that spans elements or files;
 //! - [`emit`]: the SQLite store described by `schema/store.sql`;
-//! - [`write`](mod@write): records back to data files (used by the importer).
+//! - [`write`](mod@write): records back to data files (used by the importer);
+//! - [`atomic`]: writing any file atomically (temporary file, sync, rename).
 
+pub mod atomic;
 pub mod check;
 pub mod diag;
 pub mod emit;
@@ -22,6 +24,7 @@ pub mod xml;
 use diag::{Finding, Findings};
 use std::path::Path;
 
+pub use atomic::write_atomic;
 pub use model::SCHEMA_VERSION;
 
 /// A dataset that passed every check. (Inheritance is resolved again where
@@ -112,28 +115,4 @@ impl std::error::Error for CompileError {}
 pub fn compile_dir(dir: &Path) -> Result<Vec<u8>, CompileError> {
     let checked = load_dir(dir).map_err(CompileError::Findings)?;
     emit_bytes(&checked).map_err(CompileError::Store)
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

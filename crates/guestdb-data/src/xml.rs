@@ -70,6 +70,25 @@ fn attr_offset(src: &str, tag_pos: usize, tag_end: usize, name: &str) -> usize {
     tag_pos
 }
 
+/// Whether XML 1.0 allows `c` in a document (its `Char` production): tab,
+/// newline, carriage return and everything from U+0020 on except U+FFFE and
+/// U+FFFF (surrogates cannot occur in a `str`). What xmllint accepts.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The first character XML 1.0 does not allow in `text`, with its offset.
+fn first_bad_char(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| !is_xml_char(c))
+}
+
+fn bad_char_message(c: char, how: &str) -> String {
+    format!(
+        "character U+{:04X} {how}is not allowed in XML 1.0 (allowed: tab, newline, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 and above)",
+        c as u32
+    )
+}
+
 /// How deep elements may nest. Data files need five levels; the limit keeps
 /// hostile input from exhausting the stack when the tree is dropped.
 pub const MAX_DEPTH: usize = 32;
@@ -85,6 +104,13 @@ pub fn parse(src: &str) -> Result<Element, SyntaxError> {
         0
     };
     let body = &src[bom..];
+    // Raw characters first: one pass over the whole file, comments included.
+    if let Some((at, c)) = first_bad_char(body) {
+        return Err(SyntaxError {
+            pos: bom + at,
+            message: bad_char_message(c, ""),
+        });
+    }
     parse_body(body)
         .map_err(|e| SyntaxError {
             pos: e.pos + bom,
@@ -131,6 +157,15 @@ fn element_of(
             .map_err(|e| err(format!("attribute '{name}': {e}")))?
             .into_owned();
         let pos = attr_offset(src, before, after, &name);
+        if let Some((_, c)) = first_bad_char(&value) {
+            return Err(SyntaxError {
+                pos,
+                message: format!(
+                    "attribute '{name}': {}",
+                    bad_char_message(c, "(from a character reference) ")
+                ),
+            });
+        }
         attrs.push(Attr { name, value, pos });
     }
     Ok(Element {
@@ -214,6 +249,12 @@ fn parse_body(src: &str) -> Result<Element, SyntaxError> {
                 let Some(ch) = ch else {
                     return Err(err(format!("unknown entity '&{name};'")));
                 };
+                if !is_xml_char(ch) {
+                    return Err(err(bad_char_message(
+                        ch,
+                        &format!("(reference '&{name};') "),
+                    )));
+                }
                 push_text(&mut stack, ch.encode_utf8(&mut [0; 4]), before, &err)?;
             }
             Event::DocType(_) => return Err(err("DOCTYPE declarations are not allowed".into())),
@@ -241,9 +282,13 @@ fn push_text(
 ) -> Result<(), SyntaxError> {
     match stack.last_mut() {
         Some(el) => {
-            if el.text.trim().is_empty() {
+            // The first non-blank text sets text_pos, which until then is the
+            // element's own offset (a '<', never text). Checking that instead of
+            // trimming the text gathered so far keeps reading linear: a parent
+            // gathers the blanks between all its children.
+            if el.text_pos == el.pos {
                 let lead = content.len() - content.trim_start().len();
-                if !content.trim().is_empty() {
+                if lead < content.len() {
                     el.text_pos = pos + lead;
                 }
             }
@@ -287,6 +332,48 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let deep = format!("{}{}", "<a>".repeat(50_000), "</a>".repeat(50_000));
         assert!(parse(&deep).unwrap_err().message.contains("nest deeper"));
+    }
+
+    #[test]
+    fn characters_xml_1_0_forbids_are_refused_raw_or_referenced() {
+        for (bad, at) in [
+            ("<a>\u{1b}[31m</a>", 3),
+            ("<a>x\u{0}</a>", 4),
+            ("<!-- \u{7} --><a/>", 5),
+            ("<a x='\u{1}'/>", 0),
+            ("<a>\u{fffe}</a>", 3),
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(
+                e.message.contains("is not allowed in XML 1.0"),
+                "{bad:?}: {e:?}"
+            );
+            if at > 0 {
+                assert_eq!(e.pos, at, "{bad:?}");
+            }
+        }
+        for bad in [
+            "<a>&#x1b;</a>",
+            "<a>&#0;</a>",
+            "<a x='&#x1;'/>",
+            "<a>&#xFFFF;</a>",
+        ] {
+            // quick-xml refuses &#0; itself, in its own words.
+            let e = parse(bad).unwrap_err();
+            assert!(e.message.contains("character"), "{bad:?}: {e:?}");
+        }
+        // What XML allows passes: tab, newline, CR, references to them, DEL and beyond.
+        let ok =
+            parse("<a x='&#9;&#xA;'>\t\r\n&#x7f;\u{7f}\u{e000}\u{10ffff}</a>").expect("allowed");
+        assert!(ok.text.contains('\u{10ffff}'));
+    }
+
+    #[test]
+    fn text_position_is_the_first_non_blank_text_among_children() {
+        let src = "<a>\n  <b/>\n  <c/>  tail <d/> more</a>";
+        let root = parse(src).expect("parses");
+        assert_eq!(&src[root.text_pos..][..4], "tail");
+        assert_eq!(root.children.len(), 3);
     }
 
     #[test]

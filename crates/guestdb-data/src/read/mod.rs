@@ -128,7 +128,7 @@ impl<'a> Ctx<'a> {
         .unwrap_or(default)
     }
 
-    /// A whole number that must fit `T` (u16 or u32).
+    /// A whole number from 0 to `max` (decimal digits only).
     fn num_attr<T: TryFrom<u64> + Into<u64> + Copy>(
         &mut self,
         el: &Element,
@@ -137,23 +137,13 @@ impl<'a> Ctx<'a> {
     ) -> Option<T> {
         let what = format!("a whole number from 0 to {}", max.into());
         self.parsed_attr(el, name, &what, |s| {
-            let n: u64 = if s.bytes().all(|c| c.is_ascii_digit()) {
-                s.parse().ok()?
-            } else {
-                return None;
-            };
-            T::try_from(n).ok()
+            whole_number(s, max.into()).and_then(|n| T::try_from(n).ok())
         })
     }
 
+    /// A size or count: a whole number up to [`MAX_NUMBER`].
     fn u64_attr(&mut self, el: &Element, name: &str) -> Option<u64> {
-        self.parsed_attr(el, name, "a whole number", |s| {
-            if s.bytes().all(|c| c.is_ascii_digit()) {
-                s.parse().ok()
-            } else {
-                None
-            }
-        })
+        self.num_attr(el, name, MAX_NUMBER)
     }
 
     fn pci_attr(&mut self, el: &Element, name: &str) -> Option<Located<PciId>> {
@@ -604,4 +594,17 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
         lines,
         hosts,
     })
+}
+
+/// The largest number a data file may state: what SQLite stores exactly
+/// (a signed 64-bit INTEGER; its JSON functions read larger integers as
+/// floating point). Above it a number is refused, never wrapped or clamped.
+pub const MAX_NUMBER: u64 = i64::MAX as u64;
+
+/// `s` as a whole number from 0 to `max`: decimal digits only, no sign.
+pub fn whole_number(s: &str, max: u64) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<u64>().ok().filter(|&n| n <= max)
 }

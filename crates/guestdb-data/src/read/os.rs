@@ -517,17 +517,16 @@ fn read_iso(ctx: &mut Ctx, el: &Element) -> IsoPattern {
             "application-id" => iso.application_id = Some(ctx.text(c)),
             "volume-size" => {
                 let text = ctx.text(c);
-                match text.value.parse::<u64>() {
-                    Ok(n) if text.value.bytes().all(|b| b.is_ascii_digit()) => {
-                        iso.volume_size = Some(n)
-                    }
-                    _ if text.value.is_empty() => {}
-                    _ => ctx.findings.push(Finding::new(
+                match super::whole_number(&text.value, super::MAX_NUMBER) {
+                    Some(n) => iso.volume_size = Some(n),
+                    None if text.value.is_empty() => {}
+                    None => ctx.findings.push(Finding::new(
                         Rule::InvalidValue,
                         text.loc,
                         format!(
-                            "volume size '{}' is not a whole number of bytes",
-                            text.value
+                            "volume size '{}' is not a whole number of bytes from 0 to {}",
+                            text.value,
+                            super::MAX_NUMBER
                         ),
                     )),
                 }
