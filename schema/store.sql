@@ -1,5 +1,5 @@
 -- The compiled guestdb store: what `guestdb build` and build.rs write and the
--- library reads. Schema version 3 (the `schema_version` row of `meta`).
+-- library reads. Schema version 4 (the `schema_version` row of `meta`).
 --
 -- Each OS is one row of `os`: its identity and a summary in typed columns
 -- (for SQL queries and listing); every effective fact (after inheritance),
@@ -109,6 +109,17 @@ CREATE INDEX os_relation_target ON os_relation (target_os);
 --                 arches, since, deprecated_since, variant?, at}], at}
 -- where at is {path, line}.
 CREATE TABLE catalogue (
+    name TEXT PRIMARY KEY,
+    doc  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Detection: the media and tree patterns, filed for lookup by what a
+-- medium's text contains (written by crates/guestdb-data/src/emit/detect.rs,
+-- which documents the rows: detect/pattern/N, detect/gram/FIELD/GRAM,
+-- detect/always/FIELD, detect/media/N, detect/trees/N, detect/newest,
+-- datamaps). A table of its own keeps the catalogue small for the commands
+-- that do not detect.
+CREATE TABLE detect (
     name TEXT PRIMARY KEY,
     doc  TEXT NOT NULL
 ) WITHOUT ROWID;

@@ -26,6 +26,7 @@
 pub struct ReadmeExamples;
 
 pub mod cli;
+pub mod detect;
 pub mod device;
 pub mod error;
 pub mod host;

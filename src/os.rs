@@ -162,8 +162,31 @@ pub struct LanguagePattern {
     pub map: Option<String>,
 }
 
+/// An install tree and the `.treeinfo` patterns that identify it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaInfo {
+pub struct TreeFacts {
+    pub arch: String,
+    pub variants: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initrd: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_iso: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treeinfo_family: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treeinfo_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treeinfo_arch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treeinfo_variant: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediumFacts {
     pub arch: String,
     pub variants: Vec<String>,
     pub live: bool,
@@ -243,7 +266,8 @@ pub struct OsDetails {
     pub devices: Vec<DeviceFact>,
     pub drivers: Vec<DriverInfo>,
     pub variants: Vec<VariantInfo>,
-    pub media: Vec<MediaInfo>,
+    pub media: Vec<MediumFacts>,
+    pub trees: Vec<TreeFacts>,
     pub resources: Vec<ResourceInfo>,
     /// Provenance stated on plain facts (the others carry theirs).
     pub fact_sources: Vec<FactSource>,
@@ -260,7 +284,8 @@ struct FactsDoc {
     devices: Vec<DeviceFact>,
     drivers: Vec<DriverInfo>,
     variants: Vec<VariantInfo>,
-    media: Vec<MediaInfo>,
+    media: Vec<MediumFacts>,
+    trees: Vec<TreeFacts>,
     resources: Vec<ResourceInfo>,
     fact_sources: Vec<FactSource>,
 }
@@ -288,6 +313,7 @@ impl Database {
             drivers: doc.drivers,
             variants: doc.variants,
             media: doc.media,
+            trees: doc.trees,
             resources: doc.resources,
             fact_sources: doc.fact_sources,
         })

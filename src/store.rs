@@ -37,6 +37,10 @@ pub struct Database {
     rows: Vec<OnceCell<Box<Os>>>,
     /// The machine-type catalogue, read on first use.
     pub(crate) machines: OnceCell<crate::machine::MachineCatalogue>,
+    /// What detection read of the media and tree patterns so far.
+    pub(crate) detect: OnceCell<crate::detect::matcher::Matcher>,
+    pub(crate) newest: OnceCell<crate::detect::newer::Newest>,
+    pub(crate) datamaps: OnceCell<HashMap<String, HashMap<String, String>>>,
     dataset_version: String,
     schema_version: u32,
     origin: Origin,
@@ -141,6 +145,9 @@ impl Database {
             sql_lookups: std::cell::Cell::new(0),
             rows,
             machines: OnceCell::new(),
+            detect: OnceCell::new(),
+            newest: OnceCell::new(),
+            datamaps: OnceCell::new(),
             dataset_version,
             schema_version,
             origin,
@@ -352,6 +359,18 @@ impl Database {
         let text: Option<String> = stmt.query_row([name], |r| r.get(0)).optional()?;
         text.map(|t| self.parse_doc(&format!("catalogue document '{name}'"), &t))
             .transpose()
+    }
+
+    /// The detection rows `names` that exist, as (name, text), in one query.
+    pub(crate) fn detect_rows(&self, names: &[String]) -> Result<Vec<(String, String)>, Error> {
+        let list = serde_json::to_string(names).map_err(|e| Error::Other(e.to_string()))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, doc FROM detect WHERE name IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt
+            .query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        Ok(rows)
     }
 
     /// The names of the catalogue documents starting with `prefix`, without it.

@@ -9,7 +9,10 @@
 #   3. guestdb recommend rhel6.10 --host debian-12
 #                                   vs  virt-install --dry-run --print-xml against
 #                                       the test set-up's libvirtd (qemu:///system)
-#   4. guestdb validate data
+#   4. guestdb detect fedora36.iso   vs  osinfo-detect fedora36.iso (a real, bootable
+#                                       ISO built here with xorriso: volume id
+#                                       Fedora-S-dvd-x86_64-36, system id LINUX)
+#   5. guestdb validate data
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -65,6 +68,17 @@ VIRT_INSTALL=(virt-install --connect qemu:///system --dry-run --print-xml --osin
     --name bench-rhel6.10 --memory 1024 --vcpus 1 --disk none --network none --graphics none
     --noautoconsole)
 check "${VIRT_INSTALL[@]}"
+command -v xorriso >/dev/null || die "xorriso not found; run tools/test-setup.sh"
+command -v osinfo-detect >/dev/null || die "osinfo-detect not found (package libosinfo-bin); run tools/test-setup.sh"
+ISO_DIR=$OUT/iso
+rm -rf "$ISO_DIR" && mkdir -p "$ISO_DIR/tree"
+head -c 2048 /dev/zero >"$ISO_DIR/tree/boot.img"
+xorriso -as mkisofs -quiet -o "$ISO_DIR/fedora36.iso" -V Fedora-S-dvd-x86_64-36 -sysid LINUX \
+    -b boot.img -no-emul-boot -boot-load-size 4 "$ISO_DIR/tree" >/dev/null 2>&1 ||
+    die "xorriso could not build the benchmark ISO"
+ISO=$ISO_DIR/fedora36.iso
+check "$GUESTDB" detect "$ISO"
+check osinfo-detect "$ISO"
 
 run_hyperfine() {
     local name=$1
@@ -84,6 +98,9 @@ run_hyperfine list \
 run_hyperfine recommend \
     -n "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB recommend rhel6.10 --host debian-12" \
     -n "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[*]}"
+run_hyperfine detect \
+    -n "guestdb detect fedora36.iso" "$GUESTDB detect $ISO" \
+    -n "osinfo-detect fedora36.iso" "osinfo-detect $ISO"
 run_hyperfine validate \
     -n "guestdb validate data" "$GUESTDB validate data"
 
@@ -118,6 +135,8 @@ rss "guestdb list --distro rhel" "$GUESTDB" list --distro rhel
 rss "osinfo-query os distro=rhel" osinfo-query os distro=rhel
 rss "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB" recommend rhel6.10 --host debian-12
 rss "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[@]}"
+rss "guestdb detect fedora36.iso" "$GUESTDB" detect "$ISO"
+rss "osinfo-detect fedora36.iso" osinfo-detect "$ISO"
 rss "guestdb validate data" "$GUESTDB" validate data
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
@@ -134,7 +153,7 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "recommend", "validate"):
+for run in ("show", "list", "recommend", "detect", "validate"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
     peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
@@ -157,4 +176,4 @@ print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, validate .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, detect, validate .md/.json; summary.md)" >&2

@@ -27,6 +27,9 @@ Output: a JSON list sorted by id, one object per OS:
               installer_reboots, url, kernel, initrd, the ISO patterns
               volume_id, system_id, publisher_id, application_id,
               volume_size (null when unset) and the variant ids,
+  trees     - os.get_tree_list() (own trees): arch, url, kernel, initrd,
+              boot_iso, the .treeinfo patterns family, version,
+              treeinfo_arch, variant, and the variant ids,
   devices   - sorted device ids from os.get_all_devices(None), i.e. after
               derives-from/clones inheritance and supported="false" removal,
   firmware  - os.get_complete_firmware_list(None): the effective list after
@@ -163,6 +166,26 @@ def media(os_):
     return sorted(out, key=lambda m: json.dumps(m, sort_keys=True))
 
 
+def trees(os_):
+    out = []
+    for t in entity_list(os_.get_tree_list()):
+        out.append(
+            {
+                "arch": t.get_architecture(),
+                "url": t.get_url(),
+                "kernel": t.get_kernel_path(),
+                "initrd": t.get_initrd_path(),
+                "boot_iso": t.get_boot_iso_path(),
+                "family": t.get_treeinfo_family(),
+                "version": t.get_treeinfo_version(),
+                "treeinfo_arch": t.get_treeinfo_arch(),
+                "variant": t.get_treeinfo_variant(),
+                "variants": sorted(v.get_id() for v in entity_list(t.get_os_variants())),
+            }
+        )
+    return sorted(out, key=lambda t: json.dumps(t, sort_keys=True))
+
+
 def dump_os(os_):
     return {
         "id": os_.get_id(),
@@ -184,6 +207,7 @@ def dump_os(os_):
             [v.get_id(), v.get_name()] for v in entity_list(os_.get_variant_list())
         ),
         "media": media(os_),
+        "trees": trees(os_),
         "devices": sorted(d.get_id() for d in entity_list(os_.get_all_devices(None))),
         "firmware": firmware(os_.get_complete_firmware_list(None)),
         "firmware_supported": firmware(os_.get_firmware_list(None)),

@@ -32,6 +32,7 @@ pub(super) fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Fai
     if args.json {
         let v = json!({
             "oses": report.oses,
+            "datamaps": report.datamaps,
             "written": paths(&report.written),
             "unchanged": report.unchanged,
             "kept_edited": paths(&report.kept_edited),
@@ -46,8 +47,9 @@ pub(super) fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Fai
     } else {
         writeln!(
             out,
-            "imported {} OSes from {}: {} written, {} unchanged, {} edited here and kept, {} removed",
+            "imported {} OSes and {} datamaps from {}: files {} written, {} unchanged, {} edited here and kept, {} removed",
             report.oses,
+            report.datamaps,
             args.source.display(),
             report.written.len(),
             report.unchanged,

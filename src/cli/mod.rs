@@ -6,6 +6,7 @@
 //! standard output ends the program quietly with 0.
 
 mod build;
+mod detect;
 mod import;
 mod list;
 mod machines;
@@ -38,7 +39,7 @@ const LONG_VERSION: &str = concat!(
     name = "guestdb",
     version = LONG_VERSION,
     about = "Guest OS knowledge: virtio generations, chipsets, firmware and devices per OS",
-    after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show win11 --json\n  guestdb list --distro rhel --virtio legacy-only\n  guestdb list --supported-on 2026-11-22 --chipset q35 --fields short-id,name,eol-date\n  guestdb validate data\n\nExit status: 0 ok, 1 not found or no match, 2 error."
+    after_help = "Examples:\n  guestdb recommend rhel6.10\n  guestdb detect Fedora-Server-dvd-x86_64-44-1.7.iso\n  guestdb show rhel6.10\n  guestdb show win11 --json\n  guestdb list --distro rhel --virtio legacy-only\n  guestdb list --supported-on 2026-11-22 --chipset q35 --fields short-id,name,eol-date\n  guestdb validate data\n\nExit status: 0 ok, 1 not found or no match, 2 error."
 )]
 pub struct Cli {
     /// Use this compiled store instead of the embedded dataset (or set GUESTDB_STORE)
@@ -86,6 +87,9 @@ again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     /// List the machine types a host (or a QEMU version) offers, or the host profiles
     #[command(after_help = machines::AFTER_HELP)]
     Machines(machines::MachinesArgs),
+    /// Identify the OS of an ISO image, an isoinfo dump or an install tree
+    #[command(after_help = detect::AFTER_HELP)]
+    Detect(detect::DetectArgs),
     /// Start the recommended guest on a real QEMU or libvirt and check every PCI ID it sees
     #[command(after_help = verify::AFTER_HELP)]
     Verify(verify::VerifyArgs),
@@ -205,6 +209,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::Recommend(args) => with_db(cli, |db| recommend::run(db, args, out)),
         Command::Machines(args) => with_db(cli, |db| machines::run(db, args, out)),
         Command::Verify(args) => with_db(cli, |db| verify::run(db, args, out)),
+        Command::Detect(args) => with_db(cli, |db| detect::run(db, args, out)),
     }
 }
 

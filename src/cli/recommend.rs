@@ -16,6 +16,7 @@ pub const AFTER_HELP: &str = "Examples:
   guestdb recommend rhel9.6 --host rhel-9.6 --migrate-to rhel-9.4
   guestdb recommend debian13 --domcaps caps.xml --format virt-install
   guestdb recommend ubuntu24.04 --qemu /usr/bin/qemu-system-x86_64 --format qemu
+  guestdb recommend --media Fedora-Server-dvd-x86_64-44-1.7.iso
 
 Without --host, --domcaps or --qemu the dataset's default host profile is used
 ('guestdb machines --hosts' lists the profiles). The rules are documented in
@@ -27,7 +28,12 @@ Exit status: 0 recommended, 1 unknown OS, unknown host or no common choice
 #[derive(Args, Debug)]
 pub struct RecommendArgs {
     /// An id, short-id or alias; a release newer than known falls back to the newest known
-    os: String,
+    #[arg(required_unless_present = "media")]
+    os: Option<String>,
+    /// Detect the OS and architecture from install media instead (an ISO
+    /// image, an isoinfo -d dump, a .treeinfo or an install tree)
+    #[arg(long, value_name = "PATH", conflicts_with = "os")]
+    media: Option<std::path::PathBuf>,
     #[command(flatten)]
     hosts: HostArgs,
     #[command(flatten)]
@@ -90,6 +96,42 @@ pub fn render_options(
     })
 }
 
+/// The OS (and arch) install media hold: the best match of `guestdb detect`;
+/// a release newer than known stands in as its nearest known release.
+fn from_media<'d>(
+    db: &'d Database,
+    path: &std::path::Path,
+) -> Result<(crate::query::Resolved<'d>, Option<String>), Failure> {
+    let input = crate::detect::read_path(path).map_err(|e| usage(e.to_string()))?;
+    let found = db.identify(&input)?;
+    let Some(best) = found.into_iter().next() else {
+        return Err(Failure {
+            message: format!(
+                "{}: no known OS matches these media ('guestdb detect {}' shows what was read); name the OS instead",
+                path.display(),
+                path.display()
+            ),
+            code: 1,
+        });
+    };
+    let fallback = best.newer_than_known.as_ref().map(|n| crate::recommend::Fallback {
+        requested: format!("{} {} (detected on {})", n.distro, n.version, path.display()),
+        reason: format!(
+            "the media look like {} {}, newer than the dataset knows; {} is the nearest known release",
+            n.distro, n.version, n.nearest_short_id
+        ),
+    });
+    let arch =
+        Some(best.arch.clone()).filter(|a| a != "all" && crate::cli::target::check_arch(a).is_ok());
+    Ok((
+        crate::query::Resolved {
+            os: best.os,
+            fallback,
+        },
+        arch,
+    ))
+}
+
 /// Today, from the system clock (for end-of-life warnings only).
 pub fn today() -> Option<Date> {
     let secs = std::time::SystemTime::now()
@@ -132,9 +174,22 @@ pub(super) fn run(
         &args.network,
         &args.virt_type,
     )?;
-    let resolved = super::resolve(db, &args.os)?;
-    let hosts = hosts(db, &args.hosts)?;
-    let arch = args.hosts.arch(&hosts);
+    let (resolved, media_arch) = match (&args.os, &args.media) {
+        (Some(os), _) => (super::resolve(db, os)?, None),
+        (None, Some(path)) => from_media(db, path)?,
+        (None, None) => {
+            return Err(usage(
+                "name an OS, or install media with --media PATH".into(),
+            ))
+        }
+    };
+    // The media's architecture unless --arch names one.
+    let mut host_args = args.hosts.clone();
+    if host_args.arch.is_none() {
+        host_args.arch = media_arch;
+    }
+    let hosts = hosts(db, &host_args)?;
+    let arch = host_args.arch(&hosts);
     let mut facts = db.os_facts(resolved.os, &arch)?;
     facts.fallback = resolved.fallback;
     let devices = db.device_models()?;

@@ -73,6 +73,7 @@ pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
         "drivers": details.drivers,
         "variants": details.variants,
         "media": details.media,
+        "trees": details.trees,
         "resources": details.resources,
         "source": details.source,
         "path": details.path,
@@ -286,6 +287,17 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             out,
             "  media         {} ({})",
             details.media.len(),
+            arches.join(", ")
+        )?;
+    }
+    if !details.trees.is_empty() {
+        let mut arches: Vec<&str> = details.trees.iter().map(|t| t.arch.as_str()).collect();
+        arches.sort();
+        arches.dedup();
+        writeln!(
+            out,
+            "  trees         {} ({})",
+            details.trees.len(),
             arches.join(", ")
         )?;
     }

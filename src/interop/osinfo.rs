@@ -28,18 +28,16 @@ pub const LOCK_FILE: &str = "osinfo-import.lock";
 const HEADER: &str = "Facts imported from osinfo-db (GPL-2.0-or-later) by 'guestdb import-osinfo'; see data/README.md. \
 Edit freely: a re-import never overwrites an edited file.";
 
-/// osinfo-db elements the importer knows and deliberately leaves out.
 /// osinfo-db attributes (`element@attribute`) guestdb does not model yet:
 /// counted in the report, not findings.
 const NOT_IMPORTED_ATTRIBUTES: &[&str] = &["media@eject-after-install"];
 
+/// osinfo-db elements the importer knows and deliberately leaves out.
 const NOT_IMPORTED: &[&str] = &[
-    "tree",
     "image",
     "installer",
     "kernel-url-argument",
     "cloud-image-username",
-    "boot-iso",
 ];
 
 /// What an import did.
@@ -61,6 +59,8 @@ pub struct Report {
     pub removed: Vec<PathBuf>,
     /// Edited files of OSes that left osinfo-db: kept.
     pub orphaned: Vec<PathBuf>,
+    /// Datamaps read from the source.
+    pub datamaps: usize,
     /// osinfo-db elements left out, with counts.
     pub not_imported: BTreeMap<String, usize>,
     /// Findings of the check run over the data directory after the import.
@@ -73,8 +73,8 @@ struct Reader<'a> {
     problems: &'a mut Findings,
     not_imported: &'a mut BTreeMap<String, usize>,
     devices: &'a HashMap<String, String>,
-    /// Architectures of the install trees and cloud images of each OS (by
-    /// id): not imported themselves, but they say which arches the OS runs on.
+    /// Architectures of the cloud images of each OS (by id): not imported
+    /// themselves, but they say which arches the OS runs on.
     arch_hints: &'a mut ArchHints,
 }
 
@@ -357,7 +357,11 @@ impl Reader<'_> {
                     let driver = self.driver(c);
                     os.drivers.push(driver);
                 }
-                "tree" | "image" => {
+                "tree" => {
+                    let tree = self.tree(c);
+                    os.trees.push(tree);
+                }
+                "image" => {
                     if let Some(arch) = self.attr(c, "arch") {
                         self.arch_hints
                             .entry(os.id.value.clone())
@@ -451,6 +455,54 @@ impl Reader<'_> {
         m
     }
 
+    fn tree(&mut self, el: &Element) -> Tree {
+        self.attrs(el, &["arch"]);
+        let mut t = Tree {
+            arch: self.attr(el, "arch").unwrap_or_else(|| "all".into()),
+            variants: Vec::new(),
+            url: None,
+            kernel: None,
+            initrd: None,
+            boot_iso: None,
+            treeinfo: None,
+            loc: self.loc(el.pos),
+        };
+        for c in &el.children {
+            if c.name != "variant" {
+                self.attrs(c, &[]);
+            }
+            match c.name.as_str() {
+                "variant" => {
+                    self.attrs(c, &["id"]);
+                    if let Some(id) = self.required(c, "id") {
+                        t.variants.push(Located::new(id, self.loc(c.pos)));
+                    }
+                }
+                "url" => t.url = Some(self.text(c).value),
+                "kernel" => t.kernel = Some(self.text(c).value),
+                "initrd" => t.initrd = Some(self.text(c).value),
+                "boot-iso" => t.boot_iso = Some(self.text(c).value),
+                "treeinfo" => {
+                    let mut info = TreeinfoPattern::default();
+                    for f in &c.children {
+                        self.attrs(f, &[]);
+                        let text = Some(self.text(f));
+                        match f.name.as_str() {
+                            "family" => info.family = text,
+                            "version" => info.version = text,
+                            "arch" => info.arch = text,
+                            "variant" => info.variant = text,
+                            _ => self.unknown("treeinfo", f),
+                        }
+                    }
+                    t.treeinfo = Some(info);
+                }
+                _ => self.unknown("tree", c),
+            }
+        }
+        t
+    }
+
     fn resources(&mut self, el: &Element) -> Resources {
         self.attrs(el, &["arch", "inherit"]);
         let mut res = Resources {
@@ -527,6 +579,80 @@ fn source_files(src: &Path) -> Result<Vec<PathBuf>, Error> {
         });
     }
     Ok(files.into_iter().map(|rel| src.join(rel)).collect())
+}
+
+/// Reads the datamaps of an osinfo-db tree (`datamap/**/*.xml.in`).
+pub fn read_osinfo_datamaps(src: &Path, problems: &mut Findings) -> Result<Vec<Datamap>, Error> {
+    let (files, errors) =
+        read::files_below(src, Path::new("datamap"), |name| name.ends_with(".xml.in"));
+    if let Some((rel, e)) = errors.into_iter().next() {
+        return Err(Error::Io {
+            path: src.join(rel).display().to_string(),
+            source: e,
+        });
+    }
+    let mut maps = Vec::new();
+    for rel in files {
+        let file = src.join(rel);
+        let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
+            path: shown.to_string(),
+            source: e,
+        })?;
+        let root = match xml::parse(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Finding::new(
+                    Rule::XmlSyntax,
+                    LineIndex::new(&text).loc(&shown, e.pos),
+                    e.message,
+                ));
+                continue;
+            }
+        };
+        let lines = LineIndex::new(&text);
+        for el in &root.children {
+            let loc = lines.loc(&shown, el.pos);
+            if el.name != "datamap" {
+                problems.push(Finding::new(
+                    Rule::UnknownElement,
+                    loc,
+                    format!("the importer does not know <{}> in a datamap file", el.name),
+                ));
+                continue;
+            }
+            let Some(id) = el.attr("id").map(|a| a.value.trim().to_string()) else {
+                problems.push(Finding::new(
+                    Rule::MissingAttribute,
+                    loc,
+                    "<datamap> without an id",
+                ));
+                continue;
+            };
+            let mut entries = Vec::new();
+            for e in &el.children {
+                let at = lines.loc(&shown, e.pos);
+                match (e.name.as_str(), e.attr("inval"), e.attr("outval")) {
+                    ("entry", Some(i), Some(o)) => entries.push((i.value.clone(), o.value.clone(), at)),
+                    _ => problems.push(Finding::new(
+                        Rule::UnknownElement,
+                        at,
+                        format!("the importer expects <entry inval=\"..\" outval=\"..\"/> in <datamap>, found <{}>", e.name),
+                    )),
+                }
+            }
+            maps.push(Datamap {
+                id: Located::new(id, loc.clone()),
+                entries,
+                provenance: Provenance {
+                    source: Some(Located::new(SOURCE_ID.to_string(), loc.clone())),
+                    note: None,
+                },
+                loc,
+            });
+        }
+    }
+    Ok(maps)
 }
 
 /// Reads every OS of an osinfo-db tree into guestdb records (without the
@@ -852,7 +978,7 @@ fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
             continue;
         }
         if let Err(why) = check_lock_path(file) {
-            bad.push(at(hash.len() + 3, format!("path '{file}' {why}; the lock names only files os/.../NAME.xml inside the data directory")));
+            bad.push(at(hash.len() + 3, format!("path '{file}' {why}; the lock names only files os/.../NAME.xml and datamaps/.../NAME.xml inside the data directory")));
             continue;
         }
         map.insert(file.to_string(), hash.to_string());
@@ -879,8 +1005,8 @@ fn check_lock_path(file: &str) -> Result<(), &'static str> {
     {
         return Err("has an empty, '.' or '..' part");
     }
-    if parts.len() < 2 || parts[0] != "os" {
-        return Err("is not below os/");
+    if parts.len() < 2 || !matches!(parts[0], "os" | "datamaps") {
+        return Err("is not below os/ or datamaps/");
     }
     if !file.ends_with(".xml") || file.chars().any(char::is_control) {
         return Err("is not an .xml file name");
@@ -908,6 +1034,69 @@ fn write_lock(out: &Path, lock: &BTreeMap<String, String>, source: &Source) -> R
         path: path.display().to_string(),
         source: e,
     })
+}
+
+/// Puts one imported file in place under `out`, keeping edits made here:
+/// unchanged, written (new, or not edited since the last import), kept
+/// (edited here, osinfo-db unchanged) or a conflict (`FILE.imported` beside it).
+fn place(
+    out: &Path,
+    rel: PathBuf,
+    text: &str,
+    lock: &mut BTreeMap<String, String>,
+    new_lock: &mut BTreeMap<String, String>,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let key = rel.to_string_lossy().replace('\\', "/");
+    let new_hash = sha256_hex(text.as_bytes());
+    let path = out.join(&rel);
+    let current = std::fs::read(&path).ok();
+    let recorded = lock.remove(&key);
+    let write_file = |p: &Path, bytes: &[u8]| -> Result<(), Error> {
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+                path: dir.display().to_string(),
+                source: e,
+            })?;
+        }
+        write_atomic(p, bytes).map_err(|e| Error::Io {
+            path: p.display().to_string(),
+            source: e,
+        })
+    };
+    match (current, recorded) {
+        (Some(cur), _) if cur == text.as_bytes() => {
+            report.unchanged += 1;
+            new_lock.insert(key, new_hash);
+        }
+        (None, _) => {
+            write_file(&path, text.as_bytes())?;
+            report.written.push(rel);
+            new_lock.insert(key, new_hash);
+        }
+        (Some(cur), Some(old)) if sha256_hex(&cur) == old => {
+            // Not edited since the last import: take osinfo-db's update.
+            write_file(&path, text.as_bytes())?;
+            report.written.push(rel);
+            new_lock.insert(key, new_hash);
+        }
+        (Some(_), Some(old)) if old == new_hash => {
+            // Edited here; osinfo-db unchanged: keep the edit.
+            report.kept_edited.push(rel);
+            new_lock.insert(key, old);
+        }
+        (Some(_), old) => {
+            // Edited here (or never imported) and osinfo-db says otherwise.
+            let mut beside = path.clone().into_os_string();
+            beside.push(".imported");
+            write_file(Path::new(&beside), text.as_bytes())?;
+            report.conflicts.push(rel);
+            if let Some(old) = old {
+                new_lock.insert(key, old);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Imports the osinfo-db tree at `src` into the guestdb data directory `out`
@@ -958,10 +1147,12 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         &mut report.not_imported,
         &mut arch_hints,
     )?;
+    let datamaps = read_osinfo_datamaps(src, &mut findings)?;
     if !findings.is_empty() {
         return Err(Error::Data(findings.sorted()));
     }
     report.oses = oses.len();
+    report.datamaps = datamaps.len();
     let mut data = Dataset {
         info,
         devices,
@@ -970,12 +1161,17 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         machines: Default::default(),
         lines: Vec::new(),
         hosts: Vec::new(),
+        datamaps: Vec::new(),
     };
     derive_facts(&mut data, &arch_hints);
 
     let mut lock = read_lock(out)?;
     if merged {
-        let (files, _) = read::files_below(out, Path::new("os"), |n| n.ends_with(".xml.imported"));
+        let (mut files, _) =
+            read::files_below(out, Path::new("os"), |n| n.ends_with(".xml.imported"));
+        files.extend(
+            read::files_below(out, Path::new("datamaps"), |n| n.ends_with(".xml.imported")).0,
+        );
         for rel in files {
             let path = out.join(&rel);
             let bytes = std::fs::read(&path).map_err(|e| Error::Io {
@@ -996,6 +1192,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     }
     let mut new_lock = BTreeMap::new();
     let mut seen_paths: HashMap<PathBuf, &str> = HashMap::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     for os in &data.oses {
         let Some(rel) = os_path_for_id(&os.id.value) else {
             return Err(Error::Other(format!(
@@ -1010,58 +1207,21 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
                 rel.display()
             )));
         }
-        let key = rel.to_string_lossy().replace('\\', "/");
-        let text = write::write_os(os, Some(HEADER));
-        let new_hash = sha256_hex(text.as_bytes());
-        let path = out.join(&rel);
-        let current = std::fs::read(&path).ok();
-        let recorded = lock.remove(&key);
-        let write_file = |p: &Path, bytes: &[u8]| -> Result<(), Error> {
-            if let Some(dir) = p.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-                    path: dir.display().to_string(),
-                    source: e,
-                })?;
-            }
-            write_atomic(p, bytes).map_err(|e| Error::Io {
-                path: p.display().to_string(),
-                source: e,
-            })
-        };
-        match (current, recorded) {
-            (Some(cur), _) if cur == text.as_bytes() => {
-                report.unchanged += 1;
-                new_lock.insert(key, new_hash);
-            }
-            (None, _) => {
-                write_file(&path, text.as_bytes())?;
-                report.written.push(rel);
-                new_lock.insert(key, new_hash);
-            }
-            (Some(cur), Some(old)) if sha256_hex(&cur) == old => {
-                // Not edited since the last import: take osinfo-db's update.
-                write_file(&path, text.as_bytes())?;
-                report.written.push(rel);
-                new_lock.insert(key, new_hash);
-            }
-            (Some(_), Some(old)) if old == new_hash => {
-                // Edited here; osinfo-db unchanged: keep the edit.
-                report.kept_edited.push(rel);
-                new_lock.insert(key, old);
-            }
-            (Some(_), old) => {
-                // Edited here (or never imported) and osinfo-db says otherwise.
-                let mut beside = path.clone().into_os_string();
-                beside.push(".imported");
-                write_file(Path::new(&beside), text.as_bytes())?;
-                report.conflicts.push(rel);
-                if let Some(old) = old {
-                    new_lock.insert(key, old);
-                }
-            }
-        }
+        files.push((rel, write::write_os(os, Some(HEADER))));
     }
-    // OSes that left osinfo-db.
+    for map in &datamaps {
+        let Some(rel) = guestdb_data::check::path_for_id("datamaps", &map.id.value) else {
+            return Err(Error::Other(format!(
+                "{}: datamap id '{}' gives no file name",
+                map.loc, map.id.value
+            )));
+        };
+        files.push((rel, write::write_datamap(map, Some(HEADER))));
+    }
+    for (rel, text) in files {
+        place(out, rel, &text, &mut lock, &mut new_lock, &mut report)?;
+    }
+    // OSes (and datamaps) that left osinfo-db.
     for (key, old) in lock {
         let path = out.join(&key);
         match std::fs::read(&path) {

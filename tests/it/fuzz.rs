@@ -189,6 +189,7 @@ proptest! {
                 machines: Default::default(),
                 lines: Vec::new(),
                 hosts: Vec::new(),
+                datamaps: Vec::new(),
             };
             guestdb::data::check_dataset(&data, &mut f);
         }
@@ -267,4 +268,63 @@ fn every_os_file_is_in_the_canonical_layout() {
         "{} OS files differ from what the writer makes of them: {offenders:?}",
         offenders.len()
     );
+}
+
+/// Bytes that look like an ISO 9660 volume descriptor set at sector 16:
+/// descriptors of arbitrary type and content, some cut short.
+fn iso_like() -> impl Strategy<Value = Vec<u8>> {
+    let descriptor = (
+        any::<u8>(),
+        prop::collection::vec(any::<u8>(), 0..2048),
+        any::<bool>(),
+    )
+        .prop_map(|(kind, body, magic)| {
+            let mut d = vec![kind];
+            if magic {
+                d.extend_from_slice(b"CD001\x01");
+            }
+            d.extend(body);
+            d
+        });
+    prop::collection::vec(descriptor, 0..4).prop_map(|ds| {
+        let mut image = vec![0u8; 16 * 2048];
+        for d in ds {
+            let mut sector = d;
+            sector.resize(2048, 0);
+            image.extend(sector);
+        }
+        image
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_media_readers(bytes in prop::collection::vec(any::<u8>(), 0..4096), iso in iso_like(), cut in 0usize..50_000) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = guestdb::detect::isoinfo::read_isoinfo(&text, "fuzz");
+        let _ = guestdb::detect::treeinfo::read_treeinfo(&text, "fuzz");
+        let dump = format!("CD-ROM is in ISO 9660 format\n{text}");
+        let _ = guestdb::detect::isoinfo::read_isoinfo(&dump, "fuzz");
+        let tree = format!("[general]\n{text}");
+        let _ = guestdb::detect::treeinfo::read_treeinfo(&tree, "fuzz");
+        let image = &iso[..cut.min(iso.len())];
+        let mut r = std::io::Cursor::new(image.to_vec());
+        let _ = guestdb::detect::iso::read_iso(&mut r, image.len() as u64, "fuzz");
+        let mut r = std::io::Cursor::new(bytes.clone());
+        let _ = guestdb::detect::iso::read_iso(&mut r, bytes.len() as u64, "fuzz");
+    }
+
+    #[test]
+    fn whatever_is_read_can_be_matched(volume in "[ -~]{0,40}", system in "[ -~]{0,12}", size in any::<Option<u64>>()) {
+        let db = crate::common::db();
+        let media = guestdb::detect::MediaInfo {
+            volume_id: Some(volume),
+            system_id: Some(system),
+            volume_size: size,
+            ..Default::default()
+        };
+        let _ = db.identify_media(&media).expect("identify never fails on a good store");
+    }
 }

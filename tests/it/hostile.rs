@@ -505,11 +505,19 @@ fn every_json_output_names_its_keys_in_snake_case() {
     ]
     .into_iter()
     .map(|c| c.into_iter().map(String::from).collect())
-    .chain([vec![
-        "validate".to_string(),
-        broken.path().display().to_string(),
-        "--json".into(),
-    ]])
+    .chain([
+        vec![
+            "validate".to_string(),
+            broken.path().display().to_string(),
+            "--json".into(),
+        ],
+        vec![
+            "detect".to_string(),
+            "--all".into(),
+            "--json".into(),
+            shared().join("isodata/win/win7/Win7ProX86.iso.txt").display().to_string(),
+        ],
+    ])
     .collect();
     let mut offenders = Vec::new();
     for c in &commands {

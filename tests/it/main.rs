@@ -7,6 +7,7 @@
 mod cli;
 mod common;
 mod data;
+mod detect;
 mod fuzz;
 mod hostile;
 mod import;

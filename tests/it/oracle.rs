@@ -299,6 +299,70 @@ fn differences() -> BTreeSet<Diff> {
             diff(subject.clone(), "media", missing.clone(), "-".into());
         }
 
+        // Install trees: their .treeinfo patterns, paths and variants.
+        let tree = |arch: &str,
+                    url: String,
+                    kernel: String,
+                    initrd: String,
+                    boot: String,
+                    pats: [String; 4],
+                    variants: Vec<String>| {
+            format!(
+                "{arch} url={url} kernel={kernel} initrd={initrd} boot-iso={boot} family={} version={} treeinfo-arch={} variant={} variants={}",
+                pats[0], pats[1], pats[2], pats[3], variants.join(",")
+            )
+        };
+        let theirs: BTreeSet<String> = json_list(&entry["trees"])
+            .iter()
+            .map(|t| {
+                tree(
+                    t["arch"].as_str().unwrap_or(""),
+                    text(&t["url"]),
+                    text(&t["kernel"]),
+                    text(&t["initrd"]),
+                    text(&t["boot_iso"]),
+                    [
+                        text(&t["family"]),
+                        text(&t["version"]),
+                        text(&t["treeinfo_arch"]),
+                        text(&t["variant"]),
+                    ],
+                    json_list(&t["variants"])
+                        .iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect(),
+                )
+            })
+            .collect();
+        let ours: BTreeSet<String> = d
+            .trees
+            .iter()
+            .map(|t| {
+                let mut variants = t.variants.clone();
+                variants.sort();
+                tree(
+                    &t.arch,
+                    ours_text(&t.url),
+                    ours_text(&t.kernel),
+                    ours_text(&t.initrd),
+                    ours_text(&t.boot_iso),
+                    [
+                        ours_text(&t.treeinfo_family),
+                        ours_text(&t.treeinfo_version),
+                        ours_text(&t.treeinfo_arch),
+                        ours_text(&t.treeinfo_variant),
+                    ],
+                    variants,
+                )
+            })
+            .collect();
+        for extra in ours.difference(&theirs) {
+            diff(subject.clone(), "tree", "-".into(), extra.clone());
+        }
+        for missing in theirs.difference(&ours) {
+            diff(subject.clone(), "tree", missing.clone(), "-".into());
+        }
+
         let devices: BTreeSet<String> = json_list(&entry["devices"])
             .iter()
             .filter_map(|s| s.as_str().map(String::from))

@@ -19,6 +19,19 @@ fn data_files() -> Vec<PathBuf> {
             .map(|rel| data.join(rel)),
     );
     assert!(findings.is_empty());
+    for sub in ["machines", "hosts", "datamaps"] {
+        let (found, errors) =
+            guestdb::data::read::files_below(&data, std::path::Path::new(sub), |n| {
+                n.ends_with(".xml")
+            });
+        assert!(
+            errors.is_empty() && !found.is_empty(),
+            "data/{sub}: {errors:?}"
+        );
+        files.extend(found.into_iter().map(|rel| data.join(rel)));
+    }
+    files.sort();
+    files.dedup();
     files
 }
 

@@ -242,6 +242,7 @@ mod tests {
             machines: UpstreamMachines::default(),
             lines: Vec::new(),
             hosts: Vec::new(),
+            datamaps: Vec::new(),
         }
     }
 

@@ -251,6 +251,10 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.s.push('\n');
         write_media(&mut o, m, &fact_prov(os, &format!("media {n}")));
     }
+    for (n, t) in os.trees.iter().enumerate() {
+        o.s.push('\n');
+        write_tree(&mut o, t, &fact_prov(os, &format!("tree {n}")));
+    }
     for (n, r) in os.resources.iter().enumerate() {
         o.s.push('\n');
         let head = format!(
@@ -286,6 +290,63 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.line(1, "</resources>");
     }
     o.line(0, "</os>");
+    o.s
+}
+
+fn write_tree(o: &mut Out, t: &Tree, provenance: &str) {
+    o.line(1, &format!("<tree{}{provenance}>", attr("arch", &t.arch)));
+    for v in &t.variants {
+        o.line(2, &format!("<variant{}/>", attr("ref", &v.value)));
+    }
+    for (name, value) in [
+        ("url", &t.url),
+        ("kernel", &t.kernel),
+        ("initrd", &t.initrd),
+        ("boot-iso", &t.boot_iso),
+    ] {
+        if let Some(v) = value {
+            o.text_el(2, name, v);
+        }
+    }
+    if let Some(info) = &t.treeinfo {
+        o.line(2, "<treeinfo>");
+        for (name, value) in [
+            ("family", &info.family),
+            ("version", &info.version),
+            ("arch", &info.arch),
+            ("variant", &info.variant),
+        ] {
+            if let Some(v) = value {
+                o.text_el(3, name, &v.value);
+            }
+        }
+        o.line(2, "</treeinfo>");
+    }
+    o.line(1, "</tree>");
+}
+
+/// The text of a datamap file.
+pub fn write_datamap(map: &Datamap, header: Option<&str>) -> String {
+    let mut o = Out { s: String::new() };
+    o.line(0, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    if let Some(h) = header {
+        o.line(0, &format!("<!-- {h} -->"));
+    }
+    o.line(
+        0,
+        &format!(
+            "<datamap{}{}>",
+            attr("id", &map.id.value),
+            prov(&map.provenance)
+        ),
+    );
+    for (input, output, _) in &map.entries {
+        o.line(
+            1,
+            &format!("<entry{}{}/>", attr("in", input), attr("out", output)),
+        );
+    }
+    o.line(0, "</datamap>");
     o.s
 }
 

@@ -7,6 +7,7 @@
 //! - [`hosts`]: host profiles;
 //! - here: that every `source` names a source of `dataset.xml`.
 
+mod datamaps;
 mod devices;
 mod hosts;
 mod machines;
@@ -21,6 +22,12 @@ use std::path::PathBuf;
 /// Where the file of an OS id belongs, relative to the data directory:
 /// `http://redhat.com/rhel/6.10` → `os/redhat.com/rhel-6.10.xml`.
 pub fn os_path_for_id(id: &str) -> Option<PathBuf> {
+    path_for_id("os", id)
+}
+
+/// Where the file of the record `id` lives below `dir` (`os`, `datamaps`):
+/// `dir/<host>/<path with '/' as '-'>.xml`.
+pub fn path_for_id(dir: &str, id: &str) -> Option<PathBuf> {
     let rest = id
         .strip_prefix("http://")
         .or_else(|| id.strip_prefix("https://"))?;
@@ -35,7 +42,7 @@ pub fn os_path_for_id(id: &str) -> Option<PathBuf> {
     if !safe(host) || !safe(&name) {
         return None;
     }
-    Some(PathBuf::from("os").join(host).join(format!("{name}.xml")))
+    Some(PathBuf::from(dir).join(host).join(format!("{name}.xml")))
 }
 
 /// Runs every cross-element rule over a read dataset.
@@ -51,6 +58,7 @@ pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &
     os::check_firmware(data, resolved, findings);
     machines::check_machines(data, findings);
     hosts::check_hosts(data, findings);
+    datamaps::check_datamaps(data, findings);
     check_sources(data, findings);
 }
 

@@ -100,9 +100,28 @@ pub(super) fn check_references(data: &Dataset, index: &Index, findings: &mut Fin
             }
         }
         let variants: HashSet<&str> = os.variants.iter().map(|v| v.id.as_str()).collect();
-        for v in os.media.iter().flat_map(|m| &m.variants) {
+        let tree_variants = os.trees.iter().flat_map(|t| &t.variants);
+        for v in os
+            .media
+            .iter()
+            .flat_map(|m| &m.variants)
+            .chain(tree_variants)
+        {
             if !variants.contains(v.value.as_str()) {
                 unresolved(findings, &v.loc, "variant", &v.value);
+            }
+        }
+        let maps: HashSet<&str> = data.datamaps.iter().map(|d| d.id.value.as_str()).collect();
+        for lang in os
+            .media
+            .iter()
+            .filter_map(|m| m.iso.as_ref())
+            .flat_map(|i| &i.languages)
+        {
+            if let Some(map) = &lang.map {
+                if !maps.contains(map.as_str()) {
+                    unresolved(findings, &lang.loc, "datamap", map);
+                }
             }
         }
     }
@@ -313,6 +332,20 @@ pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
                 findings.push(Finding::new(
                     Rule::InvalidRegex,
                     lang.loc.clone(),
+                    format!("the pattern does not compile: {}", one_line(&e.to_string())),
+                ));
+            }
+        }
+    }
+    for info in os.trees.iter().filter_map(|t| t.treeinfo.as_ref()) {
+        for pattern in [&info.family, &info.version, &info.arch, &info.variant]
+            .into_iter()
+            .flatten()
+        {
+            if let Err(e) = fancy_regex::Regex::new(&pattern.value) {
+                findings.push(Finding::new(
+                    Rule::InvalidRegex,
+                    pattern.loc.clone(),
                     format!("the pattern does not compile: {}", one_line(&e.to_string())),
                 ));
             }

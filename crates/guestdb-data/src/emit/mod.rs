@@ -2,9 +2,11 @@
 //! (`schema/store.sql`).
 //!
 //! - [`os`](mod@os): OS rows and their facts;
-//! - [`catalogue`]: devices, machine types and host profiles.
+//! - [`catalogue`]: devices, machine types and host profiles;
+//! - [`detect`]: the media and tree patterns detection matches against.
 
 mod catalogue;
+pub mod detect;
 mod os;
 
 use crate::model::*;
@@ -51,7 +53,8 @@ pub fn emit(
         }
     }
     catalogue::emit_devices(&tx, data)?;
-    os::emit_oses(&tx, data, index, resolved)?;
+    let store_idx = os::emit_oses(&tx, data, index, resolved)?;
+    detect::emit_detect(&tx, data, &store_idx)?;
     catalogue::emit_machines(&tx, data)?;
     catalogue::emit_hosts(&tx, data)?;
     tx.commit()?;

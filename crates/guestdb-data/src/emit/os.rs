@@ -257,6 +257,28 @@ fn facts(
             Value::Object(o)
         })
         .collect();
+    let trees: Vec<Value> = os
+        .trees
+        .iter()
+        .map(|t| {
+            let mut o = Map::new();
+            o.insert("arch".into(), t.arch.clone().into());
+            o.insert("variants".into(), texts(&t.variants));
+            opt(&mut o, "url", t.url.clone());
+            opt(&mut o, "kernel", t.kernel.clone());
+            opt(&mut o, "initrd", t.initrd.clone());
+            opt(&mut o, "boot_iso", t.boot_iso.clone());
+            let info = t.treeinfo.as_ref();
+            let pat = |f: fn(&TreeinfoPattern) -> &Option<Located<String>>| {
+                info.and_then(|i| f(i).as_ref()).map(|p| p.value.clone())
+            };
+            opt(&mut o, "treeinfo_family", pat(|i| &i.family));
+            opt(&mut o, "treeinfo_version", pat(|i| &i.version));
+            opt(&mut o, "treeinfo_arch", pat(|i| &i.arch));
+            opt(&mut o, "treeinfo_variant", pat(|i| &i.variant));
+            Value::Object(o)
+        })
+        .collect();
     let parent = os
         .derives_from
         .last()
@@ -299,18 +321,20 @@ fn facts(
         "drivers": drivers,
         "variants": variants,
         "media": media,
+        "trees": trees,
         "resources": resources,
         "fact_sources": fact_sources,
     })
 }
 
-/// Inserts every OS, in natural id order (rhel/5.6 before rhel/5.10).
+/// Inserts every OS, in natural id order (rhel/5.6 before rhel/5.10), and
+/// returns each dataset OS's store index.
 pub(super) fn emit_oses(
     tx: &Connection,
     data: &Dataset,
     index: &Index,
     resolved: &[ResolvedOs],
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<i64>> {
     // `order[k]` is the dataset index of the k-th OS in the store.
     let mut order: Vec<usize> = (0..data.oses.len()).collect();
     order.sort_by(|a, b| natural_cmp(&data.oses[*a].id.value, &data.oses[*b].id.value));
@@ -423,5 +447,5 @@ pub(super) fn emit_oses(
             rel_stmt.execute(params![k, ord as i64, kind, t.value, target])?;
         }
     }
-    Ok(())
+    Ok(store_idx)
 }

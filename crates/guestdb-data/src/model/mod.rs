@@ -192,6 +192,17 @@ pub struct DatasetInfo {
     pub loc: Loc,
 }
 
+/// A value map, as osinfo-db's datamaps: media language patterns capture a
+/// code (`ENU`) that the map turns into a locale (`en_US`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Datamap {
+    pub id: Located<String>,
+    /// (in, out, where), in file order.
+    pub entries: Vec<(String, String, Loc)>,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
 /// A deliberate difference from osinfo-db, with the reason for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Correction {
@@ -215,6 +226,8 @@ pub struct Dataset {
     pub machines: UpstreamMachines,
     pub lines: Vec<DownstreamLine>,
     pub hosts: Vec<HostProfile>,
+    /// Value maps (`data/datamaps/`), e.g. Windows ISO language codes to locales.
+    pub datamaps: Vec<Datamap>,
 }
 
 /// Compares strings the way people order versions and names: runs of digits
@@ -265,7 +278,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The schema version this compiler reads and the store carries.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Dates, versions and firmware types travel as their text (`2024-05-01`,
 /// `7.2`, `efi`) in JSON: the store's documents and the command line's output.

@@ -204,6 +204,29 @@ pub struct Media {
     pub loc: Loc,
 }
 
+/// What an install tree's `.treeinfo` says: regexes searched unanchored in
+/// its family, version, arch and variant, as libosinfo does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreeinfoPattern {
+    pub family: Option<Located<String>>,
+    pub version: Option<Located<String>>,
+    pub arch: Option<Located<String>>,
+    pub variant: Option<Located<String>>,
+}
+
+/// A network install tree of an OS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tree {
+    pub arch: String,
+    pub variants: Vec<Located<String>>,
+    pub url: Option<String>,
+    pub kernel: Option<String>,
+    pub initrd: Option<String>,
+    pub boot_iso: Option<String>,
+    pub treeinfo: Option<TreeinfoPattern>,
+    pub loc: Loc,
+}
+
 /// Amounts in bytes (ram, storage), hertz (cpu) and count (n-cpus).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResourceSet {
@@ -298,6 +321,7 @@ pub struct OsRecord {
     pub drivers: Vec<Driver>,
     pub variants: Vec<Variant>,
     pub media: Vec<Media>,
+    pub trees: Vec<Tree>,
     pub resources: Vec<Resources>,
     /// Provenance stated on plain facts (virtio, chipset, firmware and device
     /// facts carry theirs themselves).
@@ -334,6 +358,7 @@ impl OsRecord {
             drivers: Vec::new(),
             variants: Vec::new(),
             media: Vec::new(),
+            trees: Vec::new(),
             resources: Vec::new(),
             fact_sources: Vec::new(),
         }

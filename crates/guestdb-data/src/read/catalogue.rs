@@ -210,3 +210,47 @@ fn read_correction(ctx: &mut Ctx, el: &Element) -> Option<Correction> {
         loc: ctx.loc(el.pos),
     })
 }
+
+/// Reads a datamap file: `datamaps/<vendor-domain>/<name>.xml`.
+pub fn read_datamap(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option<Datamap> {
+    with_root(path, bytes, findings, "datamap", |ctx, root| {
+        ctx.check_attrs(root, &["id", "source", "note"]);
+        ctx.no_text(root);
+        let id = ctx.req_attr(root, "id");
+        let provenance = ctx.provenance(root);
+        let mut entries: Vec<(String, String, Loc)> = Vec::new();
+        let mut seen: HashMap<String, Loc> = HashMap::new();
+        for el in &root.children {
+            if el.name != "entry" {
+                ctx.unknown_child(root, el, &["entry"]);
+                continue;
+            }
+            ctx.check_attrs(el, &["in", "out"]);
+            ctx.no_children(el);
+            ctx.no_text(el);
+            let (Some(input), Some(output)) = (ctx.req_attr(el, "in"), ctx.req_attr(el, "out"))
+            else {
+                continue;
+            };
+            if let Some(first) = seen.get(&input.value) {
+                ctx.findings.push(
+                    Finding::new(
+                        Rule::DuplicateElement,
+                        input.loc.clone(),
+                        format!("the datamap maps '{}' twice", input.value),
+                    )
+                    .note(first.clone(), "first mapped here"),
+                );
+                continue;
+            }
+            seen.insert(input.value.clone(), input.loc.clone());
+            entries.push((input.value, output.value, input.loc));
+        }
+        Some(Datamap {
+            id: id?,
+            entries,
+            provenance,
+            loc: ctx.loc(root.pos),
+        })
+    })
+}

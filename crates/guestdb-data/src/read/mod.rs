@@ -12,7 +12,7 @@ mod host;
 mod machine;
 mod os;
 
-pub use catalogue::{read_corrections, read_dataset_info, read_devices};
+pub use catalogue::{read_corrections, read_datamap, read_dataset_info, read_devices};
 pub use host::read_host;
 pub use machine::{read_downstream_machines, read_upstream_machines};
 pub use os::read_os;
@@ -585,6 +585,13 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
             hosts.extend(read_host(&path, &bytes, findings));
         }
     }
+    let mut datamaps = Vec::new();
+    for rel in xml_files(dir, "datamaps", findings) {
+        let path = display_path(dir, &rel);
+        if let Some(bytes) = read_bytes(dir, &rel, findings) {
+            datamaps.extend(read_datamap(&path, &bytes, findings));
+        }
+    }
     Some(Dataset {
         info: info?,
         devices,
@@ -593,6 +600,7 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
         machines,
         lines,
         hosts,
+        datamaps,
     })
 }
 

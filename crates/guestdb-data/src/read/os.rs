@@ -26,6 +26,7 @@ const OS_CHILDREN: &[&str] = &[
     "driver",
     "variant",
     "media",
+    "tree",
     "resources",
 ];
 
@@ -308,6 +309,10 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 ctx.fact_source(el, format!("media {}", os.media.len()), &mut sources);
                 os.media.push(read_media(ctx, el));
             }
+            "tree" => {
+                ctx.fact_source(el, format!("tree {}", os.trees.len()), &mut sources);
+                os.trees.push(read_tree(ctx, el));
+            }
             "resources" => {
                 ctx.fact_source(
                     el,
@@ -491,6 +496,74 @@ fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
         }
     }
     media
+}
+
+fn read_tree(ctx: &mut Ctx, el: &Element) -> Tree {
+    const CHILDREN: &[&str] = &["variant", "url", "kernel", "initrd", "boot-iso", "treeinfo"];
+    ctx.check_attrs(el, &["arch", "source", "note"]);
+    ctx.no_text(el);
+    let mut tree = Tree {
+        arch: ctx.arch(el, true),
+        variants: Vec::new(),
+        url: None,
+        kernel: None,
+        initrd: None,
+        boot_iso: None,
+        treeinfo: None,
+        loc: ctx.loc(el.pos),
+    };
+    let mut once = Once::default();
+    for c in &el.children {
+        match c.name.as_str() {
+            "variant" => {
+                ctx.check_attrs(c, &["ref"]);
+                ctx.no_children(c);
+                ctx.no_text(c);
+                if let Some(r) = ctx.req_attr(c, "ref") {
+                    tree.variants.push(r);
+                }
+            }
+            "url" | "kernel" | "initrd" | "boot-iso" | "treeinfo" if !once.first(ctx, el, c) => {}
+            "url" => tree.url = Some(ctx.text(c).value),
+            "kernel" => tree.kernel = Some(ctx.text(c).value),
+            "initrd" => tree.initrd = Some(ctx.text(c).value),
+            "boot-iso" => tree.boot_iso = Some(ctx.text(c).value),
+            "treeinfo" => {
+                ctx.check_attrs(c, &[]);
+                ctx.no_text(c);
+                let mut info = TreeinfoPattern::default();
+                let mut once = Once::default();
+                for f in &c.children {
+                    let names = ["family", "version", "arch", "variant"];
+                    if !names.contains(&f.name.as_str()) {
+                        ctx.unknown_child(c, f, &names);
+                        continue;
+                    }
+                    if !once.first(ctx, c, f) {
+                        continue;
+                    }
+                    let text = Some(ctx.text(f));
+                    match f.name.as_str() {
+                        "family" => info.family = text,
+                        "version" => info.version = text,
+                        "arch" => info.arch = text,
+                        _ => info.variant = text,
+                    }
+                }
+                if info == TreeinfoPattern::default() {
+                    ctx.report(
+                        Rule::MissingElement,
+                        c.pos,
+                        "<treeinfo> needs at least one of <family>, <version>, <arch>, <variant>"
+                            .into(),
+                    );
+                }
+                tree.treeinfo = Some(info);
+            }
+            _ => ctx.unknown_child(el, c, CHILDREN),
+        }
+    }
+    tree
 }
 
 fn read_iso(ctx: &mut Ctx, el: &Element) -> IsoPattern {

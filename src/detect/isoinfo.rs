@@ -1,0 +1,49 @@
+//! `isoinfo -d` output (genisoimage/cdrkit): the text form of the same
+//! descriptor fields, as the detection corpus stores them.
+
+use super::{DetectError, MediaInfo};
+
+/// The text after `label` on a line that starts with it, trimmed.
+fn field<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    line.strip_prefix(label).map(str::trim)
+}
+
+/// Reads an `isoinfo -d` dump.
+pub fn read_isoinfo(text: &str, what: &str) -> Result<MediaInfo, DetectError> {
+    // isoinfo may print a locale note first ("Setting input-charset ...").
+    if !text
+        .lines()
+        .take(3)
+        .any(|l| l.starts_with("CD-ROM is in ISO 9660 format"))
+    {
+        return Err(DetectError::NotIso {
+            path: what.to_string(),
+            why: "an isoinfo -d dump starts with 'CD-ROM is in ISO 9660 format'".into(),
+        });
+    }
+    let mut media = MediaInfo::default();
+    let (mut block, mut blocks): (Option<u64>, Option<u64>) = (None, None);
+    let opt = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    for line in text.lines() {
+        if let Some(v) = field(line, "System id:") {
+            media.system_id = opt(v);
+        } else if let Some(v) = field(line, "Volume id:") {
+            media.volume_id = opt(v);
+        } else if let Some(v) = field(line, "Publisher id:") {
+            media.publisher_id = opt(v);
+        } else if let Some(v) = field(line, "Application id:") {
+            media.application_id = opt(v);
+        } else if let Some(v) = field(line, "Logical block size is:") {
+            block = v.parse().ok();
+        } else if let Some(v) = field(line, "Volume size is:") {
+            blocks = v.parse().ok();
+        } else if line.starts_with("El Torito VD version") {
+            media.bootable = true;
+        }
+    }
+    media.volume_size = match (block, blocks) {
+        (Some(b), Some(n)) => b.checked_mul(n),
+        _ => None,
+    };
+    Ok(media)
+}

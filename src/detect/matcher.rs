@@ -1,0 +1,680 @@
+//! Matching media and trees against the dataset's patterns, as libosinfo
+//! does: each pattern is a regex searched unanchored in its field,
+//! case-sensitive; an entry matches when every pattern it has matches (an
+//! absent field matches no pattern), its architecture fits, and its volume
+//! size, when it gives one, is the medium's exactly. Entries for any
+//! architecture (`all`) and of rolling releases are tried only for OSes with
+//! no other match. Among matches, more specific entries (an exact volume
+//! size, more fields, longer literal text in the patterns that matched) rank
+//! first; equals in the dataset's order (older releases first).
+//!
+//! The store files each pattern under a short string ("gram") every text it
+//! matches contains (see guestdb-data's `emit::detect`). A detection reads
+//! the rows of the grams in its text, then only the candidate patterns and
+//! the media filed under the volume-id patterns that matched: a few dozen
+//! rows, never all 3,000 entries. Rows read and regexes compiled are kept
+//! for the next detection.
+
+use super::{Confidence, Match, Matched, MediaInfo, TreeInfo};
+use crate::error::Error;
+use crate::store::Database;
+use guestdb_data::emit::detect::{grams, FIELDS};
+use once_cell::unsync::OnceCell;
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Deserialize)]
+struct PatternRow {
+    regex: String,
+    weight: u32,
+    #[serde(default)]
+    literals: Option<Vec<String>>,
+}
+
+struct Pattern {
+    regex: String,
+    weight: u32,
+    /// Every match contains one of these (none: no such set).
+    literals: Option<Vec<String>>,
+    /// Compiled the first time a text contains one of its literals.
+    compiled: OnceCell<Option<Compiled>>,
+}
+
+/// A pattern compiled by regex-lite (quick to build; the texts are short),
+/// or by fancy-regex when it needs look-around or back-references, which
+/// PCRE (libosinfo's GRegex) has and regex-lite does not.
+enum Compiled {
+    Lite(regex_lite::Regex),
+    Fancy(fancy_regex::Regex),
+}
+
+impl Compiled {
+    fn new(pattern: &str) -> Option<Compiled> {
+        match regex_lite::Regex::new(pattern) {
+            Ok(r) => Some(Compiled::Lite(r)),
+            Err(_) => fancy_regex::Regex::new(pattern).ok().map(Compiled::Fancy),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Compiled::Lite(r) => r.is_match(text),
+            Compiled::Fancy(r) => r.is_match(text).unwrap_or(false),
+        }
+    }
+}
+
+impl Pattern {
+    fn is_match(&self, value: &str) -> bool {
+        self.compiled
+            .get_or_init(|| Compiled::new(&self.regex))
+            .as_ref()
+            .is_some_and(|r| r.is_match(value))
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LanguageRow {
+    value: String,
+    regex: bool,
+    #[serde(default)]
+    map: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MediumEntry {
+    os: u32,
+    n: usize,
+    arch: String,
+    variants: Vec<String>,
+    fallback: bool,
+    #[serde(default)]
+    volume_id: Option<u32>,
+    #[serde(default)]
+    system_id: Option<u32>,
+    #[serde(default)]
+    publisher_id: Option<u32>,
+    #[serde(default)]
+    application_id: Option<u32>,
+    #[serde(default)]
+    volume_size: Option<u64>,
+    languages: Vec<LanguageRow>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TreeEntry {
+    os: u32,
+    n: usize,
+    arch: String,
+    variants: Vec<String>,
+    fallback: bool,
+    #[serde(default)]
+    family: Option<u32>,
+    #[serde(default)]
+    version: Option<u32>,
+    #[serde(default)]
+    treeinfo_arch: Option<u32>,
+    #[serde(default)]
+    variant: Option<u32>,
+}
+
+/// Rows read so far, by name after `prefix` (misses included).
+struct Cache<T> {
+    prefix: &'static str,
+    rows: RefCell<FxHashMap<Box<str>, Option<Rc<T>>>>,
+}
+
+impl<T> Cache<T> {
+    fn new(prefix: &'static str) -> Cache<T> {
+        Cache {
+            prefix,
+            rows: RefCell::new(FxHashMap::default()),
+        }
+    }
+
+    /// The rows `keys`, reading the ones not read yet in one query.
+    fn get<K: AsRef<str>>(
+        &self,
+        db: &Database,
+        keys: &[K],
+        parse: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<Vec<Rc<T>>, Error> {
+        let missing: Vec<String> = {
+            let rows = self.rows.borrow();
+            keys.iter()
+                .filter(|k| !rows.contains_key(k.as_ref()))
+                .map(|k| format!("{}{}", self.prefix, k.as_ref()))
+                .collect()
+        };
+        if !missing.is_empty() {
+            let found = db.detect_rows(&missing)?;
+            let mut rows = self.rows.borrow_mut();
+            for n in &missing {
+                rows.insert(n[self.prefix.len()..].into(), None);
+            }
+            for (name, text) in found {
+                rows.insert(
+                    name[self.prefix.len()..].into(),
+                    Some(Rc::new(parse(&text)?)),
+                );
+            }
+        }
+        let rows = self.rows.borrow();
+        Ok(keys
+            .iter()
+            .filter_map(|k| rows.get(k.as_ref()).cloned().flatten())
+            .collect())
+    }
+}
+
+/// The gram rows of one field read so far: gram → (pattern, literal index).
+type GramRows = FxHashMap<Box<str>, Rc<Vec<(u32, u16)>>>;
+
+/// The matcher of one store: what it read of the detection rows so far.
+pub struct Matcher {
+    /// Per field (as in `FIELDS`), gram → (pattern, index of the literal
+    /// filed there), misses included.
+    grams: Vec<RefCell<GramRows>>,
+    patterns: RefCell<FxHashMap<u32, Rc<Pattern>>>,
+    /// Per field, the patterns without literals (always run).
+    always: HashMap<String, Vec<u32>>,
+    media: Cache<Vec<MediumEntry>>,
+    trees: Cache<Vec<TreeEntry>>,
+    /// Language patterns, anchored and compiled, by their text.
+    languages: RefCell<FxHashMap<String, Rc<Option<fancy_regex::Regex>>>>,
+}
+
+fn ids(text: &str) -> Vec<u32> {
+    text.split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+/// `pattern:literal` pairs of a gram row.
+fn pairs(text: &str) -> Vec<(u32, u16)> {
+    text.split_whitespace()
+        .filter_map(|w| {
+            let (p, l) = w.split_once(':')?;
+            Some((p.parse().ok()?, l.parse().ok()?))
+        })
+        .collect()
+}
+
+impl Matcher {
+    pub(crate) fn new(db: &Database) -> Result<Matcher, Error> {
+        let names: Vec<String> = FIELDS
+            .iter()
+            .map(|f| format!("detect/always/{f}"))
+            .collect();
+        let always: HashMap<String, Vec<u32>> = db
+            .detect_rows(&names)?
+            .into_iter()
+            .map(|(n, t)| (n.rsplit('/').next().unwrap_or("").to_string(), ids(&t)))
+            .collect();
+        if always.len() != FIELDS.len() {
+            return Err(Error::Store {
+                path: db.where_().to_string(),
+                message: "is damaged: its detection patterns are incomplete (detect/always/...)"
+                    .into(),
+            });
+        }
+        Ok(Matcher {
+            grams: FIELDS
+                .iter()
+                .map(|_| RefCell::new(FxHashMap::default()))
+                .collect(),
+            patterns: RefCell::new(FxHashMap::default()),
+            always,
+            media: Cache::new("detect/media/"),
+            trees: Cache::new("detect/trees/"),
+            languages: RefCell::new(FxHashMap::default()),
+        })
+    }
+
+    /// The patterns `ids`, read and compiled if not yet.
+    fn patterns(&self, db: &Database, ids: &[u32]) -> Result<Vec<Rc<Pattern>>, Error> {
+        let missing: Vec<u32> = {
+            let have = self.patterns.borrow();
+            ids.iter()
+                .filter(|i| !have.contains_key(i))
+                .copied()
+                .collect()
+        };
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|i| format!("detect/pattern/{i}"))
+                .collect();
+            let rows = db.detect_rows(&names)?;
+            let mut have = self.patterns.borrow_mut();
+            for (name, text) in rows {
+                let row: PatternRow = db.parse_doc(&name, &text)?;
+                let id: u32 = name
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                have.insert(
+                    id,
+                    Rc::new(Pattern {
+                        compiled: OnceCell::new(),
+                        regex: row.regex,
+                        weight: row.weight,
+                        literals: row.literals,
+                    }),
+                );
+            }
+        }
+        let have = self.patterns.borrow();
+        Ok(ids.iter().filter_map(|i| have.get(i).cloned()).collect())
+    }
+
+    fn pattern(&self, db: &Database, id: u32) -> Result<Option<Rc<Pattern>>, Error> {
+        Ok(self.patterns(db, &[id])?.into_iter().next())
+    }
+
+    /// The patterns of `field` that match `value`, sorted.
+    fn matching(&self, db: &Database, field: &str, value: &str) -> Result<Vec<u32>, Error> {
+        let f = FIELDS.iter().position(|x| *x == field).unwrap_or(0);
+        let cache = &self.grams[f];
+        let all = grams(value);
+        let missing: Vec<&str> = {
+            let have = cache.borrow();
+            all.iter()
+                .copied()
+                .filter(|g| !have.contains_key(*g))
+                .collect()
+        };
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|g| format!("detect/gram/{field}/{g}"))
+                .collect();
+            let found = db.detect_rows(&names)?;
+            let mut have = cache.borrow_mut();
+            let empty = Rc::new(Vec::new());
+            for g in &missing {
+                have.insert((*g).into(), empty.clone());
+            }
+            let prefix = format!("detect/gram/{field}/");
+            for (name, text) in found {
+                have.insert(name[prefix.len()..].into(), Rc::new(pairs(&text)));
+            }
+        }
+        let hits: Vec<(u32, u16)> = {
+            let have = cache.borrow();
+            all.iter()
+                .filter_map(|g| have.get(*g))
+                .flat_map(|l| l.iter().copied())
+                .collect()
+        };
+        let mut ids: Vec<u32> = hits.iter().map(|h| h.0).collect();
+        ids.extend(self.always.get(field).into_iter().flatten().copied());
+        ids.sort_unstable();
+        ids.dedup();
+        let patterns = self.patterns(db, &ids)?;
+        let by_id: FxHashMap<u32, &Rc<Pattern>> =
+            ids.iter().copied().zip(patterns.iter()).collect();
+        // A candidate stays when the literal filed under its gram is in the
+        // text (or it has none); then its regex decides.
+        let mut passing: Vec<u32> = hits
+            .iter()
+            .filter(|(id, k)| {
+                by_id.get(id).is_some_and(|p| {
+                    p.literals
+                        .as_ref()
+                        .and_then(|l| l.get(usize::from(*k)))
+                        .is_some_and(|l| value.contains(l.as_str()))
+                })
+            })
+            .map(|h| h.0)
+            .chain(self.always.get(field).into_iter().flatten().copied())
+            .collect();
+        passing.sort_unstable();
+        passing.dedup();
+        passing.retain(|id| by_id.get(id).is_some_and(|p| p.is_match(value)));
+        Ok(passing)
+    }
+
+    fn weight(&self, db: &Database, ids: &[u32]) -> Result<u32, Error> {
+        Ok(self.patterns(db, ids)?.iter().map(|p| p.weight).sum())
+    }
+
+    /// Every medium entry matching `media`, the best first.
+    pub(crate) fn media<'d>(
+        &self,
+        db: &'d Database,
+        media: &MediaInfo,
+    ) -> Result<Vec<Match<'d>>, Error> {
+        let fields: [(&'static str, &Option<String>); 4] = [
+            ("volume_id", &media.volume_id),
+            ("system_id", &media.system_id),
+            ("publisher_id", &media.publisher_id),
+            ("application_id", &media.application_id),
+        ];
+        let mut sets: Vec<Option<Vec<u32>>> = Vec::new();
+        for (field, v) in &fields {
+            sets.push(match v.as_deref() {
+                Some(s) => Some(self.matching(db, field, s)?),
+                None => None,
+            });
+        }
+        // Only media filed under a volume-id pattern that matched can match
+        // (and those without one).
+        let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
+        groups.push("none".into());
+        let entries: Vec<Rc<Vec<MediumEntry>>> = self
+            .media
+            .get(db, &groups, |t| db.parse_doc("detection media", t))?;
+        let all: Vec<&MediumEntry> = entries.iter().flat_map(|g| g.iter()).collect();
+        let mut hits: Vec<(Score, usize)> = Vec::new();
+        let mut matched_os: Vec<u32> = Vec::new();
+        for fallback in [false, true] {
+            let before = hits.len();
+            for (k, e) in all.iter().enumerate() {
+                if e.fallback != fallback || (fallback && matched_os.contains(&e.os)) {
+                    continue;
+                }
+                if media
+                    .arch
+                    .as_ref()
+                    .is_some_and(|a| e.arch != *a && e.arch != "all")
+                {
+                    continue;
+                }
+                let pats = [e.volume_id, e.system_id, e.publisher_id, e.application_id];
+                let size = e.volume_size.filter(|&s| s > 0);
+                if pats.iter().all(Option::is_none) && size.is_none() {
+                    continue;
+                }
+                if size.is_some_and(|s| Some(s) != media.volume_size) {
+                    continue;
+                }
+                let fits = pats.iter().zip(&sets).all(|(p, set)| match p {
+                    None => true,
+                    Some(p) => set.as_ref().is_some_and(|s| s.binary_search(p).is_ok()),
+                });
+                if !fits {
+                    continue;
+                }
+                let used: Vec<u32> = pats.iter().flatten().copied().collect();
+                hits.push((
+                    Score {
+                        fallback,
+                        size: size.is_some(),
+                        fields: used.len() as u32,
+                        weight: self.weight(db, &used)?,
+                    },
+                    k,
+                ));
+            }
+            matched_os.extend(hits[before..].iter().map(|(_, k)| all[*k].os));
+        }
+        let mut found = Vec::new();
+        for (score, k) in hits {
+            let e = all[k];
+            let pats = [e.volume_id, e.system_id, e.publisher_id, e.application_id];
+            let mut matched = Vec::new();
+            for (p, (field, value)) in pats.iter().zip(fields.iter()) {
+                if let (Some(p), Some(v)) = (p, value) {
+                    if let Some(p) = self.pattern(db, *p)? {
+                        matched.push(Matched {
+                            field,
+                            value: v.clone(),
+                            pattern: p.regex.clone(),
+                        });
+                    }
+                }
+            }
+            if let Some(s) = e.volume_size.filter(|&s| s > 0) {
+                matched.push(Matched {
+                    field: "volume_size",
+                    value: s.to_string(),
+                    pattern: s.to_string(),
+                });
+            }
+            let languages = self.languages(db, e, media.volume_id.as_deref())?;
+            found.push(Candidate {
+                score,
+                os: e.os,
+                arch: e.arch.clone(),
+                variants: e.variants.clone(),
+                languages,
+                matched,
+                entry: format!("media {}", e.n),
+            });
+        }
+        rank(db, found)
+    }
+
+    /// The languages a matched medium gives: from its language pattern (the
+    /// first group of an anchored match on the volume id, looked up in its
+    /// datamap), else the languages it lists.
+    fn languages(
+        &self,
+        db: &Database,
+        e: &MediumEntry,
+        volume_id: Option<&str>,
+    ) -> Result<Vec<String>, Error> {
+        let Some(l) = e.languages.iter().find(|l| l.regex) else {
+            return Ok(e.languages.iter().map(|l| l.value.clone()).collect());
+        };
+        let Some(volume) = volume_id else {
+            return Ok(Vec::new());
+        };
+        let re = {
+            let mut cache = self.languages.borrow_mut();
+            cache
+                .entry(l.value.clone())
+                .or_insert_with(|| {
+                    Rc::new(fancy_regex::Regex::new(&format!("^(?:{})", l.value)).ok())
+                })
+                .clone()
+        };
+        let Some(re) = re.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let Some(raw) = re
+            .captures(volume)
+            .ok()
+            .flatten()
+            .and_then(|c| c.get(1).map(|g| g.as_str().to_string()))
+        else {
+            return Ok(Vec::new());
+        };
+        let mapped = match &l.map {
+            Some(map) => db.datamaps()?.get(map).and_then(|m| m.get(&raw)).cloned(),
+            None => None,
+        };
+        Ok(vec![mapped.unwrap_or(raw)])
+    }
+
+    /// Every tree entry matching `tree`, the best first.
+    pub(crate) fn trees<'d>(
+        &self,
+        db: &'d Database,
+        tree: &TreeInfo,
+    ) -> Result<Vec<Match<'d>>, Error> {
+        let fields: [(&'static str, &Option<String>); 4] = [
+            ("treeinfo_family", &tree.family),
+            ("treeinfo_version", &tree.version),
+            ("treeinfo_arch", &tree.arch),
+            ("treeinfo_variant", &tree.variant),
+        ];
+        let mut sets: Vec<Option<Vec<u32>>> = Vec::new();
+        for (field, v) in &fields {
+            let field = field.trim_start_matches("treeinfo_");
+            sets.push(match v.as_deref() {
+                Some(s) => Some(self.matching(db, field, s)?),
+                None => None,
+            });
+        }
+        let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
+        groups.push("none".into());
+        let entries: Vec<Rc<Vec<TreeEntry>>> = self
+            .trees
+            .get(db, &groups, |t| db.parse_doc("detection trees", t))?;
+        let all: Vec<&TreeEntry> = entries.iter().flat_map(|g| g.iter()).collect();
+        let mut hits: Vec<(Score, usize)> = Vec::new();
+        let mut matched_os: Vec<u32> = Vec::new();
+        for fallback in [false, true] {
+            let before = hits.len();
+            for (k, e) in all.iter().enumerate() {
+                if e.fallback != fallback || (fallback && matched_os.contains(&e.os)) {
+                    continue;
+                }
+                let pats = [e.family, e.version, e.treeinfo_arch, e.variant];
+                if pats.iter().all(Option::is_none) {
+                    continue;
+                }
+                let fits = pats.iter().zip(&sets).all(|(p, set)| match p {
+                    None => true,
+                    Some(p) => set.as_ref().is_some_and(|s| s.binary_search(p).is_ok()),
+                });
+                if fits {
+                    let used: Vec<u32> = pats.iter().flatten().copied().collect();
+                    hits.push((
+                        Score {
+                            fallback,
+                            size: false,
+                            fields: used.len() as u32,
+                            weight: self.weight(db, &used)?,
+                        },
+                        k,
+                    ));
+                }
+            }
+            matched_os.extend(hits[before..].iter().map(|(_, k)| all[*k].os));
+        }
+        let mut found = Vec::new();
+        for (score, k) in hits {
+            let e = all[k];
+            let pats = [e.family, e.version, e.treeinfo_arch, e.variant];
+            let mut matched = Vec::new();
+            for (p, (field, value)) in pats.iter().zip(fields.iter()) {
+                if let (Some(p), Some(v)) = (p, value) {
+                    if let Some(p) = self.pattern(db, *p)? {
+                        matched.push(Matched {
+                            field,
+                            value: v.clone(),
+                            pattern: p.regex.clone(),
+                        });
+                    }
+                }
+            }
+            found.push(Candidate {
+                score,
+                os: e.os,
+                arch: e.arch.clone(),
+                variants: e.variants.clone(),
+                languages: Vec::new(),
+                matched,
+                entry: format!("tree {}", e.n),
+            });
+        }
+        rank(db, found)
+    }
+}
+
+/// A matching entry before ranking.
+struct Candidate {
+    score: Score,
+    os: u32,
+    arch: String,
+    variants: Vec<String>,
+    languages: Vec<String>,
+    matched: Vec<Matched>,
+    entry: String,
+}
+
+/// Orders candidates best first, keeps one per (OS, arch, variants) and sets
+/// each one's confidence: high for the best when no other OS scores as well,
+/// medium for other matches, low for fallbacks.
+fn rank(db: &Database, mut found: Vec<Candidate>) -> Result<Vec<Match<'_>>, Error> {
+    found.sort_by(|a, b| b.score.cmp(&a.score).then(a.os.cmp(&b.os)));
+    let mut out: Vec<(Score, Match)> = Vec::new();
+    for c in found {
+        if out
+            .iter()
+            .any(|(_, m)| m.os.idx == c.os && m.arch == c.arch && m.variants == c.variants)
+        {
+            continue;
+        }
+        let Some(os) = db.try_get(c.os)? else {
+            continue;
+        };
+        out.push((
+            c.score,
+            Match {
+                os,
+                short_id: os.short_id().to_string(),
+                id: os.id.clone(),
+                name: os.name.clone(),
+                arch: c.arch,
+                variants: c.variants,
+                languages: c.languages,
+                confidence: Confidence::Low,
+                matched: c.matched,
+                fallback: c.score.fallback,
+                newer_than_known: None,
+                entry: format!("{} {}", os.path, c.entry),
+            },
+        ));
+    }
+    let best = out.first().map(|(s, m)| (*s, m.os.idx));
+    let tied_with_other = |os: u32| {
+        out.iter()
+            .any(|(s, m)| Some(*s) == best.map(|b| b.0) && m.os.idx != os)
+    };
+    let confidence: Vec<Confidence> = out
+        .iter()
+        .map(|(s, m)| {
+            if s.fallback {
+                Confidence::Low
+            } else if Some(*s) == best.map(|b| b.0) && !tied_with_other(m.os.idx) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            }
+        })
+        .collect();
+    Ok(out
+        .into_iter()
+        .zip(confidence)
+        .map(|((_, mut m), c)| {
+            m.confidence = c;
+            m
+        })
+        .collect())
+}
+
+/// How well an entry matched; greater is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Score {
+    fallback: bool,
+    size: bool,
+    fields: u32,
+    weight: u32,
+}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Score) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Score) -> std::cmp::Ordering {
+        // Not a fallback beats a fallback; then an exact size, more fields,
+        // more literal text.
+        (!self.fallback, self.size, self.fields, self.weight).cmp(&(
+            !other.fallback,
+            other.size,
+            other.fields,
+            other.weight,
+        ))
+    }
+}
