@@ -94,8 +94,31 @@ pub struct VirtioFact {
     pub arch: String,
     pub legacy: bool,
     pub modern: bool,
+    /// No source says either way (legacy and modern are false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
+    /// Derived from the OS's kernel through `data/linux.xml`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derived: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
+    /// The first release of the driver package that drives the class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Why the fact differs from what the kernel implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// The Linux kernel a release ships.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KernelInfo {
+    /// The upstream version (`4.18`).
+    pub version: String,
+    /// The distribution package (`4.18.0-80.el8`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
     pub provenance: Provenance,
 }
 
@@ -104,6 +127,13 @@ pub struct ChipsetFact {
     pub chipset: String,
     pub arch: String,
     pub supported: bool,
+    /// No source says either way (`supported` is false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derived: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
     pub provenance: Provenance,
 }
 
@@ -259,6 +289,8 @@ pub struct OsDetails {
     pub source: Option<String>,
     pub path: String,
     pub relations: Vec<Relation>,
+    /// The Linux kernel the release ships, where the data states it.
+    pub kernel: Option<KernelInfo>,
     pub virtio: Vec<VirtioFact>,
     pub chipsets: Vec<ChipsetFact>,
     pub firmware: Vec<FirmwareFact>,
@@ -277,6 +309,7 @@ pub struct OsDetails {
 #[derive(Deserialize)]
 struct FactsDoc {
     relations: Vec<Relation>,
+    kernel: Option<KernelInfo>,
     virtio: Vec<VirtioFact>,
     chipsets: Vec<ChipsetFact>,
     firmware: Vec<FirmwareFact>,
@@ -305,6 +338,7 @@ impl Database {
             source: os.source.clone(),
             path: os.path.clone(),
             relations: doc.relations,
+            kernel: doc.kernel,
             virtio: doc.virtio,
             chipsets: doc.chipsets,
             firmware: doc.firmware,

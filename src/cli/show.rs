@@ -27,12 +27,21 @@ pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
     for class in VirtioClass::ALL {
         let v = os.virtio(class);
         let mut entry = json!({"legacy": v.legacy, "modern": v.modern});
-        if let Some(f) = details
+        let fact = details
             .virtio
             .iter()
-            .find(|f| f.class == class.name && f.arch == "all" && f.driver.is_some())
-        {
+            .find(|f| f.class == class.name && f.arch == "all");
+        if let Some(f) = fact.filter(|f| f.driver.is_some()) {
             entry["driver"] = json!(f.driver);
+            if let Some(since) = &f.since {
+                entry["since"] = json!(since);
+            }
+        }
+        if fact.is_some_and(|f| f.unknown) {
+            entry["unknown"] = json!(true);
+        }
+        if fact.is_some_and(|f| f.derived) {
+            entry["derived"] = json!(true);
         }
         virtio.insert(class.name.to_string(), entry);
     }
@@ -47,7 +56,7 @@ pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
     let firmware: Vec<Value> = details
         .firmware
         .iter()
-        .map(|f| json!({"arch": f.arch, "type": f.kind, "supported": f.supported}))
+        .map(|f| json!({"arch": f.arch, "type": f.kind, "supported": f.supported, "preferred": f.preferred}))
         .collect();
     let mut v = json!({
         "id": os.id,
@@ -66,9 +75,11 @@ pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
         "clones": relation("clones"),
         "upgrades": relation("upgrades"),
         "arches": os.arches,
+        "kernel": details.kernel.as_ref().map(|k| json!({"version": k.version, "package": k.package})),
         "virtio": virtio,
         "chipsets": {"q35": os.supports_chipset(Chipset::Q35), "i440fx": os.supports_chipset(Chipset::I440fx)},
         "firmware": firmware,
+        "boot_security": details.boot_security.iter().map(|b| json!({"kind": b.kind, "arch": b.arch, "version": b.version, "supported": b.supported, "required": b.required})).collect::<Vec<_>>(),
         "devices": details.devices.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
         "drivers": details.drivers,
         "variants": details.variants,
@@ -171,15 +182,27 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
     if !os.arches.is_empty() {
         writeln!(out, "  arches        {}", os.arches.join(", "))?;
     }
+    if let Some(k) = &details.kernel {
+        let package = k
+            .package
+            .as_ref()
+            .map(|p| format!(" (package {p})"))
+            .unwrap_or_default();
+        writeln!(out, "  kernel        Linux {}{package}", k.version)?;
+        if args.explain {
+            writeln!(out, "                {}", why(&k.provenance))?;
+        }
+    }
     writeln!(out, "  virtio")?;
     let mut any = false;
     for f in &details.virtio {
         any = true;
-        let word = match (f.legacy, f.modern) {
-            (true, true) => "legacy and modern (1.0)",
-            (true, false) => "legacy only",
-            (false, true) => "modern (1.0) only",
-            (false, false) => "none",
+        let word = match (f.unknown, f.legacy, f.modern) {
+            (true, _, _) => "unknown (treated as none)",
+            (_, true, true) => "legacy and modern (1.0)",
+            (_, true, false) => "legacy only",
+            (_, false, true) => "modern (1.0) only",
+            (_, false, false) => "none",
         };
         let arch = if f.arch == "all" {
             String::new()
@@ -189,8 +212,16 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         let driver = f
             .driver
             .as_ref()
-            .map(|d| format!(", needs driver package {d}"))
+            .map(|d| match &f.since {
+                Some(v) => format!(", needs driver package {d} (since {v})"),
+                None => format!(", needs driver package {d}"),
+            })
             .unwrap_or_default();
+        let driver = if f.derived {
+            format!("{driver}, derived from the kernel")
+        } else {
+            driver
+        };
         let from = match (&f.provenance.inherited_from, args.explain) {
             (Some(o), false) => format!(" (from {o})"),
             _ => String::new(),
@@ -210,12 +241,24 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
     writeln!(
         out,
         "  chipsets      {}",
-        if details.chipsets.is_empty() {
+        if details.chipsets.iter().all(|c| c.unknown) {
             "unknown (the data states no chipset fact)".to_string()
-        } else if chips.is_empty() {
-            "none of i440fx, q35".to_string()
         } else {
-            chips.join(", ")
+            let unknown: Vec<&str> = details
+                .chipsets
+                .iter()
+                .filter(|c| c.unknown)
+                .map(|c| c.chipset.as_str())
+                .collect();
+            let mut text = if chips.is_empty() {
+                "none of i440fx, q35".to_string()
+            } else {
+                chips.join(", ")
+            };
+            if !unknown.is_empty() {
+                text.push_str(&format!(" ({} unknown)", unknown.join(", ")));
+            }
+            text
         }
     )?;
     if args.explain {
@@ -224,7 +267,13 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
                 out,
                 "    {:<9} {}  {}",
                 c.chipset,
-                if c.supported { "yes" } else { "no" },
+                if c.unknown {
+                    "unknown"
+                } else if c.supported {
+                    "yes"
+                } else {
+                    "no"
+                },
                 why(&c.provenance)
             )?;
         }

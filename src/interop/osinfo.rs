@@ -801,7 +801,11 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                     arch: "all".into(),
                     legacy,
                     modern,
+                    unknown: false,
                     driver: None,
+                    since: None,
+                    exception: None,
+                    derived: false,
                     provenance: Provenance {
                         source: None,
                         note: Some(format!(
@@ -852,7 +856,11 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                         arch: "all".into(),
                         legacy: false,
                         modern: false,
+                        unknown: false,
                         driver: None,
+                        since: None,
+                        exception: None,
+                        derived: false,
                         provenance: Provenance {
                             source: None,
                             note: Some(format!(
@@ -872,7 +880,11 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                     arch: "all".into(),
                     legacy,
                     modern,
+                    unknown: false,
                     driver: Some(package.unwrap_or("vendor-driver").to_string()),
+                    since: None,
+                    exception: None,
+                    derived: false,
                     provenance: Provenance {
                         source: None,
                         note: Some(format!(
@@ -905,6 +917,8 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                 chipset: Chipset::I440fx,
                 arch: "all".into(),
                 supported: true,
+                exception: None,
+                derived: false,
                 provenance: Provenance {
                     source: Some(Located::new("guestdb".into(), os.loc.clone())),
                     note: Some("osinfo-db states no i440fx fact; every x86 guest it lists boots on QEMU's default i440fx PC machine".into()),
@@ -922,6 +936,8 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                 chipset: Chipset::Q35,
                 arch: "all".into(),
                 supported: true,
+                exception: None,
+                derived: false,
                 provenance: Provenance {
                     source: None,
                     note: Some(format!(
@@ -1162,6 +1178,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         lines: Vec::new(),
         hosts: Vec::new(),
         datamaps: Vec::new(),
+        linux: Default::default(),
     };
     derive_facts(&mut data, &arch_hints);
 

@@ -205,11 +205,12 @@ impl OsFacts {
                             format!(
                                 "{short}: virtio {} {}{}",
                                 class.name,
-                                match (f.legacy, f.modern) {
-                                    (true, true) => "legacy and modern",
-                                    (true, false) => "legacy only",
-                                    (false, true) => "modern only",
-                                    (false, false) => "none",
+                                match (f.unknown, f.legacy, f.modern) {
+                                    (true, _, _) => "unknown (treated as none)",
+                                    (_, true, true) => "legacy and modern",
+                                    (_, true, false) => "legacy only",
+                                    (_, false, true) => "modern only",
+                                    (_, false, false) => "none",
                                 },
                                 f.driver
                                     .as_ref()
@@ -224,15 +225,23 @@ impl OsFacts {
                 (class.name.to_string(), v)
             })
             .collect();
+        // An unknown chipset fact is as good as none: the rule says the
+        // dataset says nothing.
         let chipset = |name: &str| {
             let f = for_arch(
-                details.chipsets.iter().filter(|c| c.chipset == name),
+                details
+                    .chipsets
+                    .iter()
+                    .filter(|c| c.chipset == name && !c.unknown),
                 arch_family(arch),
                 |c| &c.arch,
             )
             .or_else(|| {
                 for_arch(
-                    details.chipsets.iter().filter(|c| c.chipset == name),
+                    details
+                        .chipsets
+                        .iter()
+                        .filter(|c| c.chipset == name && !c.unknown),
                     arch,
                     |c| &c.arch,
                 )

@@ -174,6 +174,7 @@ proptest! {
         let _ = guestdb::data::read::read_upstream_machines(&path(), text.as_bytes(), &mut f);
         let _ = guestdb::data::read::read_downstream_machines(&path(), text.as_bytes(), &mut f);
         let _ = guestdb::data::read::read_host(&path(), text.as_bytes(), &mut f);
+        let _ = guestdb::data::read::read_linux(&path(), text.as_bytes(), &mut f);
         // Whatever was read can be checked and resolved without panicking.
         if let Some(os) = os {
             let data = guestdb::data::model::Dataset {
@@ -181,6 +182,7 @@ proptest! {
                     version: guestdb::data::model::Located::new("2026.01.01".into(), os.loc.clone()),
                     schema_version: guestdb::data::model::Located::new(guestdb::SCHEMA_VERSION, os.loc.clone()),
                     sources: Vec::new(),
+                    freshness: Vec::new(),
                     loc: os.loc.clone(),
                 },
                 devices: Vec::new(),
@@ -190,6 +192,7 @@ proptest! {
                 lines: Vec::new(),
                 hosts: Vec::new(),
                 datamaps: Vec::new(),
+                linux: Default::default(),
             };
             guestdb::data::check_dataset(&data, &mut f);
         }

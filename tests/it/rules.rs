@@ -28,7 +28,7 @@ const CASES: &[Case] = &[
     (
         Rule::UnknownElement,
         &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <colour>red</colour>\n</os>\n")],
-        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, virtio, chipset, firmware, secure-boot, tpm, device, driver, variant, media, tree, resources"],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, kernel, virtio, chipset, firmware, secure-boot, tpm, device, driver, variant, media, tree, resources"],
     ),
     (
         Rule::UnknownAttribute,
@@ -117,6 +117,14 @@ const CASES: &[Case] = &[
         &["data/os/guestdb.test/b-1.xml:3:3: error[virtio-contradicts-devices]: OS 'http://guestdb.test/b/1' says its legacy virtio net driver is missing, but it supports device 'virtio-net'\ndata/os/guestdb.test/b-1.xml:4:11: note: device supported here"],
     ),
     (
+        Rule::KernelContradiction,
+        &[
+            ("linux.xml", b"<linux>\n  <virtio class=\"net\" legacy=\"2.6.25\" modern=\"4.0\"/>\n</linux>\n"),
+            (OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <kernel version=\"4.18\"/>\n  <virtio class=\"net\" legacy=\"true\" modern=\"false\"/>\n</os>\n"),
+        ],
+        &["data/os/guestdb.test/b-1.xml:4:3: error[kernel-contradiction]: OS 'http://guestdb.test/b/1' says virtio net is legacy only, but its kernel implies legacy and modern (legacy: kernel 4.18 ≥ 2.6.25; modern: kernel 4.18 ≥ 4.0); correct the fact or give the reason as exception=\"...\"\ndata/os/guestdb.test/b-1.xml:3:3: note: kernel stated here\ndata/linux.xml:2:3: note: driver table row"],
+    ),
+    (
         Rule::FirmwareContradiction,
         &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <firmware arch=\"x86_64\" type=\"bios\"/>\n  <secure-boot arch=\"x86_64\" supported=\"true\"/>\n</os>\n")],
         &["data/os/guestdb.test/b-1.xml:4:3: error[firmware-contradiction]: OS 'http://guestdb.test/b/1' supports Secure Boot on x86_64 but no UEFI firmware there; add <firmware arch=\"x86_64\" type=\"efi\"/>"],
@@ -128,8 +136,8 @@ const CASES: &[Case] = &[
     ),
     (
         Rule::SchemaVersion,
-        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"5\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
-        &["data/dataset.xml:1:31: error[schema-version]: schema version 5 is not the one this compiler reads (4)"],
+        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"6\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
+        &["data/dataset.xml:1:31: error[schema-version]: schema version 6 is not the one this compiler reads (5)"],
     ),
 ];
 

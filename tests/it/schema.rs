@@ -11,6 +11,7 @@ fn data_files() -> Vec<PathBuf> {
         data.join("dataset.xml"),
         data.join("devices.xml"),
         data.join("corrections.xml"),
+        data.join("linux.xml"),
     ];
     let mut findings = guestdb::data::diag::Findings::default();
     files.extend(

@@ -1,10 +1,11 @@
 //! The guestdb data compiler.
 //!
-//! One implementation of the data flow `read → resolve → check → emit`,
+//! One implementation of the data flow `read → derive → resolve → check → emit`,
 //! shared by build.rs (the embedded store), `guestdb validate`, `guestdb
 //! build`, the osinfo-db importer and the tests:
 //!
 //! - [`read`]: data files to records, with the shape of each file checked;
+//! - [`derive`]: the facts a Linux release's kernel implies (`data/linux.xml`);
 //! - [`resolve`]: inheritance (derives-from, then clones; nearest wins);
 //! - [`check`]: every rule that spans elements or files;
 //! - [`emit`]: the SQLite store described by `schema/store.sql`;
@@ -13,6 +14,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod derive;
 pub mod diag;
 pub mod emit;
 pub mod model;
@@ -49,9 +51,10 @@ impl Checked {
 pub fn load_dir(dir: &Path) -> Result<Checked, Vec<Finding>> {
     let mut findings = Findings::default();
     let data = read::read_dir(dir, &mut findings);
-    let Some(data) = data else {
+    let Some(mut data) = data else {
         return Err(findings.sorted());
     };
+    derive::derive(&mut data);
     check_dataset(&data, &mut findings);
     if findings.is_empty() {
         Ok(Checked { data })

@@ -234,6 +234,7 @@ mod tests {
                 version: Located::new("2026.01.01".into(), loc.clone()),
                 schema_version: Located::new(SCHEMA_VERSION, loc.clone()),
                 sources: Vec::new(),
+                freshness: Vec::new(),
                 loc,
             },
             devices: Vec::new(),
@@ -243,6 +244,7 @@ mod tests {
             lines: Vec::new(),
             hosts: Vec::new(),
             datamaps: Vec::new(),
+            linux: Default::default(),
         }
     }
 

@@ -125,36 +125,59 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             o.line(1, &format!("<{name}{}{attrs}/>", attr("id", &t.value)));
         }
     }
-    if !(os.virtio.is_empty()
-        && os.chipsets.is_empty()
+    if let Some(k) = &os.kernel {
+        o.s.push('\n');
+        o.line(
+            1,
+            &format!(
+                "<kernel{}{}{}/>",
+                attr("version", &k.version.to_string()),
+                opt_attr("package", k.package.as_deref()),
+                prov(&k.provenance)
+            ),
+        );
+    }
+    if !(os.virtio.iter().all(|v| v.derived)
+        && os.chipsets.iter().all(|c| c.derived)
         && os.firmware.is_empty()
         && os.secure_boot.is_empty()
         && os.tpm.is_empty())
     {
         o.s.push('\n');
     }
-    for v in &os.virtio {
+    // Derived facts are not written: loading the file derives them again.
+    for v in os.virtio.iter().filter(|v| !v.derived) {
+        let generations = if v.unknown {
+            bool_attr("unknown", true)
+        } else {
+            format!(
+                "{}{}",
+                bool_attr("legacy", v.legacy),
+                bool_attr("modern", v.modern)
+            )
+        };
         o.line(
             1,
             &format!(
-                "<virtio{}{}{}{}{}{}/>",
+                "<virtio{}{}{generations}{}{}{}{}/>",
                 attr("class", v.class.name),
                 arch_attr(&v.arch),
-                bool_attr("legacy", v.legacy),
-                bool_attr("modern", v.modern),
                 opt_attr("driver", v.driver.as_deref()),
+                opt_attr("since", v.since.as_deref()),
+                opt_attr("exception", v.exception.as_deref()),
                 prov(&v.provenance)
             ),
         );
     }
-    for c in &os.chipsets {
+    for c in os.chipsets.iter().filter(|c| !c.derived) {
         o.line(
             1,
             &format!(
-                "<chipset{}{}{}{}/>",
+                "<chipset{}{}{}{}{}/>",
                 attr("name", c.chipset.name()),
                 arch_attr(&c.arch),
                 bool_attr("supported", c.supported),
+                opt_attr("exception", c.exception.as_deref()),
                 prov(&c.provenance)
             ),
         );

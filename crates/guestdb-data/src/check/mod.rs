@@ -5,11 +5,13 @@
 //! - [`devices`]: the device catalogue;
 //! - [`machines`]: machine types;
 //! - [`hosts`]: host profiles;
+//! - [`kernel`]: facts against the kernel a Linux release ships;
 //! - here: that every `source` names a source of `dataset.xml`.
 
 mod datamaps;
 mod devices;
 mod hosts;
+mod kernel;
 mod machines;
 mod os;
 
@@ -56,6 +58,7 @@ pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &
     }
     os::check_virtio_against_devices(data, resolved, findings);
     os::check_firmware(data, resolved, findings);
+    kernel::check_kernel_facts(data, findings);
     machines::check_machines(data, findings);
     hosts::check_hosts(data, findings);
     datamaps::check_datamaps(data, findings);

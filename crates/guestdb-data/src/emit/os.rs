@@ -71,6 +71,21 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether an OS runs on x86: it names an x86 architecture, or none at all
+/// (the oldest releases osinfo-db lists, all PC operating systems).
+pub fn is_x86(os: &OsRecord, r: &ResolvedOs) -> bool {
+    let mut arches = os
+        .media
+        .iter()
+        .map(|m| m.arch.as_str())
+        .chain(r.resources.iter().map(|e| e.arch.as_str()))
+        .chain(r.firmware.iter().map(|e| e.fact.arch.as_str()))
+        .chain(os.drivers.iter().map(|d| d.arch.as_str()))
+        .filter(|a| *a != "all")
+        .peekable();
+    arches.peek().is_none() || arches.any(|a| a == "x86_64" || a == "i686" || a == "i386")
+}
+
 /// The `facts` document of OS `i`.
 fn facts(
     ctx: &Ctx,
@@ -109,15 +124,57 @@ fn facts(
                 o.insert("arch".into(), v.arch.clone().into());
                 o.insert("legacy".into(), v.legacy.into());
                 o.insert("modern".into(), v.modern.into());
+                if v.unknown {
+                    o.insert("unknown".into(), true.into());
+                }
+                if v.derived {
+                    o.insert("derived".into(), true.into());
+                }
                 opt(&mut o, "driver", v.driver.clone());
+                opt(&mut o, "since", v.since.clone());
+                opt(&mut o, "exception", v.exception.clone());
+                // An exception is the fact's reason: the note when it has none.
+                let mut p = v.provenance.clone();
+                if p.note.is_none() {
+                    p.note = v.exception.clone();
+                }
                 o.insert(
                     "provenance".into(),
-                    ctx.provenance(i, *inherited_from, &v.provenance, v.loc.line),
+                    ctx.provenance(i, *inherited_from, &p, v.loc.line),
                 );
                 Value::Object(o)
             },
         )
         .collect();
+    let x86 = is_x86(os, r);
+    let os_line = os.loc.line;
+    let unknown_note = |what: &str| {
+        format!(
+            "unknown: no source in the dataset says whether {} {what}; treated as not supported (emulated devices are used instead)",
+            ctx.short_id(i)
+        )
+    };
+    let mut virtio = virtio;
+    if x86 {
+        for class in VirtioClass::ALL {
+            // A fact for one architecture answers too (Windows: the driver
+            // package's per-architecture facts).
+            if !r.virtio.iter().any(|v| v.fact.class == class) {
+                let p = Provenance {
+                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
+                    note: Some(unknown_note(&format!("drives virtio {}", class.name))),
+                };
+                virtio.push(json!({
+                    "class": class.name,
+                    "arch": "all",
+                    "legacy": false,
+                    "modern": false,
+                    "unknown": true,
+                    "provenance": ctx.provenance(i, None, &p, os_line),
+                }));
+            }
+        }
+    }
     let chipsets: Vec<Value> = r
         .chipsets
         .iter()
@@ -126,15 +183,55 @@ fn facts(
                  fact: c,
                  inherited_from,
              }| {
-                json!({
+                let mut o = json!({
                     "chipset": c.chipset.name(),
                     "arch": c.arch,
                     "supported": c.supported,
                     "provenance": ctx.provenance(i, *inherited_from, &c.provenance, c.loc.line),
-                })
+                });
+                if c.derived {
+                    o["derived"] = true.into();
+                }
+                if let Some(e) = &c.exception {
+                    o["exception"] = e.clone().into();
+                }
+                o
             },
         )
         .collect();
+    let mut chipsets = chipsets;
+    if x86 {
+        for chipset in Chipset::ALL {
+            if !r.chipsets.iter().any(|c| {
+                c.fact.chipset == chipset && (c.fact.arch == "all" || c.fact.arch == "x86_64")
+            }) {
+                let p = Provenance {
+                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
+                    note: Some(unknown_note(&format!(
+                        "boots on the {} chipset",
+                        chipset.name()
+                    ))),
+                };
+                chipsets.push(json!({
+                    "chipset": chipset.name(),
+                    "arch": "all",
+                    "supported": false,
+                    "unknown": true,
+                    "provenance": ctx.provenance(i, None, &p, os_line),
+                }));
+            }
+        }
+    }
+    let kernel = os.kernel.as_ref().map(|k| {
+        let mut o = json!({
+            "version": k.version.to_string(),
+            "provenance": ctx.provenance(i, None, &k.provenance, k.loc.line),
+        });
+        if let Some(p) = &k.package {
+            o["package"] = p.clone().into();
+        }
+        o
+    });
     let firmware: Vec<Value> = r
         .firmware
         .iter()
@@ -313,6 +410,7 @@ fn facts(
         .collect();
     json!({
         "relations": relations,
+        "kernel": kernel,
         "virtio": virtio,
         "chipsets": chipsets,
         "firmware": firmware,

@@ -5,16 +5,19 @@
 //! - [`virtio`]: the virtio device classes and generations;
 //! - [`device`]: the device catalogue;
 //! - [`machine`]: QEMU machine types (upstream releases, lifecycle, downstream lines);
-//! - [`host`]: host profiles.
+//! - [`host`]: host profiles;
+//! - [`linux`]: the Linux driver table (kernel versions of virtio drivers).
 
 mod device;
 mod host;
+mod linux;
 mod machine;
 mod os;
 mod virtio;
 
 pub use device::*;
 pub use host::*;
+pub use linux::*;
 pub use machine::*;
 pub use os::*;
 pub use virtio::*;
@@ -189,6 +192,23 @@ pub struct DatasetInfo {
     pub version: Located<String>,
     pub schema_version: Located<u32>,
     pub sources: Vec<Source>,
+    /// How current the data is kept, per distribution.
+    pub freshness: Vec<Freshness>,
+    pub loc: Loc,
+}
+
+/// `<fresh distro="fedora" newest="fedora45" checked="2026-12-01"
+/// next="2027-04-13"/>`: on `checked` the newest release of the
+/// distribution was `newest`, and the next one is expected by `next`. Once
+/// `next` has passed without a newer entry, the data is stale (a data test
+/// fails).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Freshness {
+    pub distro: String,
+    pub newest: String,
+    pub checked: Date,
+    pub next: Date,
+    pub note: Option<String>,
     pub loc: Loc,
 }
 
@@ -228,6 +248,8 @@ pub struct Dataset {
     pub hosts: Vec<HostProfile>,
     /// Value maps (`data/datamaps/`), e.g. Windows ISO language codes to locales.
     pub datamaps: Vec<Datamap>,
+    /// `data/linux.xml`: which kernel drives what.
+    pub linux: LinuxTable,
 }
 
 /// Compares strings the way people order versions and names: runs of digits
@@ -278,7 +300,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The schema version this compiler reads and the store carries.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Dates, versions and firmware types travel as their text (`2024-05-01`,
 /// `7.2`, `efi`) in JSON: the store's documents and the command line's output.

@@ -77,15 +77,40 @@ impl FirmwareType {
     }
 }
 
-/// `<virtio class="net" legacy="true" modern="false" driver="virtio-win"/>`
+/// `<virtio class="net" legacy="true" modern="false" driver="virtio-win"/>`,
+/// or `<virtio class="gpu" unknown="true" note="why"/>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VirtioFact {
     pub class: VirtioClass,
     pub arch: String,
     pub legacy: bool,
     pub modern: bool,
+    /// Nobody knows (yet): no source says either way. `legacy` and `modern`
+    /// are false; a recommendation treats the class as having no driver.
+    pub unknown: bool,
     /// `None`: the driver is in the OS (in-box). Otherwise the driver package.
     pub driver: Option<String>,
+    /// The first release of the driver package that drives the class on
+    /// this OS (`since="0.1.215"` of virtio-win).
+    pub since: Option<String>,
+    /// Why this fact differs from what the OS's kernel implies (a backport,
+    /// a driver the distribution leaves out).
+    pub exception: Option<String>,
+    /// Not written in the data but derived from the OS's `<kernel>` and the
+    /// driver table `data/linux.xml` when the data was loaded.
+    pub derived: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
+/// `<kernel version="4.18" package="4.18.0-80.el8"/>`: the Linux kernel the
+/// release ships (the one its installer boots and installs by default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KernelFact {
+    /// The upstream version the distribution kernel is based on.
+    pub version: Version,
+    /// The distribution's package version, where it matters (backports).
+    pub package: Option<String>,
     pub provenance: Provenance,
     pub loc: Loc,
 }
@@ -96,6 +121,10 @@ pub struct ChipsetFact {
     pub chipset: Chipset,
     pub arch: String,
     pub supported: bool,
+    /// Why this fact differs from what the OS's kernel implies.
+    pub exception: Option<String>,
+    /// Derived from the OS's `<kernel>` (see [`VirtioFact::derived`]).
+    pub derived: bool,
     pub provenance: Provenance,
     pub loc: Loc,
 }
@@ -312,6 +341,7 @@ pub struct OsRecord {
     pub derives_from: Vec<Located<String>>,
     pub clones: Vec<Located<String>>,
     pub upgrades: Vec<Located<String>>,
+    pub kernel: Option<KernelFact>,
     pub virtio: Vec<VirtioFact>,
     pub chipsets: Vec<ChipsetFact>,
     pub firmware: Vec<FirmwareFact>,
@@ -349,6 +379,7 @@ impl OsRecord {
             derives_from: Vec::new(),
             clones: Vec::new(),
             upgrades: Vec::new(),
+            kernel: None,
             virtio: Vec::new(),
             chipsets: Vec::new(),
             firmware: Vec::new(),

@@ -55,9 +55,41 @@ fn read_dataset_element(ctx: &mut Ctx, root: &Element) -> Option<DatasetInfo> {
         ));
     }
     let mut sources = Vec::new();
+    let mut freshness = Vec::new();
     for el in &root.children {
+        if el.name == "fresh" {
+            ctx.check_attrs(el, &["distro", "newest", "checked", "next", "note"]);
+            ctx.no_children(el);
+            ctx.no_text(el);
+            let distro = ctx.req_attr(el, "distro");
+            let newest = ctx.req_attr(el, "newest");
+            for required in ["checked", "next"] {
+                if el.attr(required).is_none() {
+                    ctx.report(
+                        Rule::MissingAttribute,
+                        el.pos,
+                        format!("<fresh> needs the attribute '{required}'"),
+                    );
+                }
+            }
+            let checked = ctx.parsed_attr(el, "checked", "a date YYYY-MM-DD", Date::parse);
+            let next = ctx.parsed_attr(el, "next", "a date YYYY-MM-DD", Date::parse);
+            if let (Some(distro), Some(newest), Some(checked), Some(next)) =
+                (distro, newest, checked, next)
+            {
+                freshness.push(Freshness {
+                    distro: distro.value,
+                    newest: newest.value,
+                    checked,
+                    next,
+                    note: ctx.attr(el, "note").map(|n| n.value),
+                    loc: ctx.loc(el.pos),
+                });
+            }
+            continue;
+        }
         if el.name != "source" {
-            ctx.unknown_child(root, el, &["source"]);
+            ctx.unknown_child(root, el, &["source", "fresh"]);
             continue;
         }
         ctx.check_attrs(el, &["id", "name", "url", "license", "snapshot"]);
@@ -81,6 +113,7 @@ fn read_dataset_element(ctx: &mut Ctx, root: &Element) -> Option<DatasetInfo> {
         version: version?,
         schema_version,
         sources,
+        freshness,
         loc: ctx.loc(root.pos),
     })
 }

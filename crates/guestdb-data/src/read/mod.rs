@@ -5,15 +5,18 @@
 //! - [`os`](mod@os): OS files;
 //! - [`catalogue`]: `dataset.xml`, `devices.xml`, `corrections.xml`;
 //! - [`machine`]: machine types (`machines/*.xml`);
-//! - [`host`]: host profiles (`hosts/*.xml`).
+//! - [`host`]: host profiles (`hosts/*.xml`);
+//! - [`linux`]: the Linux driver table (`linux.xml`).
 
 mod catalogue;
 mod host;
+mod linux;
 mod machine;
 mod os;
 
 pub use catalogue::{read_corrections, read_datamap, read_dataset_info, read_devices};
 pub use host::read_host;
+pub use linux::read_linux;
 pub use machine::{read_downstream_machines, read_upstream_machines};
 pub use os::read_os;
 
@@ -455,6 +458,7 @@ fn read_list<T>(
 pub const DATASET_FILE: &str = "dataset.xml";
 pub const DEVICES_FILE: &str = "devices.xml";
 pub const CORRECTIONS_FILE: &str = "corrections.xml";
+pub const LINUX_FILE: &str = "linux.xml";
 /// Upstream QEMU's machine types; the other `machines/*.xml` are downstream lines.
 pub const UPSTREAM_MACHINES_FILE: &str = "machines/qemu.xml";
 
@@ -556,6 +560,14 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
     } else {
         Vec::new()
     };
+    let linux = if dir.join(LINUX_FILE).exists() {
+        let path = display_path(dir, Path::new(LINUX_FILE));
+        read_bytes(dir, Path::new(LINUX_FILE), findings)
+            .map(|b| read_linux(&path, &b, findings))
+            .unwrap_or_default()
+    } else {
+        LinuxTable::default()
+    };
     let mut oses = Vec::new();
     for rel in os_files(dir, findings) {
         let path = display_path(dir, &rel);
@@ -601,6 +613,7 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
         lines,
         hosts,
         datamaps,
+        linux,
     })
 }
 

@@ -17,6 +17,7 @@ const OS_CHILDREN: &[&str] = &[
     "derives-from",
     "clones",
     "upgrades",
+    "kernel",
     "virtio",
     "chipset",
     "firmware",
@@ -60,6 +61,7 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 | "release-date"
                 | "eol-date"
                 | "release-status"
+                | "kernel"
         );
         if single && !once.first(ctx, root, el) {
             continue;
@@ -134,18 +136,38 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                     }
                 }
             }
+            "kernel" => {
+                ctx.check_attrs(el, &["version", "package", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let version = ctx.version_attr(el, "version", true);
+                let package = ctx.attr(el, "package").map(|p| p.value);
+                let provenance = ctx.provenance(el);
+                if let Some(version) = version {
+                    os.kernel = Some(KernelFact {
+                        version,
+                        package,
+                        provenance,
+                        loc: ctx.loc(el.pos),
+                    });
+                }
+            }
             "virtio" => {
                 if let Some(fact) = read_virtio(ctx, el) {
                     os.virtio.push(fact);
                 }
             }
             "chipset" => {
-                ctx.check_attrs(el, &["name", "arch", "supported", "source", "note"]);
+                ctx.check_attrs(
+                    el,
+                    &["name", "arch", "supported", "exception", "source", "note"],
+                );
                 ctx.no_children(el);
                 ctx.no_text(el);
                 let name = ctx.req_attr(el, "name");
                 let arch = ctx.arch(el, false);
                 let supported = ctx.bool_attr(el, "supported", true);
+                let exception = ctx.attr(el, "exception").map(|e| e.value);
                 let provenance = ctx.provenance(el);
                 if let Some(name) = name {
                     match Chipset::parse(&name.value) {
@@ -153,6 +175,8 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                             chipset,
                             arch,
                             supported,
+                            exception,
+                            derived: false,
                             provenance,
                             loc: ctx.loc(el.pos),
                         }),
@@ -351,25 +375,57 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
     ctx.check_attrs(
         el,
         &[
-            "class", "arch", "legacy", "modern", "driver", "source", "note",
+            "class",
+            "arch",
+            "legacy",
+            "modern",
+            "unknown",
+            "driver",
+            "since",
+            "exception",
+            "source",
+            "note",
         ],
     );
     ctx.no_children(el);
     ctx.no_text(el);
     let class = ctx.req_attr(el, "class");
     let arch = ctx.arch(el, false);
+    let unknown = ctx.bool_attr(el, "unknown", false);
     for required in ["legacy", "modern"] {
-        if el.attr(required).is_none() {
-            ctx.report(
+        match (unknown, el.attr(required)) {
+            (false, None) => ctx.report(
                 Rule::MissingAttribute,
                 el.pos,
-                format!("<virtio> needs the attribute '{required}'"),
-            );
+                format!("<virtio> needs the attribute '{required}' (or unknown=\"true\" with a note saying why)"),
+            ),
+            (true, Some(a)) => ctx.report(
+                Rule::InvalidValue,
+                a.pos,
+                format!("an unknown <virtio> fact states no '{required}'; leave it out or drop unknown=\"true\""),
+            ),
+            _ => {}
         }
+    }
+    if unknown && el.attr("note").is_none() {
+        ctx.report(
+            Rule::MissingAttribute,
+            el.pos,
+            "an unknown <virtio> fact needs a note saying why it is unknown".into(),
+        );
     }
     let legacy = ctx.bool_attr(el, "legacy", false);
     let modern = ctx.bool_attr(el, "modern", false);
     let driver = ctx.attr(el, "driver").map(|d| d.value);
+    let since = ctx.attr(el, "since").map(|d| d.value);
+    if since.is_some() && driver.is_none() {
+        ctx.report(
+            Rule::InvalidValue,
+            el.attr("since").map_or(el.pos, |a| a.pos),
+            "'since' names the first release of a driver package; give the package as driver=\"...\"".into(),
+        );
+    }
+    let exception = ctx.attr(el, "exception").map(|d| d.value);
     let provenance = ctx.provenance(el);
     let class_name = class?;
     let Some(class) = VirtioClass::by_name(&class_name.value) else {
@@ -400,7 +456,11 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
         arch,
         legacy,
         modern,
+        unknown,
         driver,
+        since,
+        exception,
+        derived: false,
         provenance,
         loc: ctx.loc(el.pos),
     })

@@ -1,0 +1,95 @@
+//! Derivation: facts a Linux release's `<kernel>` implies, through the driver
+//! table `data/linux.xml`, for the virtio classes and chipsets its own file
+//! states nothing about. A derived fact says so in its note ("derived:
+//! kernel 4.18 ≥ 4.0") and is declared where the `<kernel>` is. Facts the
+//! file states win; where they contradict the kernel they must give an
+//! `exception` (the checker's rule `kernel-contradiction`).
+
+use crate::model::*;
+
+/// What the table says a kernel drives for one class: (legacy, modern,
+/// the reason in words).
+pub fn implied_virtio(row: &LinuxVirtio, kernel: Version) -> (bool, bool, String) {
+    let (legacy, modern) = row.implies(kernel);
+    let part = |what: &str, since: Option<Version>, yes: bool| match since {
+        None => format!("no {what} driver exists"),
+        Some(v) if yes => format!("{what}: kernel {kernel} ≥ {v}"),
+        Some(v) => format!("{what}: kernel {kernel} < {v}"),
+    };
+    let why = if row.class.legacy_pci.is_some() {
+        format!(
+            "{}; {}",
+            part("legacy", row.legacy, legacy),
+            part("modern", row.modern, modern)
+        )
+    } else {
+        part("modern", row.modern, modern)
+    };
+    (legacy, modern, why)
+}
+
+/// Whether a kernel implies a chipset; `None` when the table does not
+/// decide it for kernels this old (below `since` nothing is implied).
+pub fn implied_chipset(row: &LinuxChipset, kernel: Version) -> Option<String> {
+    (kernel >= row.since).then(|| format!("kernel {kernel} ≥ {}", row.since))
+}
+
+/// Adds the derived facts to every OS with a `<kernel>`.
+pub fn derive(data: &mut Dataset) {
+    let table = std::mem::take(&mut data.linux);
+    for os in &mut data.oses {
+        let Some(kernel) = os.kernel.clone() else {
+            continue;
+        };
+        for row in &table.virtio {
+            let stated = os
+                .virtio
+                .iter()
+                .any(|v| v.class == row.class && v.arch == "all");
+            if stated {
+                continue;
+            }
+            let (legacy, modern, why) = implied_virtio(row, kernel.version);
+            os.virtio.push(VirtioFact {
+                class: row.class,
+                arch: "all".into(),
+                legacy,
+                modern,
+                unknown: false,
+                driver: None,
+                since: None,
+                exception: None,
+                derived: true,
+                provenance: Provenance {
+                    source: row.provenance.source.clone(),
+                    note: Some(format!("derived: {why} (data/linux.xml)")),
+                },
+                loc: kernel.loc.clone(),
+            });
+        }
+        for row in &table.chipsets {
+            let stated = os
+                .chipsets
+                .iter()
+                .any(|c| c.chipset == row.chipset && c.arch == "all");
+            if stated {
+                continue;
+            }
+            if let Some(why) = implied_chipset(row, kernel.version) {
+                os.chipsets.push(ChipsetFact {
+                    chipset: row.chipset,
+                    arch: "all".into(),
+                    supported: true,
+                    exception: None,
+                    derived: true,
+                    provenance: Provenance {
+                        source: row.provenance.source.clone(),
+                        note: Some(format!("derived: {why} (data/linux.xml)")),
+                    },
+                    loc: kernel.loc.clone(),
+                });
+            }
+        }
+    }
+    data.linux = table;
+}

@@ -1,0 +1,102 @@
+//! The Linux driver table: `linux.xml`.
+
+use super::*;
+
+/// Reads `linux.xml`.
+pub fn read_linux(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> LinuxTable {
+    with_root(path, bytes, findings, "linux", |ctx, root| {
+        ctx.check_attrs(root, &["source", "note"]);
+        ctx.no_text(root);
+        let default_source = ctx.attr(root, "source");
+        let mut table = LinuxTable {
+            loc: Some(ctx.loc(root.pos)),
+            ..LinuxTable::default()
+        };
+        for el in &root.children {
+            match el.name.as_str() {
+                "virtio" => table.virtio.extend(read_virtio_row(ctx, el)),
+                "chipset" => table.chipsets.extend(read_chipset_row(ctx, el)),
+                _ => ctx.unknown_child(root, el, &["virtio", "chipset"]),
+            }
+        }
+        // A row without its own source has the file's.
+        for p in table
+            .virtio
+            .iter_mut()
+            .map(|r| &mut r.provenance)
+            .chain(table.chipsets.iter_mut().map(|r| &mut r.provenance))
+        {
+            if p.source.is_none() {
+                p.source = default_source.clone();
+            }
+        }
+        Some(table)
+    })
+    .unwrap_or_default()
+}
+
+fn read_virtio_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxVirtio> {
+    ctx.check_attrs(el, &["class", "legacy", "modern", "source", "note"]);
+    ctx.no_children(el);
+    ctx.no_text(el);
+    let name = ctx.req_attr(el, "class")?;
+    let legacy = ctx.version_attr(el, "legacy", false);
+    let modern = ctx.version_attr(el, "modern", false);
+    let provenance = ctx.provenance(el);
+    let Some(class) = VirtioClass::by_name(&name.value) else {
+        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+        ctx.findings.push(Finding::new(
+            Rule::InvalidValue,
+            name.loc,
+            format!(
+                "virtio class '{}' is unknown; expected one of: {}",
+                name.value,
+                names.join(", ")
+            ),
+        ));
+        return None;
+    };
+    if legacy.is_some() && class.legacy_pci.is_none() {
+        ctx.report(
+            Rule::InvalidValue,
+            el.attr("legacy").map_or(el.pos, |a| a.pos),
+            format!(
+                "virtio {} devices have no legacy interface (modern only); leave out 'legacy'",
+                class.name
+            ),
+        );
+    }
+    Some(LinuxVirtio {
+        class,
+        legacy,
+        modern,
+        provenance,
+        loc: ctx.loc(el.pos),
+    })
+}
+
+fn read_chipset_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxChipset> {
+    ctx.check_attrs(el, &["name", "since", "source", "note"]);
+    ctx.no_children(el);
+    ctx.no_text(el);
+    let name = ctx.req_attr(el, "name")?;
+    let since = ctx.version_attr(el, "since", true)?;
+    let provenance = ctx.provenance(el);
+    let Some(chipset) = Chipset::parse(&name.value) else {
+        ctx.findings.push(Finding::new(
+            Rule::InvalidValue,
+            name.loc,
+            format!(
+                "chipset '{}' is unknown; expected i440fx or q35",
+                name.value
+            ),
+        ));
+        return None;
+    };
+    Some(LinuxChipset {
+        chipset,
+        since,
+        provenance,
+        loc: ctx.loc(el.pos),
+    })
+}
