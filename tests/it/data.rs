@@ -200,3 +200,72 @@ fn lookups_and_relations() {
             && o.release_status == guestdb::ReleaseStatus::Released)
         .all(|o| o.release_date <= newest.release_date));
 }
+
+#[test]
+fn every_recorded_distribution_is_fresh() {
+    // data/dataset.xml records, per distribution, its newest release and the
+    // date the next is expected by. The newest entry must be that release,
+    // and once the expected date is 60 days past the data is stale: add the
+    // release (and move the record on).
+    let path = crate::common::root().join("data/dataset.xml");
+    let bytes = std::fs::read(&path).expect("dataset.xml");
+    let mut findings = guestdb::data::diag::Findings::default();
+    let info = guestdb::data::read::read_dataset_info(
+        &std::sync::Arc::from("dataset.xml"),
+        &bytes,
+        &mut findings,
+    )
+    .expect("dataset.xml reads");
+    assert!(
+        !info.freshness.is_empty(),
+        "dataset.xml records no <fresh> entry"
+    );
+    let db = db();
+    let today = guestdb::Date::parse(&chrono_today()).expect("today");
+    let mut offenders = Vec::new();
+    for f in &info.freshness {
+        let newest = db
+            .oses()
+            .expect("OSes")
+            .into_iter()
+            .filter(|o| o.distro.as_deref() == Some(f.distro.as_str()) && o.release_date.is_some())
+            .filter(|o| o.release_status == guestdb::data::model::ReleaseStatus::Released)
+            .max_by_key(|o| o.release_date);
+        let newest = newest.map(|o| o.short_id().to_string()).unwrap_or_default();
+        if newest != f.newest {
+            offenders.push(format!(
+                "{}: newest entry is {newest}, dataset.xml records {}",
+                f.distro, f.newest
+            ));
+        }
+        let mut due = f.next;
+        for _ in 0..60 {
+            due = next_day(due);
+        }
+        if today > due {
+            offenders.push(format!(
+                "{}: a release after {} was expected by {}; the data is stale",
+                f.distro, f.newest, f.next
+            ));
+        }
+    }
+    assert_none("distributions whose data is not fresh", offenders);
+}
+
+/// Today as YYYY-MM-DD, from the system's `date`.
+fn chrono_today() -> String {
+    let out = std::process::Command::new("date")
+        .arg("+%F")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn next_day(d: guestdb::Date) -> guestdb::Date {
+    let (y, m, day) = (d.year, d.month, d.day + 1);
+    let s = format!("{y:04}-{m:02}-{day:02}");
+    guestdb::Date::parse(&s)
+        .or_else(|| guestdb::Date::parse(&format!("{y:04}-{:02}-01", m + 1)))
+        .or_else(|| guestdb::Date::parse(&format!("{:04}-01-01", y + 1)))
+        .expect("a next day")
+}
