@@ -8,10 +8,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::ArchHints;
 
-fn is_x86(arch: &str) -> bool {
-    matches!(arch, "i386" | "i486" | "i586" | "i686" | "x86_64")
-}
-
 fn describe(data: &Dataset, dev: &Device, from: Option<usize>) -> String {
     let pci = dev
         .pci
@@ -182,7 +178,7 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                     .flatten()
                     .map(String::as_str),
             )
-            .any(is_x86);
+            .any(is_x86_arch);
         if x86 {
             chipsets.push(ChipsetFact {
                 chipset: Chipset::I440fx,

@@ -71,19 +71,23 @@ impl Ctx<'_> {
     }
 }
 
-/// Whether an OS runs on x86: it names an x86 architecture, or none at all
-/// (the oldest releases osinfo-db lists, all PC operating systems).
-pub fn is_x86(os: &OsRecord, r: &ResolvedOs) -> bool {
-    let mut arches = os
-        .media
+/// The architectures an OS names (media, resources, firmware, drivers).
+pub fn arches<'a>(os: &'a OsRecord, r: &'a ResolvedOs) -> BTreeSet<&'a str> {
+    os.media
         .iter()
         .map(|m| m.arch.as_str())
         .chain(r.resources.iter().map(|e| e.arch.as_str()))
         .chain(r.firmware.iter().map(|e| e.fact.arch.as_str()))
         .chain(os.drivers.iter().map(|d| d.arch.as_str()))
         .filter(|a| *a != "all")
-        .peekable();
-    arches.peek().is_none() || arches.any(|a| a == "x86_64" || a == "i686" || a == "i386")
+        .collect()
+}
+
+/// Whether an OS with these [`arches`] runs on x86: it names an x86
+/// architecture, or none at all (the oldest releases osinfo-db lists, all
+/// PC operating systems).
+pub fn is_x86(arches: &BTreeSet<&str>) -> bool {
+    arches.is_empty() || arches.iter().any(|a| is_x86_arch(a))
 }
 
 /// The `facts` document of OS `i`.
@@ -93,6 +97,7 @@ fn facts(
     r: &ResolvedOs,
     index: &Index,
     devices: &HashMap<&str, &Device>,
+    arches: &BTreeSet<&str>,
 ) -> Value {
     let os = &ctx.data.oses[i];
     let relations: Vec<Value> = [
@@ -146,7 +151,7 @@ fn facts(
             },
         )
         .collect();
-    let x86 = is_x86(os, r);
+    let x86 = is_x86(arches);
     let os_line = os.loc.line;
     let unknown_note = |what: &str| {
         format!(
@@ -493,15 +498,7 @@ pub(super) fn emit_oses(
         {
             chipsets |= chipset_bit(c.fact.chipset);
         }
-        let arches: BTreeSet<&str> = os
-            .media
-            .iter()
-            .map(|m| m.arch.as_str())
-            .chain(r.resources.iter().map(|e| e.arch.as_str()))
-            .chain(r.firmware.iter().map(|e| e.fact.arch.as_str()))
-            .chain(os.drivers.iter().map(|d| d.arch.as_str()))
-            .filter(|a| *a != "all")
-            .collect();
+        let arches = arches(os, r);
         let text = |v: &Option<Located<String>>| v.as_ref().map(|v| v.value.clone());
         os_stmt.execute(params![
             k,
@@ -521,11 +518,14 @@ pub(super) fn emit_oses(
             modern,
             driver,
             chipsets,
-            words(arches.into_iter()),
+            words(arches.iter().copied()),
             names(&os.short_ids),
             names(&os.aliases),
         ])?;
-        facts_stmt.execute(params![k, facts(&ctx, i, r, index, &devices).to_string()])?;
+        facts_stmt.execute(params![
+            k,
+            facts(&ctx, i, r, index, &devices, &arches).to_string()
+        ])?;
         for (n, s) in os.short_ids.iter().enumerate() {
             name_stmt.execute(params![s.value, k, "short-id", n as i64])?;
         }

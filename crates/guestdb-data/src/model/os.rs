@@ -33,6 +33,11 @@ impl ReleaseStatus {
     }
 }
 
+/// Whether an architecture name is x86 (as osinfo-db and guestdb spell them).
+pub fn is_x86_arch(arch: &str) -> bool {
+    matches!(arch, "i386" | "i486" | "i586" | "i686" | "x86_64")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Chipset {
     I440fx,

@@ -43,19 +43,7 @@ fn read_virtio_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxVirtio> {
     let legacy = ctx.version_attr(el, "legacy", false);
     let modern = ctx.version_attr(el, "modern", false);
     let provenance = ctx.provenance(el);
-    let Some(class) = VirtioClass::by_name(&name.value) else {
-        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
-        ctx.findings.push(Finding::new(
-            Rule::InvalidValue,
-            name.loc,
-            format!(
-                "virtio class '{}' is unknown; expected one of: {}",
-                name.value,
-                names.join(", ")
-            ),
-        ));
-        return None;
-    };
+    let class = ctx.virtio_class(&name)?;
     if legacy.is_some() && class.legacy_pci.is_none() {
         ctx.report(
             Rule::InvalidValue,
@@ -82,17 +70,7 @@ fn read_chipset_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxChipset> {
     let name = ctx.req_attr(el, "name")?;
     let since = ctx.version_attr(el, "since", true)?;
     let provenance = ctx.provenance(el);
-    let Some(chipset) = Chipset::parse(&name.value) else {
-        ctx.findings.push(Finding::new(
-            Rule::InvalidValue,
-            name.loc,
-            format!(
-                "chipset '{}' is unknown; expected i440fx or q35",
-                name.value
-            ),
-        ));
-        return None;
-    };
+    let chipset = ctx.chipset(&name)?;
     Some(LinuxChipset {
         chipset,
         since,

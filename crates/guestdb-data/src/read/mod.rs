@@ -245,6 +245,40 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The virtio class a `class` attribute names; reports an unknown one.
+    fn virtio_class(&mut self, name: &Located<String>) -> Option<VirtioClass> {
+        let class = VirtioClass::by_name(&name.value);
+        if class.is_none() {
+            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+            self.findings.push(Finding::new(
+                Rule::InvalidValue,
+                name.loc.clone(),
+                format!(
+                    "virtio class '{}' is unknown; expected one of: {}",
+                    name.value,
+                    names.join(", ")
+                ),
+            ));
+        }
+        class
+    }
+
+    /// The chipset a `name` attribute names; reports an unknown one.
+    fn chipset(&mut self, name: &Located<String>) -> Option<Chipset> {
+        let chipset = Chipset::parse(&name.value);
+        if chipset.is_none() {
+            self.findings.push(Finding::new(
+                Rule::InvalidValue,
+                name.loc.clone(),
+                format!(
+                    "chipset '{}' is unknown; expected i440fx or q35",
+                    name.value
+                ),
+            ));
+        }
+        chipset
+    }
+
     /// A version attribute (`7.2`, `4.0.1`); reports a missing required one.
     fn version_attr(&mut self, el: &Element, name: &str, required: bool) -> Option<Version> {
         if required && el.attr(name).is_none() {

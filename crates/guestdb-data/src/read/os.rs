@@ -169,26 +169,16 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 let supported = ctx.bool_attr(el, "supported", true);
                 let exception = ctx.attr(el, "exception").map(|e| e.value);
                 let provenance = ctx.provenance(el);
-                if let Some(name) = name {
-                    match Chipset::parse(&name.value) {
-                        Some(chipset) => os.chipsets.push(ChipsetFact {
-                            chipset,
-                            arch,
-                            supported,
-                            exception,
-                            derived: false,
-                            provenance,
-                            loc: ctx.loc(el.pos),
-                        }),
-                        None => ctx.findings.push(Finding::new(
-                            Rule::InvalidValue,
-                            name.loc,
-                            format!(
-                                "chipset '{}' is unknown; expected i440fx or q35",
-                                name.value
-                            ),
-                        )),
-                    }
+                if let Some(chipset) = name.and_then(|n| ctx.chipset(&n)) {
+                    os.chipsets.push(ChipsetFact {
+                        chipset,
+                        arch,
+                        supported,
+                        exception,
+                        derived: false,
+                        provenance,
+                        loc: ctx.loc(el.pos),
+                    });
                 }
             }
             "firmware" => {
@@ -428,19 +418,7 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
     let exception = ctx.attr(el, "exception").map(|d| d.value);
     let provenance = ctx.provenance(el);
     let class_name = class?;
-    let Some(class) = VirtioClass::by_name(&class_name.value) else {
-        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
-        ctx.findings.push(Finding::new(
-            Rule::InvalidValue,
-            class_name.loc,
-            format!(
-                "virtio class '{}' is unknown; expected one of: {}",
-                class_name.value,
-                names.join(", ")
-            ),
-        ));
-        return None;
-    };
+    let class = ctx.virtio_class(&class_name)?;
     if legacy && class.legacy_pci.is_none() {
         ctx.findings.push(Finding::new(
             Rule::InvalidValue,
