@@ -17,6 +17,9 @@ mod target;
 mod validate;
 mod verify;
 
+/// Today's date from the system clock (what end-of-life warnings compare with).
+pub use recommend::today;
+
 use crate::os::Os;
 use crate::{Database, Date, Error};
 use clap::{Parser, Subcommand};

@@ -185,3 +185,17 @@ pub fn recommend(os: &str, host: &str) -> guestdb::recommend::Recommendation {
     recommend_on(os, "x86_64", &[profile(host)], Default::default())
         .unwrap_or_else(|e| panic!("{os} on {host}: {e}"))
 }
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

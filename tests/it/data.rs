@@ -1,10 +1,7 @@
 //! Invariants of the dataset. Each test states one and lists every offender.
 
-use guestdb::{Chipset, Database, VirtioClass};
-
-fn db() -> Database {
-    Database::embedded().expect("embedded store")
-}
+use crate::common::db;
+use guestdb::{Chipset, VirtioClass};
 
 fn assert_none(what: &str, offenders: Vec<String>) {
     assert!(
@@ -221,7 +218,7 @@ fn every_recorded_distribution_is_fresh() {
         "dataset.xml records no <fresh> entry"
     );
     let db = db();
-    let today = guestdb::Date::parse(&chrono_today()).expect("today");
+    let today = guestdb::cli::today().expect("the system clock gives today");
     let mut offenders = Vec::new();
     for f in &info.freshness {
         let newest = db
@@ -250,15 +247,6 @@ fn every_recorded_distribution_is_fresh() {
         }
     }
     assert_none("distributions whose data is not fresh", offenders);
-}
-
-/// Today as YYYY-MM-DD, from the system's `date`.
-fn chrono_today() -> String {
-    let out = std::process::Command::new("date")
-        .arg("+%F")
-        .output()
-        .expect("date");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn next_day(d: guestdb::Date) -> guestdb::Date {

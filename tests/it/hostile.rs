@@ -203,20 +203,8 @@ fn a_data_file_with_a_million_children_is_read() {
 
 /// A copy of the real data directory, for the importer to work on.
 fn data_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let t = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &t);
-            } else {
-                std::fs::copy(e.path(), &t).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    copy(&root().join("data"), &dir.path().join("data"));
+    crate::common::copy_dir(&root().join("data"), &dir.path().join("data"));
     dir
 }
 

@@ -1,21 +1,8 @@
 //! The osinfo-db importer on a copy of data/: re-imports change nothing,
 //! edited files are kept, conflicts are reported and never overwrite.
 
-use crate::common::{root, run, shared};
+use crate::common::{copy_dir, root, run, shared};
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 fn import(out: &Path) -> (i32, serde_json::Value) {
     import_with(out, &[])

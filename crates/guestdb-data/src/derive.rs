@@ -36,11 +36,14 @@ pub fn implied_chipset(row: &LinuxChipset, kernel: Version) -> Option<String> {
 
 /// Adds the derived facts to every OS with a `<kernel>`.
 pub fn derive(data: &mut Dataset) {
-    let table = std::mem::take(&mut data.linux);
-    for os in &mut data.oses {
-        let Some(kernel) = os.kernel.clone() else {
+    let Dataset {
+        linux: table, oses, ..
+    } = data;
+    for os in oses.iter_mut() {
+        let Some(kernel) = &os.kernel else {
             continue;
         };
+        let (version, at) = (kernel.version, kernel.loc.clone());
         for row in &table.virtio {
             let stated = os
                 .virtio
@@ -49,23 +52,17 @@ pub fn derive(data: &mut Dataset) {
             if stated {
                 continue;
             }
-            let (legacy, modern, why) = implied_virtio(row, kernel.version);
-            os.virtio.push(VirtioFact {
-                class: row.class,
-                arch: "all".into(),
-                legacy,
-                modern,
-                unknown: false,
-                driver: None,
-                since: None,
-                exception: None,
-                derived: true,
-                provenance: Provenance {
-                    source: row.provenance.source.clone(),
-                    note: Some(format!("derived: {why} (data/linux.xml)")),
-                },
-                loc: kernel.loc.clone(),
-            });
+            let (legacy, modern, why) = implied_virtio(row, version);
+            let mut fact = VirtioFact::new(
+                row.class,
+                (legacy, modern),
+                None,
+                format!("derived: {why} (data/linux.xml)"),
+                at.clone(),
+            );
+            fact.derived = true;
+            fact.provenance.source = row.provenance.source.clone();
+            os.virtio.push(fact);
         }
         for row in &table.chipsets {
             let stated = os
@@ -75,21 +72,16 @@ pub fn derive(data: &mut Dataset) {
             if stated {
                 continue;
             }
-            if let Some(why) = implied_chipset(row, kernel.version) {
-                os.chipsets.push(ChipsetFact {
-                    chipset: row.chipset,
-                    arch: "all".into(),
-                    supported: true,
-                    exception: None,
-                    derived: true,
-                    provenance: Provenance {
-                        source: row.provenance.source.clone(),
-                        note: Some(format!("derived: {why} (data/linux.xml)")),
-                    },
-                    loc: kernel.loc.clone(),
-                });
+            if let Some(why) = implied_chipset(row, version) {
+                let mut fact = ChipsetFact::supported(
+                    row.chipset,
+                    format!("derived: {why} (data/linux.xml)"),
+                    at.clone(),
+                );
+                fact.derived = true;
+                fact.provenance.source = row.provenance.source.clone();
+                os.chipsets.push(fact);
             }
         }
     }
-    data.linux = table;
 }

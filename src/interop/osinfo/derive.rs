@@ -63,25 +63,13 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                     .iter()
                     .map(|(e, d, _)| describe(data, d, e.inherited_from))
                     .collect();
-                virtio.push(VirtioFact {
+                virtio.push(VirtioFact::new(
                     class,
-                    arch: "all".into(),
-                    legacy,
-                    modern,
-                    unknown: false,
-                    driver: None,
-                    since: None,
-                    exception: None,
-                    derived: false,
-                    provenance: Provenance {
-                        source: None,
-                        note: Some(format!(
-                            "derived from osinfo-db device links: {}",
-                            what.join(", ")
-                        )),
-                    },
-                    loc: os.loc.clone(),
-                });
+                    (legacy, modern),
+                    None,
+                    format!("derived from osinfo-db device links: {}", what.join(", ")),
+                    os.loc.clone(),
+                ));
                 continue;
             }
             // No in-box driver: a driver package osinfo-db lists for this OS.
@@ -118,50 +106,30 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                     .map(|l| l.device.as_str())
                     .collect();
                 if !removed.is_empty() {
-                    virtio.push(VirtioFact {
+                    virtio.push(VirtioFact::new(
                         class,
-                        arch: "all".into(),
-                        legacy: false,
-                        modern: false,
-                        unknown: false,
-                        driver: None,
-                        since: None,
-                        exception: None,
-                        derived: false,
-                        provenance: Provenance {
-                            source: None,
-                            note: Some(format!(
-                                "derived from osinfo-db, which marks {} unsupported here",
-                                removed.join(", ")
-                            )),
-                        },
-                        loc: os.loc.clone(),
-                    });
+                        (false, false),
+                        None,
+                        format!(
+                            "derived from osinfo-db, which marks {} unsupported here",
+                            removed.join(", ")
+                        ),
+                        os.loc.clone(),
+                    ));
                 }
                 continue;
             }
-            {
-                let arches: Vec<&str> = arches.into_iter().collect();
-                virtio.push(VirtioFact {
-                    class,
-                    arch: "all".into(),
-                    legacy,
-                    modern,
-                    unknown: false,
-                    driver: Some(package.unwrap_or("vendor-driver").to_string()),
-                    since: None,
-                    exception: None,
-                    derived: false,
-                    provenance: Provenance {
-                        source: None,
-                        note: Some(format!(
-                            "derived from the driver packages osinfo-db lists for {}",
-                            arches.join(", ")
-                        )),
-                    },
-                    loc: os.loc.clone(),
-                });
-            }
+            let arches: Vec<&str> = arches.into_iter().collect();
+            virtio.push(VirtioFact::new(
+                class,
+                (legacy, modern),
+                Some(package.unwrap_or("vendor-driver").to_string()),
+                format!(
+                    "derived from the driver packages osinfo-db lists for {}",
+                    arches.join(", ")
+                ),
+                os.loc.clone(),
+            ));
         }
         let mut chipsets = Vec::new();
         let x86 = os
@@ -180,18 +148,13 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
             )
             .any(is_x86_arch);
         if x86 {
-            chipsets.push(ChipsetFact {
-                chipset: Chipset::I440fx,
-                arch: "all".into(),
-                supported: true,
-                exception: None,
-                derived: false,
-                provenance: Provenance {
-                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
-                    note: Some("osinfo-db states no i440fx fact; every x86 guest it lists boots on QEMU's default i440fx PC machine".into()),
-                },
-                loc: os.loc.clone(),
-            });
+            let mut fact = ChipsetFact::supported(
+                Chipset::I440fx,
+                "osinfo-db states no i440fx fact; every x86 guest it lists boots on QEMU's default i440fx PC machine".into(),
+                os.loc.clone(),
+            );
+            fact.provenance.source = Some(Located::new("guestdb".into(), os.loc.clone()));
+            chipsets.push(fact);
         }
         if let Some(e) = resolved.devices.iter().find(|e| {
             catalogue
@@ -199,21 +162,14 @@ pub fn derive_facts(data: &mut Dataset, arch_hints: &ArchHints) {
                 .is_some_and(|d| d.class == "chipset" && d.name.value == "qemu-x86-q35")
         }) {
             let dev = catalogue[e.fact.device.as_str()];
-            chipsets.push(ChipsetFact {
-                chipset: Chipset::Q35,
-                arch: "all".into(),
-                supported: true,
-                exception: None,
-                derived: false,
-                provenance: Provenance {
-                    source: None,
-                    note: Some(format!(
-                        "derived from osinfo-db device link {}",
-                        describe(data, dev, e.inherited_from)
-                    )),
-                },
-                loc: os.loc.clone(),
-            });
+            chipsets.push(ChipsetFact::supported(
+                Chipset::Q35,
+                format!(
+                    "derived from osinfo-db device link {}",
+                    describe(data, dev, e.inherited_from)
+                ),
+                os.loc.clone(),
+            ));
         }
         derived.push((virtio, chipsets));
     }

@@ -61,12 +61,13 @@ pub(super) fn check_kernel_facts(data: &Dataset, findings: &mut Findings) {
         }
         for c in os.chipsets.iter().filter(|c| !c.derived && c.arch == "all") {
             let row = data.linux.chipsets.iter().find(|r| r.chipset == c.chipset);
+            // (why, where the kernel is stated) when the kernel implies support.
             let implied = match (kernel, row) {
-                (Some(k), Some(r)) => implied_chipset(r, k.version),
+                (Some(k), Some(r)) => implied_chipset(r, k.version).map(|why| (why, &k.loc)),
                 _ => None,
             };
             match (&c.exception, implied, c.supported) {
-                (None, Some(why), false) => findings.push(
+                (None, Some((why, kernel_at)), false) => findings.push(
                     Finding::new(
                         Rule::KernelContradiction,
                         c.loc.clone(),
@@ -76,7 +77,7 @@ pub(super) fn check_kernel_facts(data: &Dataset, findings: &mut Findings) {
                             c.chipset.name()
                         ),
                     )
-                    .note(kernel.map(|k| k.loc.clone()).unwrap_or_else(|| os.loc.clone()), "kernel stated here"),
+                    .note(kernel_at.clone(), "kernel stated here"),
                 ),
                 (Some(reason), None, _) | (Some(reason), Some(_), true) => {
                     findings.push(Finding::new(

@@ -81,11 +81,20 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
     let mut named: Vec<&Located<String>> = Vec::new();
     for os in &data.oses {
         named.extend(os.source.as_ref());
+        // Derived facts carry their driver-table row's source, checked once
+        // with the table below.
         let provenances = os
             .virtio
             .iter()
+            .filter(|f| !f.derived)
             .map(|f| &f.provenance)
-            .chain(os.chipsets.iter().map(|f| &f.provenance))
+            .chain(
+                os.chipsets
+                    .iter()
+                    .filter(|f| !f.derived)
+                    .map(|f| &f.provenance),
+            )
+            .chain(os.kernel.iter().map(|k| &k.provenance))
             .chain(os.firmware.iter().map(|f| &f.provenance))
             .chain(os.secure_boot.iter().map(|f| &f.provenance))
             .chain(os.tpm.iter().map(|f| &f.provenance))
@@ -98,6 +107,8 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
         .releases
         .iter()
         .map(|r| &r.provenance)
+        .chain(data.linux.virtio.iter().map(|r| &r.provenance))
+        .chain(data.linux.chipsets.iter().map(|r| &r.provenance))
         .chain(m.families.iter().map(|f| &f.provenance))
         .chain(m.extras.iter().map(|e| &e.provenance))
         .chain(m.changes.iter().map(|c| &c.provenance))

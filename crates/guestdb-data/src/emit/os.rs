@@ -71,6 +71,11 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a chipset fact for `arch` speaks for x86 (the chipsets are x86's).
+fn counts_for_x86(arch: &str) -> bool {
+    arch == "all" || arch == "x86_64"
+}
+
 /// The architectures an OS names (media, resources, firmware, drivers).
 pub fn arches<'a>(os: &'a OsRecord, r: &'a ResolvedOs) -> BTreeSet<&'a str> {
     os.media
@@ -116,7 +121,7 @@ fn facts(
         })
     })
     .collect();
-    let virtio: Vec<Value> = r
+    let mut virtio: Vec<Value> = r
         .virtio
         .iter()
         .map(
@@ -152,35 +157,34 @@ fn facts(
         )
         .collect();
     let x86 = is_x86(arches);
-    let os_line = os.loc.line;
-    let unknown_note = |what: &str| {
-        format!(
-            "unknown: no source in the dataset says whether {} {what}; treated as not supported (emulated devices are used instead)",
-            ctx.short_id(i)
-        )
+    // The provenance of an answer no fact gives.
+    let unknown = |what: String| {
+        let p = Provenance {
+            source: Some(Located::new("guestdb".into(), os.loc.clone())),
+            note: Some(format!(
+                "unknown: no source in the dataset says whether {} {what}; treated as not supported (emulated devices are used instead)",
+                ctx.short_id(i)
+            )),
+        };
+        ctx.provenance(i, None, &p, os.loc.line)
     };
-    let mut virtio = virtio;
     if x86 {
         for class in VirtioClass::ALL {
             // A fact for one architecture answers too (Windows: the driver
             // package's per-architecture facts).
             if !r.virtio.iter().any(|v| v.fact.class == class) {
-                let p = Provenance {
-                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
-                    note: Some(unknown_note(&format!("drives virtio {}", class.name))),
-                };
                 virtio.push(json!({
                     "class": class.name,
                     "arch": "all",
                     "legacy": false,
                     "modern": false,
                     "unknown": true,
-                    "provenance": ctx.provenance(i, None, &p, os_line),
+                    "provenance": unknown(format!("drives virtio {}", class.name)),
                 }));
             }
         }
     }
-    let chipsets: Vec<Value> = r
+    let mut chipsets: Vec<Value> = r
         .chipsets
         .iter()
         .map(
@@ -204,25 +208,19 @@ fn facts(
             },
         )
         .collect();
-    let mut chipsets = chipsets;
     if x86 {
         for chipset in Chipset::ALL {
-            if !r.chipsets.iter().any(|c| {
-                c.fact.chipset == chipset && (c.fact.arch == "all" || c.fact.arch == "x86_64")
-            }) {
-                let p = Provenance {
-                    source: Some(Located::new("guestdb".into(), os.loc.clone())),
-                    note: Some(unknown_note(&format!(
-                        "boots on the {} chipset",
-                        chipset.name()
-                    ))),
-                };
+            let stated = r
+                .chipsets
+                .iter()
+                .any(|c| c.fact.chipset == chipset && counts_for_x86(&c.fact.arch));
+            if !stated {
                 chipsets.push(json!({
                     "chipset": chipset.name(),
                     "arch": "all",
                     "supported": false,
                     "unknown": true,
-                    "provenance": ctx.provenance(i, None, &p, os_line),
+                    "provenance": unknown(format!("boots on the {} chipset", chipset.name())),
                 }));
             }
         }
@@ -494,7 +492,7 @@ pub(super) fn emit_oses(
         for c in r
             .chipsets
             .iter()
-            .filter(|c| c.fact.supported && (c.fact.arch == "all" || c.fact.arch == "x86_64"))
+            .filter(|c| c.fact.supported && counts_for_x86(&c.fact.arch))
         {
             chipsets |= chipset_bit(c.fact.chipset);
         }

@@ -108,6 +108,35 @@ pub struct VirtioFact {
     pub loc: Loc,
 }
 
+impl VirtioFact {
+    /// A fact for every architecture, of the OS's own (in-box) driver, or of
+    /// the driver package `driver`.
+    pub fn new(
+        class: VirtioClass,
+        (legacy, modern): (bool, bool),
+        driver: Option<String>,
+        note: String,
+        loc: Loc,
+    ) -> VirtioFact {
+        VirtioFact {
+            class,
+            arch: "all".into(),
+            legacy,
+            modern,
+            unknown: false,
+            driver,
+            since: None,
+            exception: None,
+            derived: false,
+            provenance: Provenance {
+                source: None,
+                note: Some(note),
+            },
+            loc,
+        }
+    }
+}
+
 /// `<kernel version="4.18" package="4.18.0-80.el8"/>`: the Linux kernel the
 /// release ships (the one its installer boots and installs by default).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,6 +161,24 @@ pub struct ChipsetFact {
     pub derived: bool,
     pub provenance: Provenance,
     pub loc: Loc,
+}
+
+impl ChipsetFact {
+    /// "Supported", for every architecture, with its reason.
+    pub fn supported(chipset: Chipset, note: String, loc: Loc) -> ChipsetFact {
+        ChipsetFact {
+            chipset,
+            arch: "all".into(),
+            supported: true,
+            exception: None,
+            derived: false,
+            provenance: Provenance {
+                source: None,
+                note: Some(note),
+            },
+            loc,
+        }
+    }
 }
 
 /// `<firmware arch="x86_64" type="efi" supported="true"/>`
