@@ -286,7 +286,10 @@ pub struct FactSource {
 /// Everything the store holds about one OS.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OsDetails {
+    /// The OS's own source and file (from its row; not in the facts document).
+    #[serde(default)]
     pub source: Option<String>,
+    #[serde(default)]
     pub path: String,
     pub relations: Vec<Relation>,
     /// The Linux kernel the release ships, where the data states it.
@@ -305,24 +308,6 @@ pub struct OsDetails {
     pub fact_sources: Vec<FactSource>,
 }
 
-/// The `facts` document of an OS row (schema/store.sql).
-#[derive(Deserialize)]
-struct FactsDoc {
-    relations: Vec<Relation>,
-    kernel: Option<KernelInfo>,
-    virtio: Vec<VirtioFact>,
-    chipsets: Vec<ChipsetFact>,
-    firmware: Vec<FirmwareFact>,
-    boot_security: Vec<BootSecurityFact>,
-    devices: Vec<DeviceFact>,
-    drivers: Vec<DriverInfo>,
-    variants: Vec<VariantInfo>,
-    media: Vec<MediumFacts>,
-    trees: Vec<TreeFacts>,
-    resources: Vec<ResourceInfo>,
-    fact_sources: Vec<FactSource>,
-}
-
 impl Database {
     /// Reads every fact about `os` from the store (one JSON document).
     pub fn details(&self, os: &Os) -> Result<OsDetails, Error> {
@@ -330,27 +315,12 @@ impl Database {
             .conn
             .prepare_cached("SELECT facts FROM os_facts WHERE os = ?1")?;
         let text: String = stmt.query_row([os.idx], |r| r.get(0))?;
-        let doc: FactsDoc = serde_json::from_str(&text).map_err(|e| Error::Store {
-            path: self.where_().to_string(),
-            message: format!("is damaged: the facts of {} do not read: {e}", os.id),
-        })?;
-        Ok(OsDetails {
-            source: os.source.clone(),
-            path: os.path.clone(),
-            relations: doc.relations,
-            kernel: doc.kernel,
-            virtio: doc.virtio,
-            chipsets: doc.chipsets,
-            firmware: doc.firmware,
-            boot_security: doc.boot_security,
-            devices: doc.devices,
-            drivers: doc.drivers,
-            variants: doc.variants,
-            media: doc.media,
-            trees: doc.trees,
-            resources: doc.resources,
-            fact_sources: doc.fact_sources,
-        })
+        // The facts document (schema/store.sql) is OsDetails without the
+        // row's source and path.
+        let mut details: OsDetails = self.parse_doc(&format!("the facts of {}", os.id), &text)?;
+        details.source = os.source.clone();
+        details.path = os.path.clone();
+        Ok(details)
     }
 
     /// OSes that `os` names in `kind` (`derives-from`, `clones`, `upgrades`).

@@ -67,20 +67,7 @@ fn print(v: &Verification, out: &mut dyn Write) -> std::io::Result<()> {
             if c.ok { "ok".into() } else { "FAIL".into() },
         ]);
     }
-    let mut widths = [0usize; 6];
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        writeln!(out, "  {}", cells.join("  ").trim_end())?;
-    }
+    write!(out, "{}", crate::render::table::table(&rows, "  "))?;
     let failed = v.checks.iter().filter(|c| !c.ok).count();
     writeln!(
         out,

@@ -8,14 +8,17 @@ fn field<'a>(line: &'a str, label: &str) -> Option<&'a str> {
     line.strip_prefix(label).map(str::trim)
 }
 
-/// Reads an `isoinfo -d` dump.
-pub fn read_isoinfo(text: &str, what: &str) -> Result<MediaInfo, DetectError> {
-    // isoinfo may print a locale note first ("Setting input-charset ...").
-    if !text
-        .lines()
+/// Whether `text` begins as an `isoinfo -d` dump does. (isoinfo may print a
+/// locale note first: "Setting input-charset ...".)
+pub fn is_dump(text: &str) -> bool {
+    text.lines()
         .take(3)
         .any(|l| l.starts_with("CD-ROM is in ISO 9660 format"))
-    {
+}
+
+/// Reads an `isoinfo -d` dump.
+pub fn read_isoinfo(text: &str, what: &str) -> Result<MediaInfo, DetectError> {
+    if !is_dump(text) {
         return Err(DetectError::NotIso {
             path: what.to_string(),
             why: "an isoinfo -d dump starts with 'CD-ROM is in ISO 9660 format'".into(),

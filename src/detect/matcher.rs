@@ -280,7 +280,9 @@ impl Matcher {
     fn matching(&self, db: &Database, field: &str, value: &str) -> Result<Vec<u32>, Error> {
         let f = FIELDS.iter().position(|x| *x == field).unwrap_or(0);
         let cache = &self.grams[f];
-        let all = grams(value);
+        let mut all = grams(value);
+        all.sort_unstable();
+        all.dedup();
         let missing: Vec<&str> = {
             let have = cache.borrow();
             all.iter()
@@ -465,15 +467,14 @@ impl Matcher {
         let Some(volume) = volume_id else {
             return Ok(Vec::new());
         };
-        let re = {
-            let mut cache = self.languages.borrow_mut();
-            cache
-                .entry(l.value.clone())
-                .or_insert_with(|| {
-                    Rc::new(fancy_regex::Regex::new(&format!("^(?:{})", l.value)).ok())
-                })
-                .clone()
-        };
+        let cached = self.languages.borrow().get(&l.value).cloned();
+        let re = cached.unwrap_or_else(|| {
+            let re = Rc::new(fancy_regex::Regex::new(&format!("^(?:{})", l.value)).ok());
+            self.languages
+                .borrow_mut()
+                .insert(l.value.clone(), re.clone());
+            re
+        });
         let Some(re) = re.as_ref() else {
             return Ok(Vec::new());
         };
@@ -624,17 +625,14 @@ fn rank(db: &Database, mut found: Vec<Candidate>) -> Result<Vec<Match<'_>>, Erro
             },
         ));
     }
-    let best = out.first().map(|(s, m)| (*s, m.os.idx));
-    let tied_with_other = |os: u32| {
-        out.iter()
-            .any(|(s, m)| Some(*s) == best.map(|b| b.0) && m.os.idx != os)
-    };
+    let best = out.first().map(|(s, _)| *s);
+    let tied_with_other = |os: u32| out.iter().any(|(s, m)| Some(*s) == best && m.os.idx != os);
     let confidence: Vec<Confidence> = out
         .iter()
         .map(|(s, m)| {
             if s.fallback {
                 Confidence::Low
-            } else if Some(*s) == best.map(|b| b.0) && !tied_with_other(m.os.idx) {
+            } else if Some(*s) == best && !tied_with_other(m.os.idx) {
                 Confidence::High
             } else {
                 Confidence::Medium

@@ -203,16 +203,12 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
             why: "the file is empty".into(),
         });
     }
-    let is_dump = std::str::from_utf8(head).ok().is_some_and(|t| {
-        t.lines()
-            .take(3)
-            .any(|l| l.starts_with("CD-ROM is in ISO 9660 format"))
-    });
-    if is_dump {
+    let head_text = std::str::from_utf8(head).ok();
+    if head_text.is_some_and(isoinfo::is_dump) {
         let text = std::fs::read_to_string(path).map_err(io)?;
         return isoinfo::read_isoinfo(&text, &shown).map(Input::Isoinfo);
     }
-    let text_start = std::str::from_utf8(head).is_ok_and(|t| t.trim_start().starts_with('['));
+    let text_start = head_text.is_some_and(|t| t.trim_start().starts_with('['));
     if text_start
         || path
             .file_name()

@@ -11,8 +11,30 @@ use crate::error::Error;
 use crate::os::Os;
 use crate::store::Database;
 use guestdb_data::model::natural_cmp;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::rc::Rc;
+
+thread_local! {
+    /// The regexes of this module, compiled once per process (thread) on
+    /// first use; `None` for a pattern that does not compile.
+    static COMPILED: RefCell<FxHashMap<String, Option<Rc<fancy_regex::Regex>>>> =
+        RefCell::new(FxHashMap::default());
+}
+
+/// `pattern` compiled, from the cache.
+fn compiled(pattern: &str) -> Option<Rc<fancy_regex::Regex>> {
+    COMPILED.with(|c| {
+        if let Some(re) = c.borrow().get(pattern) {
+            return re.clone();
+        }
+        let re = fancy_regex::Regex::new(pattern).ok().map(Rc::new);
+        c.borrow_mut().insert(pattern.to_string(), re.clone());
+        re
+    })
+}
 
 /// `pattern` with the first spelling of `version`'s numbers replaced by
 /// capture groups: `Fedora-.*-44` → `Fedora-.*-(\d+)`, `RHEL-9-5-0` →
@@ -141,7 +163,7 @@ pub(crate) fn media<'d>(db: &'d Database, media: &MediaInfo) -> Result<Vec<Match
             let Some(general) = generalise(pattern, &n.version) else {
                 continue;
             };
-            let Ok(re) = fancy_regex::Regex::new(&general) else {
+            let Some(re) = compiled(&general) else {
                 continue;
             };
             let Ok(Some(caps)) = re.captures(volume) else {
@@ -201,10 +223,7 @@ pub(crate) fn tree<'d>(db: &'d Database, tree: &TreeInfo) -> Result<Vec<Match<'d
             ] {
                 let Some(pattern) = pattern else { continue };
                 let hit = value.as_deref().is_some_and(|v| {
-                    fancy_regex::Regex::new(pattern)
-                        .ok()
-                        .and_then(|r| r.is_match(v).ok())
-                        .unwrap_or(false)
+                    compiled(pattern).is_some_and(|r| r.is_match(v).unwrap_or(false))
                 });
                 if !hit {
                     fits = false;

@@ -215,7 +215,6 @@ pub fn parse(
         tpm,
         devices: DeviceSet::AllBut(missing),
         transitional,
-        at: None,
     })
 }
 

@@ -11,7 +11,7 @@ pub mod domcaps;
 pub mod probe;
 pub mod profile;
 
-use crate::machine::{MachineType, Place};
+use crate::machine::MachineType;
 use guestdb_data::model::{FirmwareType, Version};
 use serde::{Deserialize, Serialize};
 
@@ -93,9 +93,6 @@ pub struct Host {
     /// libvirt's `virtio-transitional`/`virtio-non-transitional` models and
     /// QEMU's `-transitional`/`-non-transitional` devices.
     pub transitional: Capability,
-    /// Where the host's facts were declared (profiles), for explanations.
-    #[serde(skip)]
-    pub at: Option<Place>,
 }
 
 impl Host {

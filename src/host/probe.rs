@@ -330,8 +330,7 @@ pub fn probe(
             },
         );
     }
-    let swtpm = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("swtpm").is_file()));
+    let swtpm = crate::qmp::search_path("swtpm").is_some();
     let tpm = if swtpm {
         ["tpm-crb", "tpm-tis", "tpm-tis-device"]
             .iter()
@@ -361,7 +360,6 @@ pub fn probe(
         tpm,
         devices: DeviceSet::Only(devices),
         transitional,
-        at: None,
     })
 }
 

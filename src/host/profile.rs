@@ -109,7 +109,6 @@ impl HostProfile {
             tpm: self.tpm.clone(),
             devices: DeviceSet::AllBut(self.missing_devices.clone()),
             transitional,
-            at: Some(self.at.clone()),
         })
     }
 }

@@ -88,7 +88,7 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
     }
     let _ = writeln!(x, "    <boot dev='hd'/>");
     let _ = writeln!(x, "  </os>");
-    let x86 = matches!(rec.arch.as_str(), "x86_64" | "i686");
+    let x86 = guestdb_data::model::is_x86_arch(&rec.arch);
     if x86 || rec.arch == "aarch64" {
         let _ = writeln!(x, "  <features>");
         let _ = writeln!(x, "    <acpi/>");

@@ -190,7 +190,6 @@ pub(super) fn cdrom(ctx: &mut Ctx) {
                     None,
                     "cdrom",
                 );
-                ctx.scsi = Some(id.clone());
                 ctx.add_plain(
                     "cdrom",
                     "install medium",

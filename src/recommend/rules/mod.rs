@@ -52,7 +52,6 @@ pub(super) struct Ctx<'a> {
     /// Every host offers libvirt's and QEMU's transitional models.
     transitional: bool,
     /// The SCSI controller for the CD-ROM, once added.
-    scsi: Option<String>,
     usb: Option<String>,
     rules: Vec<RuleTrace>,
     warnings: Vec<Warning>,
@@ -290,11 +289,10 @@ pub(super) fn run(
         catalogue,
         target,
         arch,
-        x86: matches!(arch, "x86_64" | "i686"),
+        x86: guestdb_data::model::is_x86_arch(arch),
         family: "",
         board: Board::Pci,
         transitional: false,
-        scsi: None,
         usb: None,
         rules: Vec::new(),
         warnings: Vec::new(),

@@ -17,7 +17,7 @@
 //!   naming releases newer than known;
 //! - `datamaps`: every datamap, `{id: {in: out}}`.
 
-use super::opt;
+use super::{languages_json, opt};
 use crate::model::*;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use rusqlite::{params, Connection};
@@ -282,18 +282,7 @@ pub(super) fn emit_detect(
                 patterns.id("application_id", &iso.application_id),
             );
             opt(&mut o, "volume_size", iso.volume_size);
-            let languages: Vec<Value> = iso
-                .languages
-                .iter()
-                .map(|l| {
-                    let mut lo = Map::new();
-                    lo.insert("value".into(), l.value.clone().into());
-                    lo.insert("regex".into(), l.regex.into());
-                    opt(&mut lo, "map", l.map.clone());
-                    Value::Object(lo)
-                })
-                .collect();
-            o.insert("languages".into(), languages.into());
+            o.insert("languages".into(), languages_json(&iso.languages));
             media.entry(key(volume)).or_default().push(Value::Object(o));
         }
         for (n, t) in os.trees.iter().enumerate() {

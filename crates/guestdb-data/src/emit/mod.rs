@@ -101,6 +101,21 @@ fn texts(list: &[Located<String>]) -> serde_json::Value {
         .into()
 }
 
+/// A medium's language patterns as JSON: `[{value, regex, map?}]`.
+fn languages_json(languages: &[crate::model::Language]) -> serde_json::Value {
+    languages
+        .iter()
+        .map(|l| {
+            let mut o = serde_json::Map::new();
+            o.insert("value".into(), l.value.clone().into());
+            o.insert("regex".into(), l.regex.into());
+            opt(&mut o, "map", l.map.clone());
+            serde_json::Value::Object(o)
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
 /// Values joined by spaces (the reader refuses names with white space).
 fn words<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
     values.into_iter().collect::<Vec<_>>().join(" ")

@@ -1,7 +1,7 @@
 //! OS rows: identity and summary columns, and every effective fact (after
 //! inheritance, each with where it was declared) as one JSON document.
 
-use super::{opt, texts, words};
+use super::{languages_json, opt, texts, words};
 use crate::check::os_path_for_id;
 use crate::model::*;
 use crate::resolve::{Effective, Index, ResolvedOs};
@@ -341,19 +341,10 @@ fn facts(
             opt(&mut o, "publisher_id", pat(|i| &i.publisher_id));
             opt(&mut o, "application_id", pat(|i| &i.application_id));
             opt(&mut o, "volume_size", iso.and_then(|i| i.volume_size));
-            let languages: Vec<Value> = iso
-                .map(|i| &i.languages[..])
-                .unwrap_or(&[])
-                .iter()
-                .map(|l| {
-                    let mut lo = Map::new();
-                    lo.insert("value".into(), l.value.clone().into());
-                    lo.insert("regex".into(), l.regex.into());
-                    opt(&mut lo, "map", l.map.clone());
-                    Value::Object(lo)
-                })
-                .collect();
-            o.insert("languages".into(), languages.into());
+            o.insert(
+                "languages".into(),
+                languages_json(iso.map(|i| &i.languages[..]).unwrap_or(&[])),
+            );
             Value::Object(o)
         })
         .collect();
