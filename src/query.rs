@@ -83,22 +83,45 @@ impl Database {
             .collect())
     }
 
-    /// The newest released version of a distro (by release date, then version).
+    /// The newest released version of a distro: by release date, then
+    /// version; a released version whose day is not known yet (no date)
+    /// is newer when its number (digits and dots) is higher than that one's.
     pub fn newest(&self, distro: &str) -> Result<Option<&Os>, Error> {
-        Ok(self
+        let released: Vec<&Os> = self
             .oses()?
             .into_iter()
             .filter(|o| {
                 o.distro.as_deref() == Some(distro) && o.release_status == ReleaseStatus::Released
             })
+            .collect();
+        let version = |o: &Os| o.version.clone().unwrap_or_default();
+        let dated = released
+            .iter()
+            .copied()
+            .filter(|o| o.release_date.is_some())
             .max_by(|a, b| {
-                a.release_date.cmp(&b.release_date).then_with(|| {
-                    natural_cmp(
-                        a.version.as_deref().unwrap_or(""),
-                        b.version.as_deref().unwrap_or(""),
-                    )
+                a.release_date
+                    .cmp(&b.release_date)
+                    .then_with(|| natural_cmp(&version(a), &version(b)))
+            });
+        let numbered = |o: &&Os| {
+            o.release_date.is_none()
+                && o.version.as_deref().is_some_and(|v| {
+                    !v.is_empty()
+                        && v.split('.')
+                            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
                 })
-            }))
+        };
+        let undated = released
+            .iter()
+            .copied()
+            .filter(numbered)
+            .max_by(|a, b| natural_cmp(&version(a), &version(b)));
+        Ok(match (dated, undated) {
+            (Some(d), Some(u)) if natural_cmp(&version(u), &version(d)).is_gt() => Some(u),
+            (Some(d), _) => Some(d),
+            (None, u) => u.or_else(|| released.first().copied()),
+        })
     }
 
     /// Known names closest to `name`, best first, for "did you mean".

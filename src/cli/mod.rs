@@ -10,6 +10,7 @@ mod detect;
 mod import;
 mod list;
 mod machines;
+mod new_os;
 mod printable;
 mod recommend;
 mod show;
@@ -84,6 +85,9 @@ enum Command {
 again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     )]
     ImportOsinfo(import::ImportArgs),
+    /// Scaffold the next release of a distribution from the previous one's file
+    #[command(name = "new-os", after_help = new_os::AFTER_HELP)]
+    NewOs(new_os::NewOsArgs),
     /// Recommend machine type, firmware and every device for an OS on a host
     #[command(after_help = recommend::AFTER_HELP)]
     Recommend(recommend::RecommendArgs),
@@ -209,6 +213,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::Validate(args) => validate::run(args, out),
         Command::Build(args) => build::run(args, out),
         Command::ImportOsinfo(args) => import::run(args, out),
+        Command::NewOs(args) => new_os::run(args, out),
         Command::Recommend(args) => with_db(cli, |db| recommend::run(db, args, out)),
         Command::Machines(args) => with_db(cli, |db| machines::run(db, args, out)),
         Command::Verify(args) => with_db(cli, |db| verify::run(db, args, out)),

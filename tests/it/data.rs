@@ -221,17 +221,16 @@ fn every_recorded_distribution_is_fresh() {
     let today = guestdb::cli::today().expect("the system clock gives today");
     let mut offenders = Vec::new();
     for f in &info.freshness {
+        // The recorded release must be the distribution's newest released
+        // entry, as the library answers it (Database::newest).
         let newest = db
-            .oses()
-            .expect("OSes")
-            .into_iter()
-            .filter(|o| o.distro.as_deref() == Some(f.distro.as_str()) && o.release_date.is_some())
-            .filter(|o| o.release_status == guestdb::data::model::ReleaseStatus::Released)
-            .max_by_key(|o| o.release_date);
-        let newest = newest.map(|o| o.short_id().to_string()).unwrap_or_default();
+            .newest(&f.distro)
+            .expect("store")
+            .map(|o| o.short_id().to_string())
+            .unwrap_or_default();
         if newest != f.newest {
             offenders.push(format!(
-                "{}: newest entry is {newest}, dataset.xml records {}",
+                "{}: the newest released entry is {newest}, dataset.xml records {}",
                 f.distro, f.newest
             ));
         }
@@ -256,4 +255,34 @@ fn next_day(d: guestdb::Date) -> guestdb::Date {
         .or_else(|| guestdb::Date::parse(&format!("{y:04}-{:02}-01", m + 1)))
         .or_else(|| guestdb::Date::parse(&format!("{:04}-01-01", y + 1)))
         .expect("a next day")
+}
+
+#[test]
+fn the_readme_lists_every_freshness_record() {
+    // The README's table of the newest release per distribution is the
+    // freshness records of data/dataset.xml, row for row.
+    let bytes = std::fs::read(crate::common::root().join("data/dataset.xml")).expect("dataset.xml");
+    let mut findings = guestdb::data::diag::Findings::default();
+    let info = guestdb::data::read::read_dataset_info(
+        &std::sync::Arc::from("dataset.xml"),
+        &bytes,
+        &mut findings,
+    )
+    .expect("dataset.xml reads");
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).expect("README");
+    let rows: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| distribution | newest covered |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let want: Vec<String> = info
+        .freshness
+        .iter()
+        .map(|f| format!("| {} | {} | {} |", f.distro, f.newest, f.next))
+        .collect();
+    assert_eq!(
+        rows, want,
+        "README's freshness table differs from data/dataset.xml"
+    );
 }

@@ -16,5 +16,6 @@ mod oracle;
 mod qemu;
 mod recommend;
 mod rules;
+mod scaffold;
 mod schema;
 mod verify;

@@ -20,6 +20,7 @@ pub mod emit;
 pub mod model;
 pub mod read;
 pub mod resolve;
+pub mod scaffold;
 pub mod write;
 pub mod xml;
 

@@ -13,7 +13,7 @@
 //!   without one), each `{os, n, arch, variants, fallback, system_id?,
 //!   publisher_id?, application_id?, volume_size?, languages}`;
 //! - `detect/trees/N`: the trees whose family pattern is N, likewise;
-//! - `detect/newest`: each distro's newest release with media or trees, for
+//! - `detect/newest`: each distro's newest release (released before prerelease) with media or trees, for
 //!   naming releases newer than known;
 //! - `datamaps`: every datamap, `{id: {in: out}}`.
 
@@ -382,6 +382,7 @@ pub(super) fn emit_detect(
 }
 
 /// For each distro, its release with the highest version that has media
+/// (a released one before any prerelease)
 /// (and the one that has trees): `{media: [{distro, os, version,
 /// volume_ids: [[pattern, arch, n]]}], trees: [{distro, os, version,
 /// trees: [[family, treeinfo arch, variant, arch, n]]}]}`.
@@ -414,10 +415,16 @@ fn newest(data: &Dataset, store_idx: &[i64]) -> Value {
                 &mut with_trees,
             ),
         ] {
+            // A released version beats a prerelease (what `recommend`
+            // falls back to is the newest released), then the higher version.
+            let released = |j: usize| data.oses[j].release_status == ReleaseStatus::Released;
             if has
-                && best
-                    .get(distro)
-                    .is_none_or(|&j| natural_cmp(mine, version(j)) == std::cmp::Ordering::Greater)
+                && best.get(distro).is_none_or(|&j| {
+                    released(i)
+                        .cmp(&released(j))
+                        .then(natural_cmp(mine, version(j)))
+                        == std::cmp::Ordering::Greater
+                })
             {
                 best.insert(distro, i);
             }
