@@ -542,3 +542,96 @@ fn plain_virtio_is_transitional_on_pci_and_modern_behind_root_port() {
         problems.join("\n")
     );
 }
+
+/// The corrections of `data/corrections.xml` (the oracle test holds them to
+/// exactly what differs from libosinfo).
+pub fn corrections() -> Vec<guestdb_data::model::Correction> {
+    let file = data_dir().join("corrections.xml");
+    let bytes =
+        std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let mut findings = Findings::default();
+    let list = guestdb_data::read::read_corrections(
+        &Arc::from(file.to_string_lossy().as_ref()),
+        &bytes,
+        &mut findings,
+    );
+    assert!(
+        findings.is_empty(),
+        "{} does not read cleanly",
+        file.display()
+    );
+    list
+}
+
+/// `http://pcisig.com/pci/1af4/1049` as a PCI ID.
+pub fn pcisig_id(uri: &str) -> Option<PciId> {
+    let rest = uri.strip_prefix("http://pcisig.com/pci/")?;
+    PciId::parse(&rest.replace('/', ":"))
+}
+
+#[test]
+fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
+    // A correction that removes an osinfo-db device link (virtio 9p from
+    // RHEL and its rebuilds, CentOS 7's virtio 1.0 devices) claims the OS
+    // cannot drive the device with that PCI ID. Which device that is, is a
+    // fact about QEMU: start the catalogue's device for each removed ID and
+    // read the ID back.
+    let qemu = qemu_binary();
+    let file = data_dir().join("devices.xml");
+    let bytes = std::fs::read(&file).expect("devices.xml");
+    let mut findings = Findings::default();
+    let devices = read_devices(
+        &Arc::from(file.to_string_lossy().as_ref()),
+        &bytes,
+        &mut findings,
+    );
+    let mut removed: Vec<PciId> = corrections()
+        .iter()
+        .filter(|c| c.field == "device" && c.guestdb == "-")
+        .filter_map(|c| pcisig_id(&c.osinfo))
+        .collect();
+    removed.sort_by_key(|id| (id.vendor, id.device));
+    removed.dedup();
+    assert!(
+        removed.len() >= 5,
+        "only {} removed PCI IDs in corrections.xml",
+        removed.len()
+    );
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for id in &removed {
+        let Some(d) = devices
+            .iter()
+            .find(|d| d.pci.as_ref().is_some_and(|p| p.value == *id))
+        else {
+            problems.push(format!("{id}: no catalogue device has this PCI ID"));
+            continue;
+        };
+        for r in d
+            .qemu_devices
+            .iter()
+            .filter(|r| skip_reason(&r.name).is_none())
+        {
+            for &placement in Placement::for_slot(r.slot) {
+                let (seen, _, _) = run_all(&qemu, placement, &[r.name.as_str()]);
+                checked += 1;
+                match &seen[0] {
+                    Ok(got) if got == id => {}
+                    Ok(got) => problems.push(format!(
+                        "{id} ({} via {} on {}): QEMU shows {got}",
+                        d.name.value,
+                        r.name,
+                        placement.describe()
+                    )),
+                    Err(e) => problems.push(format!("{id} ({}): {e}", d.name.value)),
+                }
+            }
+        }
+    }
+    assert!(
+        checked >= removed.len(),
+        "checked {checked} of {} IDs",
+        removed.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -563,3 +563,101 @@ fn probing_the_real_qemu_gives_the_same_machine_as_its_profile() {
         ]
     );
 }
+
+#[test]
+fn every_os_a_hardware_correction_names_runs_as_corrected_on_qemu() {
+    // Each OS whose device links or firmware data/corrections.xml changes:
+    // the recommended guest starts on QEMU 7.2 and shows only PCI IDs the
+    // corrected facts say it drives (guestdb verify), none of the removed
+    // IDs, and not on q35 where q35 was removed; where UEFI was added, the
+    // guest starts with OVMF and the same holds.
+    require("qemu-system-x86_64", "qemu-system-x86");
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Claim {
+        removed: Vec<String>,
+        no_q35: bool,
+        efi: bool,
+    }
+    let mut claims: BTreeMap<String, Claim> = BTreeMap::new();
+    for c in crate::qemu::corrections() {
+        let Some(id) = c.subject.strip_prefix("os:") else {
+            continue;
+        };
+        let claim = claims.entry(id.to_string()).or_default();
+        match (c.field.as_str(), c.osinfo.as_str(), c.guestdb.as_str()) {
+            ("device", "http://qemu.org/chipset/x86/q35", "-") => claim.no_q35 = true,
+            ("device", uri, "-") => {
+                let pci = crate::qemu::pcisig_id(uri)
+                    .unwrap_or_else(|| panic!("{id}: removed link {uri} is not a PCI ID"));
+                claim.removed.push(pci.to_string());
+            }
+            ("firmware", "-", added) if added.contains(" efi true") => claim.efi = true,
+            ("device" | "firmware", o, g) => panic!("{id}: a {} correction this test does not know how to check ({o} -> {g}); extend it", c.field),
+            _ => {}
+        }
+    }
+    claims.retain(|_, c| !c.removed.is_empty() || c.no_q35 || c.efi);
+    assert!(
+        claims.len() >= 40,
+        "only {} OSes with hardware corrections",
+        claims.len()
+    );
+    let mut failures = Vec::new();
+    for (id, claim) in &claims {
+        let mut runs: Vec<Vec<&str>> =
+            vec![vec!["verify", id.as_str(), "--host", "debian-12", "--json"]];
+        if claim.efi {
+            runs.push(vec![
+                "verify",
+                id.as_str(),
+                "--host",
+                "debian-12",
+                "--firmware",
+                "efi",
+                "--json",
+            ]);
+        }
+        for a in runs {
+            let r = run(&a);
+            let what = a.join(" ");
+            if r.code != 0 {
+                failures.push(format!(
+                    "guestdb {what}: exit {}\n{}{}",
+                    r.code, r.stdout, r.stderr
+                ));
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+            let command = v["command"].as_str().unwrap_or_default();
+            let seen: Vec<&str> = v["checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["seen"].as_str())
+                .collect();
+            for gone in &claim.removed {
+                if seen.contains(&gone.as_str()) {
+                    failures.push(format!("guestdb {what}: QEMU shows {gone}, which the correction says {id} cannot drive"));
+                }
+            }
+            if claim.no_q35 && command.contains("-machine pc-q35") {
+                failures.push(format!(
+                    "guestdb {what}: runs on q35, which the correction removed: {command}"
+                ));
+            }
+            if a.contains(&"efi") && !command.contains("OVMF") {
+                failures.push(format!(
+                    "guestdb {what}: does not start with OVMF: {command}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} corrected OSes:\n{}",
+        failures.len(),
+        claims.len(),
+        failures.join("\n")
+    );
+}
