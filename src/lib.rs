@@ -28,6 +28,7 @@ pub struct ReadmeExamples;
 pub mod cli;
 pub mod detect;
 pub mod device;
+pub mod diff;
 pub mod error;
 pub mod host;
 pub mod interop;

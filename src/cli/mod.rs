@@ -7,12 +7,14 @@
 
 mod build;
 mod detect;
+mod diff;
 mod import;
 mod list;
 mod machines;
 mod new_os;
 mod printable;
 mod recommend;
+mod release;
 mod show;
 mod target;
 mod validate;
@@ -85,6 +87,12 @@ enum Command {
 again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     )]
     ImportOsinfo(import::ImportArgs),
+    /// Compare two datasets (stores or data directories), OS by OS and field by field
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff(diff::DiffArgs),
+    /// Build a dataset release: the versioned store, its checksum and release notes
+    #[command(after_help = release::AFTER_HELP)]
+    Release(release::ReleaseArgs),
     /// Scaffold the next release of a distribution from the previous one's file
     #[command(name = "new-os", after_help = new_os::AFTER_HELP)]
     NewOs(new_os::NewOsArgs),
@@ -214,6 +222,8 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::Build(args) => build::run(args, out),
         Command::ImportOsinfo(args) => import::run(args, out),
         Command::NewOs(args) => new_os::run(args, out),
+        Command::Diff(args) => diff::run(args, out),
+        Command::Release(args) => release::run(args, out),
         Command::Recommend(args) => with_db(cli, |db| recommend::run(db, args, out)),
         Command::Machines(args) => with_db(cli, |db| machines::run(db, args, out)),
         Command::Verify(args) => with_db(cli, |db| verify::run(db, args, out)),

@@ -3,10 +3,8 @@
 
 use super::list::chipset_list;
 use super::{find, write_json, Failure, Outcome};
-use crate::os::{Os, OsDetails};
-use crate::{Chipset, Database, Date, VirtioClass};
+use crate::{Database, Date};
 use clap::Args;
-use serde_json::{json, Map, Value};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -19,86 +17,6 @@ pub struct ShowArgs {
     /// Say where each fact came from
     #[arg(long)]
     explain: bool,
-}
-
-/// The JSON form of an OS for `show --json`.
-pub fn os_json(os: &Os, details: &OsDetails, explain: bool) -> Value {
-    let mut virtio = Map::new();
-    for class in VirtioClass::ALL {
-        let v = os.virtio(class);
-        let mut entry = json!({"legacy": v.legacy, "modern": v.modern});
-        let fact = details
-            .virtio
-            .iter()
-            .find(|f| f.class == class.name && f.arch == "all");
-        if let Some(f) = fact.filter(|f| f.driver.is_some()) {
-            entry["driver"] = json!(f.driver);
-            if let Some(since) = &f.since {
-                entry["since"] = json!(since);
-            }
-        }
-        if fact.is_some_and(|f| f.unknown) {
-            entry["unknown"] = json!(true);
-        }
-        if fact.is_some_and(|f| f.derived) {
-            entry["derived"] = json!(true);
-        }
-        virtio.insert(class.name.to_string(), entry);
-    }
-    let relation = |kind: &str| -> Vec<&str> {
-        details
-            .relations
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.target.as_str())
-            .collect()
-    };
-    let firmware: Vec<Value> = details
-        .firmware
-        .iter()
-        .map(|f| json!({"arch": f.arch, "type": f.kind, "supported": f.supported, "preferred": f.preferred}))
-        .collect();
-    let mut v = json!({
-        "id": os.id,
-        "short_ids": os.short_ids,
-        "aliases": os.aliases,
-        "name": os.name,
-        "vendor": os.vendor,
-        "family": os.family,
-        "distro": os.distro,
-        "version": os.version,
-        "codename": os.codename,
-        "release_date": os.release_date.map(|d| d.to_string()),
-        "eol_date": os.eol_date.map(|d| d.to_string()),
-        "release_status": os.release_status.name(),
-        "derives_from": relation("derives-from"),
-        "clones": relation("clones"),
-        "upgrades": relation("upgrades"),
-        "arches": os.arches,
-        "kernel": details.kernel.as_ref().map(|k| json!({"version": k.version, "package": k.package})),
-        "virtio": virtio,
-        "chipsets": {"q35": os.supports_chipset(Chipset::Q35), "i440fx": os.supports_chipset(Chipset::I440fx)},
-        "firmware": firmware,
-        "boot_security": details.boot_security.iter().map(|b| json!({"kind": b.kind, "arch": b.arch, "version": b.version, "supported": b.supported, "required": b.required})).collect::<Vec<_>>(),
-        "devices": details.devices.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
-        "drivers": details.drivers,
-        "variants": details.variants,
-        "media": details.media,
-        "trees": details.trees,
-        "resources": details.resources,
-        "source": details.source,
-        "path": details.path,
-    });
-    if explain {
-        v["explain"] = json!({
-            "virtio": details.virtio,
-            "chipsets": details.chipsets,
-            "firmware": details.firmware,
-            "devices": details.devices,
-            "facts": details.fact_sources,
-        });
-    }
-    v
 }
 
 fn bytes(n: u64) -> String {
@@ -133,7 +51,7 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
     let os = find(db, &args.os)?;
     let details = db.details(os)?;
     if args.json {
-        write_json(out, &os_json(os, &details, args.explain))?;
+        write_json(out, &os.to_json(&details, args.explain))?;
         return Ok(Outcome::Ok);
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());

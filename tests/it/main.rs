@@ -15,6 +15,7 @@ mod machines;
 mod oracle;
 mod qemu;
 mod recommend;
+mod release;
 mod rules;
 mod scaffold;
 mod schema;
