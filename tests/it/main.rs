@@ -16,6 +16,7 @@ mod oracle;
 mod qemu;
 mod recommend;
 mod release;
+mod reliability;
 mod rules;
 mod scaffold;
 mod schema;
