@@ -8,6 +8,7 @@
 mod build;
 mod detect;
 mod diff;
+mod export;
 mod import;
 mod list;
 mod machines;
@@ -87,6 +88,9 @@ enum Command {
 again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     )]
     ImportOsinfo(import::ImportArgs),
+    /// Write the data as an osinfo-db tree that libosinfo and virt-install load
+    #[command(name = "export-osinfo", after_help = export::AFTER_HELP)]
+    ExportOsinfo(export::ExportArgs),
     /// Compare two datasets (stores or data directories), OS by OS and field by field
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
@@ -223,6 +227,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::ImportOsinfo(args) => import::run(args, out),
         Command::NewOs(args) => new_os::run(args, out),
         Command::Diff(args) => diff::run(args, out),
+        Command::ExportOsinfo(args) => export::run(args, out),
         Command::Release(args) => release::run(args, out),
         Command::Recommend(args) => with_db(cli, |db| recommend::run(db, args, out)),
         Command::Machines(args) => with_db(cli, |db| machines::run(db, args, out)),

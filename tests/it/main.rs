@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod data;
 mod detect;
+mod export;
 mod fuzz;
 mod hostile;
 mod import;

@@ -139,7 +139,7 @@ fn verify_fails_on_a_guest_that_cannot_drive_what_qemu_shows() {
     );
 }
 
-fn libvirt_uri() -> &'static str {
+pub fn libvirt_uri() -> &'static str {
     require("virsh", "libvirt-clients");
     let r = Command::new("virsh")
         .args(["-c", "qemu:///system", "version"])

@@ -11,13 +11,16 @@
 //! - [`reader`]: osinfo-db's files to records;
 //! - [`derive`](mod@derive): the virtio and chipset facts the device links imply;
 //! - [`lock`]: the import lock and placing files so that edits survive;
+//! - [`export`](mod@export): guestdb's data as an osinfo-db tree;
 //! - here: the import itself.
 
 mod derive;
+mod export;
 mod lock;
 mod reader;
 
 pub use derive::derive_facts;
+pub use export::{effective_device_ids, export, ExportReport};
 pub use reader::{read_osinfo, read_osinfo_datamaps, ArchHints};
 
 use crate::error::Error;

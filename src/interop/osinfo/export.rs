@@ -1,0 +1,612 @@
+//! The osinfo-db exporter: a guestdb data directory as an osinfo-db tree
+//! (`os/`, `device/`, `datamap/`) that libosinfo loads
+//! (`OSINFO_SYSTEM_DIR=OUT`) and `osinfo-db-validate --dir OUT` accepts.
+//!
+//! Each OS keeps its own names, dates, relations, variants, media, install
+//! trees and resources. Its device links are written effective: every
+//! device guestdb resolves for it, plus the devices its virtio and chipset
+//! facts imply (the legacy and the virtio 1.0 PCI ID of each class it
+//! drives, the q35 chipset), and `supported="false"` for what an ancestor
+//! would otherwise pass on. So libosinfo consumers such as virt-install
+//! decide from guestdb's facts, including those osinfo-db cannot state
+//! (a virtio generation derived from the kernel, a removed device).
+//! Firmware is written effective too.
+
+use crate::error::Error;
+use guestdb_data::check::path_for_id;
+use guestdb_data::model::*;
+use guestdb_data::resolve::{resolve_all, ResolvedOs};
+use quick_xml::escape::partial_escape;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "<!-- Exported by 'guestdb export-osinfo' from guestdb's data (facts from osinfo-db, GPL-2.0-or-later, and guestdb's sources; see guestdb's data/README.md) -->";
+
+/// The architecture names osinfo-db's schema accepts (as of the osinfo-db
+/// that Debian 12 validates with, 2022-12). A medium, tree, resource or
+/// firmware entry of another architecture (loongarch64) would make the
+/// whole file invalid there, so it is left out and counted.
+const OSINFO_ARCHES: &[&str] = &[
+    "aarch64",
+    "alpha",
+    "armv6l",
+    "armv7l",
+    "cris",
+    "i686",
+    "ia64",
+    "lm32",
+    "m68k",
+    "microblaze",
+    "microblazeel",
+    "mips",
+    "mipsel",
+    "mips64",
+    "mips64el",
+    "openrisc",
+    "parisc",
+    "parisc64",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "ppcemb",
+    "riscv32",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sh4",
+    "sh4eb",
+    "sparc",
+    "sparc64",
+    "unicore32",
+    "x86_64",
+    "xtensa",
+    "xtensaeb",
+    "all",
+];
+
+/// The device classes osinfo-db's schema accepts (same vintage).
+const OSINFO_CLASSES: &[&str] = &[
+    "audio",
+    "block",
+    "console",
+    "chipset",
+    "controller.usb",
+    "filesystem",
+    "input",
+    "memory.balloon",
+    "net",
+    "video",
+    "watchdog",
+    "rng",
+];
+
+/// The osinfo class of a virtio class's device, where osinfo has one.
+fn osinfo_class(class: &str) -> &str {
+    match class {
+        "balloon" => "memory.balloon",
+        "scsi" | "pmem" => "block",
+        "9p" | "fs" => "filesystem",
+        "gpu" => "video",
+        "sound" => "audio",
+        other => other,
+    }
+}
+
+fn known_arch(arch: &str) -> bool {
+    OSINFO_ARCHES.contains(&arch)
+}
+
+/// What an export wrote.
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    pub oses: usize,
+    pub devices: usize,
+    pub datamaps: usize,
+    /// Files written, relative to the output directory.
+    pub files: Vec<PathBuf>,
+    /// Files of an earlier export that were removed.
+    pub removed: Vec<PathBuf>,
+    /// Entries left out because osinfo-db's schema does not know their
+    /// architecture: (OS short-id, what, arch).
+    pub left_out: Vec<(String, String, String)>,
+}
+
+fn esc(s: &str) -> String {
+    partial_escape(s).replace('"', "&quot;")
+}
+
+fn el(out: &mut String, depth: usize, name: &str, value: &str) {
+    let _ = writeln!(out, "{}<{name}>{}</{name}>", "  ".repeat(depth), esc(value));
+}
+
+/// The osinfo id of a catalogue device: its `osinfo-id`, else the PCI ID.
+fn device_id(d: &Device) -> Option<String> {
+    d.osinfo_id.as_ref().map(|i| i.value.clone()).or_else(|| {
+        d.pci.as_ref().filter(|_| d.bus == "pci").map(|p| {
+            format!(
+                "http://pcisig.com/pci/{:04x}/{:04x}",
+                p.value.vendor, p.value.device
+            )
+        })
+    })
+}
+
+fn pci_uri(device: u16) -> String {
+    format!("http://pcisig.com/pci/1af4/{device:04x}")
+}
+
+/// The device ids libosinfo should report for an OS: its resolved devices,
+/// then what its virtio and chipset facts add or take away.
+pub fn effective_device_ids(
+    resolved: &ResolvedOs,
+    catalogue: &BTreeMap<&str, &Device>,
+) -> BTreeSet<String> {
+    let mut ids: BTreeSet<String> = resolved
+        .devices
+        .iter()
+        .filter_map(|d| {
+            catalogue
+                .get(d.fact.device.as_str())
+                .and_then(|d| device_id(d))
+        })
+        .collect();
+    for v in resolved.virtio.iter().filter(|v| v.fact.arch == "all") {
+        let f = v.fact;
+        if f.unknown || f.driver.is_some() {
+            // Unknown is not a claim; a driver package is not in-box.
+            continue;
+        }
+        let modern = pci_uri(0x1040 + f.class.virtio_type);
+        if f.modern {
+            ids.insert(modern);
+        } else {
+            ids.remove(&modern);
+        }
+        if let Some(legacy) = f.class.legacy_pci.map(pci_uri) {
+            if f.legacy {
+                ids.insert(legacy);
+            } else {
+                ids.remove(&legacy);
+            }
+        }
+    }
+    let q35 = "http://qemu.org/chipset/x86/q35".to_string();
+    for c in resolved.chipsets.iter().filter(|c| c.fact.arch == "all") {
+        if c.fact.chipset == Chipset::Q35 {
+            if c.fact.supported {
+                ids.insert(q35.clone());
+            } else {
+                ids.remove(&q35);
+            }
+        }
+    }
+    ids
+}
+
+fn write_os(
+    os: &OsRecord,
+    devices: &BTreeSet<String>,
+    inherited: &BTreeSet<String>,
+    resolved: &ResolvedOs,
+    left_out: &mut Vec<(String, String, String)>,
+) -> String {
+    let short = os
+        .short_ids
+        .first()
+        .map_or(os.id.value.as_str(), |s| s.value.as_str());
+    let mut keep = |what: &str, arch: &str| {
+        let ok = known_arch(arch);
+        if !ok {
+            left_out.push((short.to_string(), what.to_string(), arch.to_string()));
+        }
+        ok
+    };
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<libosinfo version=\"0.0.1\">\n");
+    s.push_str(HEADER);
+    s.push('\n');
+    let _ = writeln!(s, "  <os id=\"{}\">", esc(&os.id.value));
+    for id in os.short_ids.iter() {
+        el(&mut s, 2, "short-id", &id.value);
+    }
+    el(&mut s, 2, "name", &os.name.value);
+    for (name, v) in [
+        ("version", &os.version),
+        ("vendor", &os.vendor),
+        ("family", &os.family),
+        ("distro", &os.distro),
+        ("codename", &os.codename),
+    ] {
+        if let Some(v) = v {
+            el(&mut s, 2, name, &v.value);
+        }
+    }
+    if os.vendor.is_none() {
+        el(&mut s, 2, "vendor", "unknown");
+    }
+    if os.release_status != ReleaseStatus::Released {
+        el(&mut s, 2, "release-status", os.release_status.name());
+    }
+    for (name, d) in [
+        ("release-date", &os.release_date),
+        ("eol-date", &os.eol_date),
+    ] {
+        if let Some(d) = d {
+            el(&mut s, 2, name, &d.value.to_string());
+        }
+    }
+    for (name, list) in [
+        ("derives-from", &os.derives_from),
+        ("clones", &os.clones),
+        ("upgrades", &os.upgrades),
+    ] {
+        for t in list {
+            let _ = writeln!(s, "    <{name} id=\"{}\"/>", esc(&t.value));
+        }
+    }
+    for v in &os.variants {
+        let _ = writeln!(s, "    <variant id=\"{}\">", esc(&v.id));
+        el(&mut s, 3, "name", &v.name);
+        s.push_str("    </variant>\n");
+    }
+    if !devices.is_empty() || !inherited.is_empty() {
+        s.push_str("    <devices>\n");
+        for d in devices {
+            let _ = writeln!(s, "      <device id=\"{}\"/>", esc(d));
+        }
+        for d in inherited.difference(devices) {
+            let _ = writeln!(s, "      <device id=\"{}\" supported=\"false\"/>", esc(d));
+        }
+        s.push_str("    </devices>\n");
+    }
+    for f in resolved
+        .firmware
+        .iter()
+        .filter(|f| keep("firmware", &f.fact.arch))
+    {
+        let f = f.fact;
+        let _ = writeln!(
+            s,
+            "    <firmware arch=\"{}\" type=\"{}\" supported=\"{}\"/>",
+            esc(&f.arch),
+            f.kind.name(),
+            f.supported
+        );
+    }
+    for m in os.media.iter().filter(|m| keep("media", &m.arch)) {
+        let mut attrs = format!(" arch=\"{}\"", esc(&m.arch));
+        if m.live {
+            attrs.push_str(" live=\"true\"");
+        }
+        if !m.installer {
+            attrs.push_str(" installer=\"false\"");
+        }
+        if let Some(n) = m.installer_reboots {
+            let _ = write!(attrs, " installer-reboots=\"{n}\"");
+        }
+        if !m.installer_script {
+            attrs.push_str(" installer-script=\"false\"");
+        }
+        let _ = writeln!(s, "    <media{attrs}>");
+        for v in &m.variants {
+            let _ = writeln!(s, "      <variant id=\"{}\"/>", esc(&v.value));
+        }
+        if let Some(u) = &m.url {
+            el(&mut s, 3, "url", u);
+        }
+        if let Some(iso) = &m.iso {
+            s.push_str("      <iso>\n");
+            for (name, v) in [
+                ("volume-id", &iso.volume_id),
+                ("system-id", &iso.system_id),
+                ("publisher-id", &iso.publisher_id),
+                ("application-id", &iso.application_id),
+            ] {
+                if let Some(v) = v {
+                    el(&mut s, 4, name, &v.value);
+                }
+            }
+            if let Some(n) = iso.volume_size {
+                el(&mut s, 4, "volume-size", &n.to_string());
+            }
+            for l in &iso.languages {
+                let mut attrs = String::new();
+                if l.regex {
+                    attrs.push_str(" regex=\"true\"");
+                }
+                if let Some(map) = &l.map {
+                    let _ = write!(attrs, " l10n-language-map=\"{}\"", esc(map));
+                }
+                let _ = writeln!(
+                    s,
+                    "        <l10n-language{attrs}>{}</l10n-language>",
+                    esc(&l.value)
+                );
+            }
+            s.push_str("      </iso>\n");
+        }
+        for (name, v) in [("kernel", &m.kernel), ("initrd", &m.initrd)] {
+            if let Some(v) = v {
+                el(&mut s, 3, name, v);
+            }
+        }
+        s.push_str("    </media>\n");
+    }
+    for t in os.trees.iter().filter(|t| keep("tree", &t.arch)) {
+        let _ = writeln!(s, "    <tree arch=\"{}\">", esc(&t.arch));
+        for v in &t.variants {
+            let _ = writeln!(s, "      <variant id=\"{}\"/>", esc(&v.value));
+        }
+        if let Some(u) = &t.url {
+            el(&mut s, 3, "url", u);
+        }
+        if let Some(ti) = &t.treeinfo {
+            s.push_str("      <treeinfo>\n");
+            for (name, v) in [
+                ("family", &ti.family),
+                ("version", &ti.version),
+                ("arch", &ti.arch),
+                ("variant", &ti.variant),
+            ] {
+                if let Some(v) = v {
+                    el(&mut s, 4, name, &v.value);
+                }
+            }
+            s.push_str("      </treeinfo>\n");
+        }
+        for (name, v) in [
+            ("kernel", &t.kernel),
+            ("initrd", &t.initrd),
+            ("boot-iso", &t.boot_iso),
+        ] {
+            if let Some(v) = v {
+                el(&mut s, 3, name, v);
+            }
+        }
+        s.push_str("    </tree>\n");
+    }
+    for r in os.resources.iter().filter(|r| keep("resources", &r.arch)) {
+        let inherit = if r.inherit { " inherit=\"true\"" } else { "" };
+        let _ = writeln!(s, "    <resources arch=\"{}\"{inherit}>", esc(&r.arch));
+        for (kind, set) in &r.sets {
+            let _ = writeln!(s, "      <{}>", kind.name());
+            for (name, v) in [
+                ("n-cpus", set.n_cpus),
+                ("cpu", set.cpu),
+                ("ram", set.ram),
+                ("storage", set.storage),
+            ] {
+                if let Some(v) = v {
+                    el(&mut s, 4, name, &v.to_string());
+                }
+            }
+            let _ = writeln!(s, "      </{}>", kind.name());
+        }
+        s.push_str("    </resources>\n");
+    }
+    s.push_str("  </os>\n</libosinfo>\n");
+    s
+}
+
+fn write_device(id: &str, d: &Device) -> String {
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<libosinfo version=\"0.0.1\">\n");
+    s.push_str(HEADER);
+    s.push('\n');
+    let _ = writeln!(s, "  <device id=\"{}\">", esc(id));
+    el(&mut s, 2, "name", &d.name.value);
+    if OSINFO_CLASSES.contains(&d.class.as_str()) {
+        el(&mut s, 2, "class", &d.class);
+    }
+    if let Some(p) = &d.pci {
+        el(&mut s, 2, "bus-type", "pci");
+        el(&mut s, 2, "vendor-id", &format!("{:04x}", p.value.vendor));
+        el(&mut s, 2, "product-id", &format!("{:04x}", p.value.device));
+    }
+    if let Some(v) = &d.vendor {
+        el(&mut s, 2, "vendor", v);
+    }
+    if let Some(p) = &d.product {
+        el(&mut s, 2, "product", p);
+    }
+    s.push_str("  </device>\n</libosinfo>\n");
+    s
+}
+
+fn write_datamap(m: &Datamap) -> String {
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<libosinfo version=\"0.0.1\">\n");
+    s.push_str(HEADER);
+    s.push('\n');
+    let _ = writeln!(s, "  <datamap id=\"{}\">", esc(&m.id.value));
+    for (i, o, _) in &m.entries {
+        let _ = writeln!(s, "    <entry inval=\"{}\" outval=\"{}\"/>", esc(i), esc(o));
+    }
+    s.push_str("  </datamap>\n</libosinfo>\n");
+    s
+}
+
+/// The files (relative to `out`) of an earlier export there; an error when
+/// `out` holds anything else.
+fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir == out => return Ok(files),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: dir.display().to_string(),
+                    source: e,
+                })
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            if kind.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ours = kind.is_file()
+                && path.extension().is_some_and(|x| x == "xml")
+                && std::fs::read_to_string(&path).is_ok_and(|t| t.contains(HEADER));
+            if !ours {
+                return Err(Error::Other(format!(
+                    "{} holds {}, which no earlier 'guestdb export-osinfo' wrote; export into a new or empty directory",
+                    out.display(),
+                    path.display()
+                )));
+            }
+            files.push(path.strip_prefix(out).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Exports the data directory `dir` into `out` (created if missing). `out`
+/// must be new, empty or an earlier export; files of the earlier export
+/// that this one does not write are removed.
+pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
+    let checked = guestdb_data::load_dir(dir).map_err(Error::Data)?;
+    let data = &checked.data;
+    let io = |path: &Path| {
+        let shown = path.display().to_string();
+        move |e: std::io::Error| Error::Io {
+            path: shown,
+            source: e,
+        }
+    };
+    // An earlier export is recognised by the header every file it wrote
+    // carries; anything else in `out` is not ours to overwrite or remove.
+    let previous = earlier_export(out)?;
+    let catalogue: BTreeMap<&str, &Device> = data
+        .devices
+        .iter()
+        .map(|d| (d.name.value.as_str(), d))
+        .collect();
+    let index = checked.index();
+    let resolved = resolve_all(data, &index);
+    let effective: Vec<BTreeSet<String>> = resolved
+        .iter()
+        .map(|r| effective_device_ids(r, &catalogue))
+        .collect();
+
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut left_out = Vec::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for (i, os) in data.oses.iter().enumerate() {
+        // What libosinfo would pass on from the OSes this one inherits from.
+        let inherited: BTreeSet<String> = index
+            .lineage(data, i)
+            .into_iter()
+            .skip(1)
+            .flat_map(|j| effective[j].iter().cloned())
+            .collect();
+        used.extend(effective[i].iter().cloned());
+        used.extend(inherited.iter().cloned());
+        let rel = path_for_id("os", &os.id.value).ok_or_else(|| {
+            Error::Other(format!(
+                "{}: the id has no osinfo-db file name",
+                os.id.value
+            ))
+        })?;
+        files.push((
+            rel,
+            write_os(os, &effective[i], &inherited, &resolved[i], &mut left_out),
+        ));
+    }
+    let mut devices = 0;
+    let mut written: BTreeSet<String> = BTreeSet::new();
+    for d in &data.devices {
+        let Some(id) = device_id(d) else { continue };
+        if !used.contains(&id) || !written.insert(id.clone()) {
+            continue;
+        }
+        let Some(rel) = path_for_id("device", &id) else {
+            continue;
+        };
+        files.push((rel, write_device(&id, d)));
+        devices += 1;
+    }
+    // The virtio IDs a class fact implies that the catalogue does not list.
+    for class in VirtioClass::ALL {
+        let ids = [(
+            pci_uri(0x1040 + class.virtio_type),
+            0x1040 + class.virtio_type,
+            format!("virtio1.0-{}", class.name),
+        )]
+        .into_iter()
+        .chain(
+            class
+                .legacy_pci
+                .map(|p| (pci_uri(p), p, format!("virtio-{}", class.name))),
+        );
+        for (id, product, name) in ids {
+            if !used.contains(&id) || !written.insert(id.clone()) {
+                continue;
+            }
+            let Some(rel) = path_for_id("device", &id) else {
+                continue;
+            };
+            let d = Device {
+                name: Located::new(name, data.info.loc.clone()),
+                osinfo_id: None,
+                class: osinfo_class(class.name).to_string(),
+                bus: "pci".into(),
+                pci: Some(Located::new(
+                    PciId {
+                        vendor: 0x1af4,
+                        device: product,
+                    },
+                    data.info.loc.clone(),
+                )),
+                usb: None,
+                virtio_type: Some(class.virtio_type),
+                generation: None,
+                vendor: Some("Red Hat, Inc.".into()),
+                product: Some(format!("virtio {} device", class.name)),
+                qemu_devices: Vec::new(),
+                libvirt_models: Vec::new(),
+                note: None,
+                loc: data.info.loc.clone(),
+            };
+            files.push((rel, write_device(&id, &d)));
+            devices += 1;
+        }
+    }
+    for m in &data.datamaps {
+        let rel = path_for_id("datamap", &m.id.value)
+            .ok_or_else(|| Error::Other(format!("{}: the id has no file name", m.id.value)))?;
+        files.push((rel, write_datamap(m)));
+    }
+
+    let mut report = ExportReport {
+        oses: data.oses.len(),
+        devices,
+        datamaps: data.datamaps.len(),
+        left_out,
+        ..ExportReport::default()
+    };
+    for (rel, text) in &files {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        guestdb_data::write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
+        report.files.push(rel.clone());
+    }
+    let now: BTreeSet<&PathBuf> = report.files.iter().collect();
+    for old in previous {
+        if !now.contains(&old) {
+            std::fs::remove_file(out.join(&old)).map_err(io(&out.join(&old)))?;
+            report.removed.push(old);
+        }
+    }
+    Ok(report)
+}
