@@ -248,10 +248,86 @@ impl Database {
     /// than the dataset knows (`rhel10.9`, `fedora60`) resolves to the
     /// nearest earlier release of the same name (`rhel10.1`), with the
     /// fallback said. `None` when neither applies.
+    ///
+    /// Failing both, a name of a family with no entry of its own falls back
+    /// to guestdb's generic entry for it: `linux5.15`, `linux-6.1` to the
+    /// generic Linux of that kernel generation (`linux-kernel5`), `linux` to
+    /// `linux-kernel2.6` (what every Linux with virtio drivers runs with),
+    /// `windows`/`win` to `windows-generic`, `freebsd`, `openbsd`, `netbsd`
+    /// to theirs.
     pub fn resolve(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
         if let Some(os) = self.try_lookup(name)? {
             return Ok(Some(Resolved { os, fallback: None }));
         }
+        if let Some(r) = self.newer_release(name)? {
+            return Ok(Some(r));
+        }
+        self.generic(name)
+    }
+
+    /// The generic entry a family name falls back to (see [`Self::resolve`]).
+    fn generic(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
+        let lower = name.to_ascii_lowercase();
+        let (short, why) = match lower.as_str() {
+            "linux" => (
+                "linux-kernel2.6".to_string(),
+                "no Linux distribution or kernel is named; every Linux since kernel 2.6.25 drives what this generic entry states (name the release, or a kernel generation such as linux-kernel5, for a better fit)".to_string(),
+            ),
+            "windows" | "win" => (
+                "windows-generic".to_string(),
+                "no Windows release is named; this generic entry states Windows 10's facts".to_string(),
+            ),
+            "freebsd" | "openbsd" | "netbsd" => (
+                format!("{lower}-generic"),
+                format!("no {lower} release is named; this generic entry states what its first release with virtio drives"),
+            ),
+            _ => {
+                let Some(rest) = lower.strip_prefix("linux") else {
+                    return Ok(None);
+                };
+                let version = rest
+                    .trim_start_matches('-')
+                    .trim_start_matches("kernel")
+                    .trim_start_matches('-');
+                let Some(v) = guestdb_data::model::Version::parse(version) else {
+                    return Ok(None);
+                };
+                let major = version.split('.').next().unwrap_or_default();
+                let first_virtio = guestdb_data::model::Version::parse("2.6.25").expect("a version");
+                let generation = match major {
+                    "2" if v >= first_virtio => "2.6",
+                    "3" | "4" | "5" | "6" => major,
+                    m if m.parse::<u32>().is_ok_and(|m| m > 6) => "6",
+                    _ => "",
+                };
+                if generation.is_empty() {
+                    (
+                        "unknown".to_string(),
+                        format!("kernel {version} predates Linux's virtio drivers (2.6.25), so nothing but emulated devices is known to work"),
+                    )
+                } else {
+                    (
+                        format!("linux-kernel{generation}"),
+                        format!("the dataset has no entry for a Linux named {name}; the generic Linux of kernel {version}'s generation states what the first kernel of that generation drives"),
+                    )
+                }
+            }
+        };
+        let Some(os) = self.try_lookup(&short)? else {
+            return Ok(None);
+        };
+        Ok(Some(Resolved {
+            os,
+            fallback: Some(crate::recommend::Fallback {
+                requested: name.to_string(),
+                reason: format!("{why}; using {short}"),
+            }),
+        }))
+    }
+
+    /// A release newer than known, or between known ones, resolved to the
+    /// nearest earlier release of the same name.
+    fn newer_release(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
         let Some((prefix, version)) = split_release(name) else {
             return Ok(None);
         };

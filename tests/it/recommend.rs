@@ -594,3 +594,59 @@ fn json_output_has_the_documented_keys() {
         }
     }
 }
+
+#[test]
+fn a_family_name_without_an_entry_falls_back_to_its_generic_entry() {
+    // (asked, the entry that stands in)
+    for (asked, generic) in [
+        ("linux", "linux-kernel2.6"),
+        ("linux5.15", "linux-kernel5"),
+        ("linux-6.1", "linux-kernel6"),
+        ("linux9.2", "linux-kernel6"),
+        ("linux2.6.18", "unknown"),
+        ("windows", "windows-generic"),
+        ("freebsd", "freebsd-generic"),
+        ("openbsd", "openbsd-generic"),
+        ("netbsd", "netbsd-generic"),
+    ] {
+        let r = recommend(asked, "debian-12");
+        assert_eq!(r.os.short_id, generic, "{asked}");
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "fallback")
+            .unwrap_or_else(|| panic!("{asked}: no fallback warning: {:?}", r.warnings));
+        assert!(
+            w.message.contains(asked) && w.message.contains(generic),
+            "{asked}: {}",
+            w.message
+        );
+    }
+    // A Linux of kernel 2.6.25 or later gets legacy virtio on i440fx; one
+    // older than Linux's virtio drivers, and the explicit unknown entry,
+    // get emulated devices only.
+    let old = recommend("linux", "debian-12");
+    assert!(
+        old.machine.name.starts_with("pc-i440fx"),
+        "{}",
+        old.machine.name
+    );
+    let net = old.of_class("net").next().expect("a NIC");
+    assert_eq!(net.pci_id.as_deref(), Some("1af4:1000"), "{net:?}");
+    for asked in ["linux2.6.18", "unknown"] {
+        let r = recommend(asked, "debian-12");
+        let virtio: Vec<_> = r
+            .devices
+            .iter()
+            .filter(|d| d.pci_id.as_deref().is_some_and(|p| p.starts_with("1af4:")))
+            .collect();
+        assert!(virtio.is_empty(), "{asked} gets virtio devices: {virtio:?}");
+    }
+    // A kernel of the 4.x generation or later drives virtio 1.0 and q35.
+    let new = recommend("linux5.15", "debian-12");
+    assert!(
+        new.machine.name.starts_with("pc-q35"),
+        "{}",
+        new.machine.name
+    );
+}
