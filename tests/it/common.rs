@@ -199,3 +199,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The machine type of a libvirt domain XML (`<os><type machine=...>`).
+pub fn domain_machine(root: &guestdb::data::xml::Element) -> Option<String> {
+    root.children
+        .iter()
+        .find(|c| c.name == "os")
+        .and_then(|o| o.children.iter().find(|c| c.name == "type"))
+        .and_then(|t| t.attr("machine"))
+        .map(|a| a.value.clone())
+}

@@ -204,15 +204,7 @@ fn every_recorded_distribution_is_fresh() {
     // date the next is expected by. The newest entry must be that release,
     // and once the expected date is 60 days past the data is stale: add the
     // release (and move the record on).
-    let path = crate::common::root().join("data/dataset.xml");
-    let bytes = std::fs::read(&path).expect("dataset.xml");
-    let mut findings = guestdb::data::diag::Findings::default();
-    let info = guestdb::data::read::read_dataset_info(
-        &std::sync::Arc::from("dataset.xml"),
-        &bytes,
-        &mut findings,
-    )
-    .expect("dataset.xml reads");
+    let info = dataset_info();
     assert!(
         !info.freshness.is_empty(),
         "dataset.xml records no <fresh> entry"
@@ -261,14 +253,7 @@ fn next_day(d: guestdb::Date) -> guestdb::Date {
 fn the_readme_lists_every_freshness_record() {
     // The README's table of the newest release per distribution is the
     // freshness records of data/dataset.xml, row for row.
-    let bytes = std::fs::read(crate::common::root().join("data/dataset.xml")).expect("dataset.xml");
-    let mut findings = guestdb::data::diag::Findings::default();
-    let info = guestdb::data::read::read_dataset_info(
-        &std::sync::Arc::from("dataset.xml"),
-        &bytes,
-        &mut findings,
-    )
-    .expect("dataset.xml reads");
+    let info = dataset_info();
     let readme = std::fs::read_to_string(crate::common::root().join("README.md")).expect("README");
     let rows: Vec<&str> = readme
         .lines()
@@ -285,4 +270,16 @@ fn the_readme_lists_every_freshness_record() {
         rows, want,
         "README's freshness table differs from data/dataset.xml"
     );
+}
+
+/// What data/dataset.xml says about the dataset (versions, sources, freshness).
+fn dataset_info() -> guestdb::data::model::DatasetInfo {
+    let bytes = std::fs::read(crate::common::root().join("data/dataset.xml")).expect("dataset.xml");
+    let mut findings = guestdb::data::diag::Findings::default();
+    guestdb::data::read::read_dataset_info(
+        &std::sync::Arc::from("dataset.xml"),
+        &bytes,
+        &mut findings,
+    )
+    .expect("dataset.xml reads")
 }

@@ -283,14 +283,7 @@ fn virt_install(os: &str, db: Option<&Path>) -> Result<(String, Vec<String>), St
     }
     let xml = String::from_utf8_lossy(&out.stdout).into_owned();
     let root = guestdb::data::xml::parse(&xml).expect("virt-install prints XML");
-    let machine = root
-        .children
-        .iter()
-        .find(|c| c.name == "os")
-        .and_then(|o| o.children.iter().find(|c| c.name == "type"))
-        .and_then(|t| t.attr("machine"))
-        .map(|a| a.value.clone())
-        .unwrap_or_default();
+    let machine = crate::common::domain_machine(&root).unwrap_or_default();
     let devices = root.children.iter().find(|c| c.name == "devices");
     let models = devices
         .into_iter()
@@ -339,30 +332,25 @@ fn exporting_again_replaces_the_earlier_export_and_nothing_else() {
     copy_dir(&root().join("data"), data.path());
     let out = tempfile::tempdir().expect("tempdir");
     let target = out.path().join("osinfo");
-    let r = run(&[
-        "export-osinfo",
-        arg(&target),
-        "--from",
-        arg(data.path()),
-        "--json",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let v: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let export_json = || {
+        let r = run(&[
+            "export-osinfo",
+            arg(&target),
+            "--from",
+            arg(data.path()),
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str::<Value>(&r.stdout).expect("JSON")
+    };
+    let v = export_json();
     assert_eq!(
         v["oses"].as_u64(),
         Some(Database::embedded().unwrap().len() as u64)
     );
 
     std::fs::remove_file(data.path().join("os/fedoraproject.org/fedora-46.xml")).expect("rm");
-    let r = run(&[
-        "export-osinfo",
-        arg(&target),
-        "--from",
-        arg(data.path()),
-        "--json",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let v: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let v = export_json();
     assert_eq!(
         v["removed"],
         serde_json::json!(["os/fedoraproject.org/fedora-46.xml"])

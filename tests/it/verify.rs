@@ -245,13 +245,7 @@ fn virt_install_accepts_the_recommended_arguments_and_keeps_machine_and_models()
             continue;
         }
         let root = guestdb::data::xml::parse(&xml).expect("virt-install prints XML");
-        let machine = root
-            .children
-            .iter()
-            .find(|c| c.name == "os")
-            .and_then(|o| o.children.iter().find(|c| c.name == "type"))
-            .and_then(|t| t.attr("machine"))
-            .map(|a| a.value.clone());
+        let machine = crate::common::domain_machine(&root);
         if machine.as_deref() != Some(rec.machine.name.as_str()) {
             failures.push(format!(
                 "{os}: machine {machine:?}, recommended {}",
