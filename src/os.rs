@@ -114,6 +114,13 @@ pub struct VirtioFact {
 
 /// The Linux kernel a release ships.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchKernelInfo {
+    pub arch: String,
+    #[serde(flatten)]
+    pub kernel: KernelInfo,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KernelInfo {
     /// The upstream version (`4.18`).
     pub version: String,
@@ -295,6 +302,9 @@ pub struct OsDetails {
     pub relations: Vec<Relation>,
     /// The Linux kernel the release ships, where the data states it.
     pub kernel: Option<KernelInfo>,
+    /// Kernels of architectures whose kernel differs (RHEL 7's kernel-alt).
+    #[serde(default)]
+    pub arch_kernels: Vec<ArchKernelInfo>,
     pub virtio: Vec<VirtioFact>,
     pub chipsets: Vec<ChipsetFact>,
     pub firmware: Vec<FirmwareFact>,
@@ -405,6 +415,7 @@ impl Os {
             "upgrades": relation("upgrades"),
             "arches": os.arches,
             "kernel": details.kernel.as_ref().map(|k| json!({"version": k.version, "package": k.package})),
+        "kernels_by_arch": details.arch_kernels.iter().map(|k| json!({"arch": k.arch, "version": k.kernel.version, "package": k.kernel.package})).collect::<Vec<_>>(),
             "virtio": virtio,
             "chipsets": {"q35": os.supports_chipset(Chipset::Q35), "i440fx": os.supports_chipset(Chipset::I440fx)},
             "firmware": firmware,

@@ -111,6 +111,22 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             writeln!(out, "                {}", why(&k.provenance))?;
         }
     }
+    for a in &details.arch_kernels {
+        let k = &a.kernel;
+        let package = k
+            .package
+            .as_ref()
+            .map(|p| format!(" (package {p})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  kernel        {}: Linux {}{package}",
+            a.arch, k.version
+        )?;
+        if args.explain {
+            writeln!(out, "                {}", why(&k.provenance))?;
+        }
+    }
     writeln!(out, "  virtio")?;
     let mut any = false;
     for f in &details.virtio {

@@ -283,3 +283,79 @@ fn dataset_info() -> guestdb::data::model::DatasetInfo {
     )
     .expect("dataset.xml reads")
 }
+
+#[test]
+fn a_kernel_stated_for_one_architecture_gives_that_architecture_its_own_facts() {
+    // RHEL 7.4-7.6 for ARM run kernel-alt (4.11/4.14), x86_64 runs 3.10:
+    // every file that states an architecture's kernel gets, for each class it
+    // states nothing about, that architecture's derived answer, and the
+    // others keep theirs.
+    let db = db();
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    for os in db.oses().expect("OSes") {
+        let d = db.details(os).expect("details");
+        for k in &d.arch_kernels {
+            checked += 1;
+            let facts = db.os_facts(os, &k.arch).expect("facts");
+            for (class, v) in &facts.virtio {
+                let per_arch = d
+                    .virtio
+                    .iter()
+                    .find(|f| &f.class == class && f.arch == k.arch);
+                let stated_for_all = d
+                    .virtio
+                    .iter()
+                    .any(|f| &f.class == class && f.arch == "all" && !f.derived);
+                match per_arch {
+                    Some(f) if (f.legacy, f.modern) != (v.legacy, v.modern) => {
+                        offenders.push(format!(
+                            "{} {class} on {}: the {} fact says {}/{}, the facts for {} say {}/{}",
+                            os.short_id(),
+                            k.arch,
+                            k.arch,
+                            f.legacy,
+                            f.modern,
+                            k.arch,
+                            v.legacy,
+                            v.modern
+                        ))
+                    }
+                    None if !stated_for_all => offenders.push(format!(
+                        "{} {class}: no {} answer although {} has its own kernel",
+                        os.short_id(),
+                        k.arch,
+                        k.arch
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(
+        checked >= 3,
+        "only {checked} architecture kernels in the data"
+    );
+    let rhel = db.lookup("rhel7.6").expect("rhel7.6");
+    let arm = db.os_facts(rhel, "aarch64").expect("facts");
+    let x86 = db.os_facts(rhel, "x86_64").expect("facts");
+    let vsock = |f: &guestdb::recommend::OsFacts| {
+        f.virtio
+            .iter()
+            .find(|(c, _)| c == "vsock")
+            .map(|(_, v)| v.modern)
+            .expect("vsock")
+    };
+    assert!(
+        vsock(&arm),
+        "rhel7.6 on aarch64 (kernel-alt 4.14) drives virtio-vsock"
+    );
+    assert!(
+        !vsock(&x86),
+        "rhel7.6 on x86_64 (3.10) is derived without virtio-vsock"
+    );
+    assert_none(
+        "per-architecture answers that differ from the facts",
+        offenders,
+    );
+}

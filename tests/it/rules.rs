@@ -236,3 +236,29 @@ fn all_findings_are_reported_not_just_the_first() {
         ]
     );
 }
+
+#[test]
+fn one_kernel_per_architecture() {
+    // A kernel for all architectures and one for aarch64 is fine; a second
+    // kernel for the same architecture is a duplicate, with its place.
+    let dir = fixture();
+    write_files(
+        dir.path(),
+        &[(
+            OS_B,
+            b"<os id=\"http://guestdb.test/b/1\" source=\"test\">\n  <name>B</name>\n  <kernel version=\"3.10\"/>\n  <kernel arch=\"aarch64\" version=\"4.14\"/>\n</os>\n",
+        )],
+    );
+    assert_eq!(findings_of(dir.path()), Vec::<String>::new());
+    write_files(
+        dir.path(),
+        &[(
+            OS_B,
+            b"<os id=\"http://guestdb.test/b/1\" source=\"test\">\n  <name>B</name>\n  <kernel arch=\"aarch64\" version=\"4.11\"/>\n  <kernel arch=\"aarch64\" version=\"4.14\"/>\n</os>\n",
+        )],
+    );
+    assert_eq!(
+        findings_of(dir.path()),
+        ["data/os/guestdb.test/b-1.xml:4:3: error[duplicate-element]: a second <kernel> for arch 'aarch64'; state one kernel per architecture"]
+    );
+}

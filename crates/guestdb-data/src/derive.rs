@@ -34,12 +34,41 @@ pub fn implied_chipset(row: &LinuxChipset, kernel: Version) -> Option<String> {
     (kernel >= row.since).then(|| format!("kernel {kernel} ≥ {}", row.since))
 }
 
+/// Adds the facts a kernel of one architecture (`<kernel arch="aarch64">`)
+/// implies, as facts of that architecture, for the classes the file states
+/// nothing about for it (neither for all architectures nor for this one).
+fn derive_arch(os: &mut OsRecord, table: &LinuxTable) {
+    for kernel in &os.arch_kernels {
+        for row in &table.virtio {
+            let stated = os.virtio.iter().any(|v| {
+                v.class == row.class && !v.derived && (v.arch == "all" || v.arch == kernel.arch)
+            });
+            if stated {
+                continue;
+            }
+            let (legacy, modern, why) = implied_virtio(row, kernel.version);
+            let mut fact = VirtioFact::new(
+                row.class,
+                (legacy, modern),
+                None,
+                format!("derived: {why} ({} kernel; data/linux.xml)", kernel.arch),
+                kernel.loc.clone(),
+            );
+            fact.arch = kernel.arch.clone();
+            fact.derived = true;
+            fact.provenance.source = row.provenance.source.clone();
+            os.virtio.push(fact);
+        }
+    }
+}
+
 /// Adds the derived facts to every OS with a `<kernel>`.
 pub fn derive(data: &mut Dataset) {
     let Dataset {
         linux: table, oses, ..
     } = data;
     for os in oses.iter_mut() {
+        derive_arch(os, table);
         let Some(kernel) = &os.kernel else {
             continue;
         };

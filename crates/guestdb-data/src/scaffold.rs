@@ -211,6 +211,7 @@ pub fn scaffold(
         .kernel
         .clone()
         .map(|(version, provenance)| KernelFact {
+            arch: "all".into(),
             version,
             package: None,
             provenance,

@@ -125,12 +125,15 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             o.line(1, &format!("<{name}{}{attrs}/>", attr("id", &t.value)));
         }
     }
-    if let Some(k) = &os.kernel {
+    if os.kernel.is_some() || !os.arch_kernels.is_empty() {
         o.s.push('\n');
+    }
+    for k in os.kernel.iter().chain(&os.arch_kernels) {
         o.line(
             1,
             &format!(
-                "<kernel{}{}{}/>",
+                "<kernel{}{}{}{}/>",
+                arch_attr(&k.arch),
                 attr("version", &k.version.to_string()),
                 opt_attr("package", k.package.as_deref()),
                 prov(&k.provenance)

@@ -94,7 +94,12 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
                     .filter(|f| !f.derived)
                     .map(|f| &f.provenance),
             )
-            .chain(os.kernel.iter().map(|k| &k.provenance))
+            .chain(
+                os.kernel
+                    .iter()
+                    .chain(&os.arch_kernels)
+                    .map(|k| &k.provenance),
+            )
             .chain(os.firmware.iter().map(|f| &f.provenance))
             .chain(os.secure_boot.iter().map(|f| &f.provenance))
             .chain(os.tpm.iter().map(|f| &f.provenance))

@@ -225,7 +225,7 @@ fn facts(
             }
         }
     }
-    let kernel = os.kernel.as_ref().map(|k| {
+    let kernel_json = |k: &KernelFact| {
         let mut o = json!({
             "version": k.version.to_string(),
             "provenance": ctx.provenance(i, None, &k.provenance, k.loc.line),
@@ -234,7 +234,17 @@ fn facts(
             o["package"] = p.clone().into();
         }
         o
-    });
+    };
+    let kernel = os.kernel.as_ref().map(kernel_json);
+    let arch_kernels: Vec<Value> = os
+        .arch_kernels
+        .iter()
+        .map(|k| {
+            let mut o = kernel_json(k);
+            o["arch"] = k.arch.clone().into();
+            o
+        })
+        .collect();
     let firmware: Vec<Value> = r
         .firmware
         .iter()
@@ -405,6 +415,7 @@ fn facts(
     json!({
         "relations": relations,
         "kernel": kernel,
+        "arch_kernels": arch_kernels,
         "virtio": virtio,
         "chipsets": chipsets,
         "firmware": firmware,

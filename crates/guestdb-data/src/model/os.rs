@@ -141,6 +141,9 @@ impl VirtioFact {
 /// release ships (the one its installer boots and installs by default).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KernelFact {
+    /// The architecture this kernel is for (`all`, or one whose kernel
+    /// differs, as RHEL 7's kernel-alt on aarch64).
+    pub arch: String,
     /// The upstream version the distribution kernel is based on.
     pub version: Version,
     /// The distribution's package version, where it matters (backports).
@@ -394,6 +397,8 @@ pub struct OsRecord {
     pub clones: Vec<Located<String>>,
     pub upgrades: Vec<Located<String>>,
     pub kernel: Option<KernelFact>,
+    /// Kernels of architectures whose kernel differs from `kernel`.
+    pub arch_kernels: Vec<KernelFact>,
     pub virtio: Vec<VirtioFact>,
     pub chipsets: Vec<ChipsetFact>,
     pub firmware: Vec<FirmwareFact>,
@@ -432,6 +437,7 @@ impl OsRecord {
             clones: Vec::new(),
             upgrades: Vec::new(),
             kernel: None,
+            arch_kernels: Vec::new(),
             virtio: Vec::new(),
             chipsets: Vec::new(),
             firmware: Vec::new(),

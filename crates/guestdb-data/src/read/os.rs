@@ -61,8 +61,7 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 | "release-date"
                 | "eol-date"
                 | "release-status"
-                | "kernel"
-        );
+        ) || (el.name == "kernel" && el.attr("arch").is_none_or(|a| a.value == "all"));
         if single && !once.first(ctx, root, el) {
             continue;
         }
@@ -137,19 +136,32 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 }
             }
             "kernel" => {
-                ctx.check_attrs(el, &["version", "package", "source", "note"]);
+                ctx.check_attrs(el, &["arch", "version", "package", "source", "note"]);
                 ctx.no_children(el);
                 ctx.no_text(el);
+                let arch = ctx.arch(el, false);
                 let version = ctx.version_attr(el, "version", true);
                 let package = ctx.attr(el, "package").map(|p| p.value);
                 let provenance = ctx.provenance(el);
                 if let Some(version) = version {
-                    os.kernel = Some(KernelFact {
+                    let fact = KernelFact {
+                        arch,
                         version,
                         package,
                         provenance,
                         loc: ctx.loc(el.pos),
-                    });
+                    };
+                    if fact.arch == "all" {
+                        os.kernel = Some(fact);
+                    } else if os.arch_kernels.iter().any(|k| k.arch == fact.arch) {
+                        ctx.findings.push(Finding::new(
+                            Rule::DuplicateElement,
+                            fact.loc.clone(),
+                            format!("a second <kernel> for arch '{}'; state one kernel per architecture", fact.arch),
+                        ));
+                    } else {
+                        os.arch_kernels.push(fact);
+                    }
                 }
             }
             "virtio" => {
