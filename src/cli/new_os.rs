@@ -82,6 +82,16 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
             ),
             code: 1,
         })?;
+    for (what, text) in [("--codename", &args.codename), ("--note", &args.note)] {
+        if text
+            .as_deref()
+            .is_some_and(|t| t.chars().any(char::is_control))
+        {
+            return Err(usage(format!(
+                "{what} holds a control character (a newline, a tab, ...); give it on one line"
+            )));
+        }
+    }
     let source = args.source.clone().unwrap_or_else(|| "guestdb".into());
     if !data.info.sources.iter().any(|s| s.id.value == source) {
         let defined: Vec<&str> = data

@@ -239,7 +239,27 @@ fn bad_requests_say_what_is_wrong_and_write_nothing() {
     let before = std::fs::read_dir(dir.path().join("os/alpinelinux.org"))
         .expect("dir")
         .count();
-    let cases: [(&[&str], i32, &str); 6] = [
+    let cases: [(&[&str], i32, &str); 10] = [
+        (
+            &["new-os", "alpinelinux3.24", "3.99", "--note", "a\nb"],
+            2,
+            "holds a control character",
+        ),
+        (
+            &["new-os", "alpinelinux3.24", "../../x"],
+            2,
+            "the version may hold only",
+        ),
+        (
+            &["new-os", "alpinelinux3.24", "3.99/../../x"],
+            2,
+            "the version may hold only",
+        ),
+        (
+            &["new-os", "alpinelinux3.24", "3 99"],
+            2,
+            "the version may hold only",
+        ),
         (&["new-os", "nosuchos1", "2"], 1, "no OS 'nosuchos1'"),
         (
             &["new-os", "alpinelinux3.24", "3.24"],

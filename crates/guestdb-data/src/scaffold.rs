@@ -56,6 +56,9 @@ pub enum ScaffoldError {
     SameVersion,
     /// The version does not occur in the id, so the new id would be the old.
     IdUnchanged,
+    /// The new version is not a plain version token (it would leave the
+    /// directory or break the id).
+    BadVersion,
 }
 
 impl std::fmt::Display for ScaffoldError {
@@ -67,6 +70,9 @@ impl std::fmt::Display for ScaffoldError {
             ScaffoldError::SameVersion => "the new version is the previous release's version",
             ScaffoldError::IdUnchanged => {
                 "the previous release's id does not contain its version, so the new id cannot be made from it"
+            }
+            ScaffoldError::BadVersion => {
+                "the version may hold only letters, digits and . _ + - (starting with a letter or digit, no '..'), e.g. 3.24 or 10"
             }
         })
     }
@@ -147,6 +153,15 @@ pub fn scaffold(
         .as_ref()
         .map(|v| v.value.clone())
         .ok_or(ScaffoldError::NoVersion)?;
+    let v = release.version.as_str();
+    let plain = v.len() <= 40
+        && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+        && !v.contains("..");
+    if !plain {
+        return Err(ScaffoldError::BadVersion);
+    }
     if old == release.version {
         return Err(ScaffoldError::SameVersion);
     }
