@@ -209,3 +209,50 @@ pub fn domain_machine(root: &guestdb::data::xml::Element) -> Option<String> {
         .and_then(|t| t.attr("machine"))
         .map(|a| a.value.clone())
 }
+
+/// The corrections of `dir/corrections.xml`, read with the library's reader.
+pub fn corrections(dir: &Path) -> Vec<guestdb::data::model::Correction> {
+    let file = dir.join("corrections.xml");
+    let bytes =
+        std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let mut findings = guestdb::data::diag::Findings::default();
+    let list = guestdb::data::read::read_corrections(
+        &std::sync::Arc::from(file.to_string_lossy().as_ref()),
+        &bytes,
+        &mut findings,
+    );
+    assert!(
+        findings.is_empty(),
+        "{} does not read cleanly: {:?}",
+        file.display(),
+        findings.0
+    );
+    list
+}
+
+/// What the real libosinfo makes of an osinfo-db tree (`tools/osinfo-oracle.py`):
+/// one JSON object per OS, and libosinfo's warnings (its standard error).
+pub fn libosinfo_dump(tree: &Path) -> (Vec<serde_json::Value>, String) {
+    let python = "/usr/bin/python3";
+    assert!(
+        Path::new(python).is_file(),
+        "{python} not found; run tools/test-setup.sh (Debian python3-gi, gir1.2-libosinfo-1.0)"
+    );
+    let out = tempfile::NamedTempFile::new().expect("tempfile");
+    let run = Command::new(python)
+        .arg(root().join("tools/osinfo-oracle.py"))
+        .arg(tree)
+        .arg(out.path())
+        .output()
+        .expect("run the libosinfo oracle");
+    assert!(
+        run.status.success(),
+        "the libosinfo oracle failed (run tools/test-setup.sh to install python3-gi and gir1.2-libosinfo-1.0):\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(out.path()).expect("oracle output");
+    (
+        serde_json::from_str(&text).expect("oracle JSON"),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}

@@ -7,54 +7,23 @@
 //! difference.
 
 use crate::common::{require, root, shared};
-use guestdb::data::diag::Findings;
 use guestdb::Database;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::Command;
-use std::sync::Arc;
 
 /// libosinfo's view of osinfo-db, produced once per test run.
 pub fn oracle() -> &'static Vec<Value> {
     static ORACLE: once_cell::sync::OnceCell<Vec<Value>> = once_cell::sync::OnceCell::new();
-    ORACLE.get_or_init(|| {
-        let python = "/usr/bin/python3";
-        assert!(
-            std::path::Path::new(python).is_file(),
-            "{python} not found; run tools/test-setup.sh (Debian python3-gi, gir1.2-libosinfo-1.0)"
-        );
-        let out = tempfile::NamedTempFile::new().expect("tempfile");
-        let run = Command::new(python)
-            .arg(root().join("tools/osinfo-oracle.py"))
-            .arg(shared().join("osinfo-db/data"))
-            .arg(out.path())
-            .output()
-            .expect("run the libosinfo oracle");
-        assert!(
-            run.status.success(),
-            "the libosinfo oracle failed (run tools/test-setup.sh to install python3-gi and gir1.2-libosinfo-1.0):\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let text = std::fs::read_to_string(out.path()).expect("oracle output");
-        serde_json::from_str(&text).expect("oracle JSON")
-    })
+    ORACLE.get_or_init(|| crate::common::libosinfo_dump(&shared().join("osinfo-db/data")).0)
 }
 
 /// A difference between libosinfo and guestdb: (subject, field, osinfo, guestdb).
 type Diff = (String, String, String, String);
 
 fn corrections() -> BTreeSet<Diff> {
-    let path: Arc<str> = Arc::from(
-        root()
-            .join("data/corrections.xml")
-            .to_string_lossy()
-            .as_ref(),
-    );
-    let bytes = std::fs::read(path.as_ref()).expect("data/corrections.xml");
-    let mut findings = Findings::default();
-    let list = guestdb::data::read::read_corrections(&path, &bytes, &mut findings);
-    assert!(findings.is_empty(), "{:?}", findings.0);
-    list.into_iter()
+    crate::common::corrections(&root().join("data"))
+        .into_iter()
         .map(|c| (c.subject, c.field, c.osinfo, c.guestdb))
         .collect()
 }
@@ -522,16 +491,13 @@ fn libosinfo_and_guestdb_know_the_same_number_of_oses() {
     // known twice under different ids. (osinfo-db of 2026-05 has 959; the
     // releases since are guestdb's own, each an "exists" correction.)
     let db = Database::embedded().expect("embedded store");
-    let text = std::fs::read_to_string(crate::common::root().join("data/corrections.xml"))
-        .expect("data/corrections.xml");
-    let added = text
-        .lines()
-        .filter(|l| l.contains(r#"field="exists" osinfo="false" guestdb="true""#))
-        .count();
-    let removed = text
-        .lines()
-        .filter(|l| l.contains(r#"field="exists" osinfo="true" guestdb="false""#))
-        .count();
+    let exists = |osinfo: &str| {
+        corrections()
+            .iter()
+            .filter(|(_, field, o, _)| field == "exists" && o == osinfo)
+            .count()
+    };
+    let (added, removed) = (exists("false"), exists("true"));
     assert_eq!(
         db.len() + removed,
         oracle().len() + added,

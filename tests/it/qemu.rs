@@ -543,26 +543,6 @@ fn plain_virtio_is_transitional_on_pci_and_modern_behind_root_port() {
     );
 }
 
-/// The corrections of `data/corrections.xml` (the oracle test holds them to
-/// exactly what differs from libosinfo).
-pub fn corrections() -> Vec<guestdb_data::model::Correction> {
-    let file = data_dir().join("corrections.xml");
-    let bytes =
-        std::fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-    let mut findings = Findings::default();
-    let list = guestdb_data::read::read_corrections(
-        &Arc::from(file.to_string_lossy().as_ref()),
-        &bytes,
-        &mut findings,
-    );
-    assert!(
-        findings.is_empty(),
-        "{} does not read cleanly",
-        file.display()
-    );
-    list
-}
-
 /// `http://pcisig.com/pci/1af4/1049` as a PCI ID.
 pub fn pcisig_id(uri: &str) -> Option<PciId> {
     let rest = uri.strip_prefix("http://pcisig.com/pci/")?;
@@ -585,7 +565,7 @@ fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
         &bytes,
         &mut findings,
     );
-    let mut removed: Vec<PciId> = corrections()
+    let mut removed: Vec<PciId> = crate::common::corrections(&data_dir())
         .iter()
         .filter(|c| c.field == "device" && c.guestdb == "-")
         .filter_map(|c| pcisig_id(&c.osinfo))

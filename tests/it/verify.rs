@@ -574,7 +574,7 @@ fn every_os_a_hardware_correction_names_runs_as_corrected_on_qemu() {
         efi: bool,
     }
     let mut claims: BTreeMap<String, Claim> = BTreeMap::new();
-    for c in crate::qemu::corrections() {
+    for c in crate::common::corrections(&crate::common::root().join("data")) {
         let Some(id) = c.subject.strip_prefix("os:") else {
             continue;
         };
