@@ -22,10 +22,7 @@ pub struct BuildArgs {
 pub(super) fn run(args: &BuildArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
     let checked = crate::data::load_dir(&args.dir).map_err(Error::Data)?;
     let bytes = crate::data::emit_bytes(&checked).map_err(Error::Sqlite)?;
-    crate::data::write_atomic(&args.output, &bytes).map_err(|e| Error::Io {
-        path: args.output.display().to_string(),
-        source: e,
-    })?;
+    crate::data::write_atomic(&args.output, &bytes).map_err(Error::io(&args.output))?;
     if args.json {
         let v = json!({"output": args.output.display().to_string(), "bytes": bytes.len(), "oses": checked.data.oses.len(), "dataset_version": checked.data.info.version.value});
         write_json(out, &v)?;

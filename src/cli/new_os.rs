@@ -176,10 +176,7 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
             })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::data::write_atomic(&path, made.text.as_bytes()).map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            })?;
+            crate::data::write_atomic(&path, made.text.as_bytes()).map_err(Error::io(&path))?;
             "written"
         }
         Err(e) => {

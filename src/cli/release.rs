@@ -44,12 +44,7 @@ pub struct ReleaseArgs {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    crate::data::write_atomic(path, bytes).map_err(|e| {
-        Failure::from(Error::Io {
-            path: path.display().to_string(),
-            source: e,
-        })
-    })
+    crate::data::write_atomic(path, bytes).map_err(|e| Failure::from(Error::io(path)(e)))
 }
 
 /// The release notes in Markdown.
@@ -123,10 +118,7 @@ pub(super) fn run(args: &ReleaseArgs, out: &mut dyn Write) -> Result<Outcome, Fa
         }
     }
     let bytes = crate::data::emit_bytes(&checked).map_err(Error::Sqlite)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::Io {
-        path: args.out.display().to_string(),
-        source: e,
-    })?;
+    std::fs::create_dir_all(&args.out).map_err(Error::io(&args.out))?;
     let store_name = format!("guestdb-data-{version}.store");
     let store = args.out.join(&store_name);
     write(&store, &bytes)?;

@@ -445,10 +445,7 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let kind = entry.file_type().map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            })?;
+            let kind = entry.file_type().map_err(Error::io(&path))?;
             if kind.is_dir() {
                 stack.push(path);
                 continue;
@@ -475,13 +472,6 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
     let checked = guestdb_data::load_dir(dir).map_err(Error::Data)?;
     let data = &checked.data;
-    let io = |path: &Path| {
-        let shown = path.display().to_string();
-        move |e: std::io::Error| Error::Io {
-            path: shown,
-            source: e,
-        }
-    };
     // An earlier export is recognised by the header every file it wrote
     // carries; anything else in `out` is not ours to overwrite or remove.
     let previous = earlier_export(out)?;
@@ -596,15 +586,15 @@ pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
     for (rel, text) in &files {
         let path = out.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
         }
-        guestdb_data::write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
+        guestdb_data::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))?;
         report.files.push(rel.clone());
     }
     let now: BTreeSet<&PathBuf> = report.files.iter().collect();
     for old in previous {
         if !now.contains(&old) {
-            std::fs::remove_file(out.join(&old)).map_err(io(&out.join(&old)))?;
+            std::fs::remove_file(out.join(&old)).map_err(Error::io(&out.join(&old)))?;
             report.removed.push(old);
         }
     }

@@ -103,10 +103,7 @@ pub(super) fn write_lock(
         text.push_str(&format!("{hash}  {file}\n"));
     }
     let path = out.join(LOCK_FILE);
-    write_atomic(&path, text.as_bytes()).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        source: e,
-    })
+    write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))
 }
 
 /// Puts one imported file in place under `out`, keeping edits made here:
@@ -127,15 +124,9 @@ pub(super) fn place(
     let recorded = lock.remove(&key);
     let write_file = |p: &Path, bytes: &[u8]| -> Result<(), Error> {
         if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-                path: dir.display().to_string(),
-                source: e,
-            })?;
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
-        write_atomic(p, bytes).map_err(|e| Error::Io {
-            path: p.display().to_string(),
-            source: e,
-        })
+        write_atomic(p, bytes).map_err(Error::io(p))
     };
     match (current, recorded) {
         (Some(cur), _) if cur == text.as_bytes() => {

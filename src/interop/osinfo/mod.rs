@@ -156,19 +156,13 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         );
         for rel in files {
             let path = out.join(&rel);
-            let bytes = std::fs::read(&path).map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            })?;
+            let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
             let key = rel
                 .to_string_lossy()
                 .trim_end_matches(".imported")
                 .replace('\\', "/");
             lock.insert(key.clone(), sha256_hex(&bytes));
-            std::fs::remove_file(&path).map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            })?;
+            std::fs::remove_file(&path).map_err(Error::io(&path))?;
             report.merged.push(PathBuf::from(key));
         }
     }
@@ -208,10 +202,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         let path = out.join(&key);
         match std::fs::read(&path) {
             Ok(cur) if sha256_hex(&cur) == old => {
-                std::fs::remove_file(&path).map_err(|e| Error::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
+                std::fs::remove_file(&path).map_err(Error::io(&path))?;
                 report.removed.push(PathBuf::from(key));
             }
             Ok(_) => {
