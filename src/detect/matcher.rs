@@ -345,6 +345,86 @@ impl Matcher {
         Ok(self.patterns(db, ids)?.iter().map(|p| p.weight).sum())
     }
 
+    /// For each field with a value, the ids of the patterns its value
+    /// matches (`strip` is the prefix field names have in `fields` but not
+    /// in the store).
+    fn field_sets(
+        &self,
+        db: &Database,
+        fields: &[(&'static str, &Option<String>)],
+        strip: &str,
+    ) -> Result<Vec<Option<Vec<u32>>>, Error> {
+        fields
+            .iter()
+            .map(|(field, v)| {
+                v.as_deref()
+                    .map(|s| self.matching(db, field.trim_start_matches(strip), s))
+                    .transpose()
+            })
+            .collect()
+    }
+
+    /// The entries of `all` that `fit` accepts, with their scores: first the
+    /// entries that are not fallbacks, then the fallbacks of OSes no other
+    /// entry matched. `fit` gives an entry's patterns and whether its volume
+    /// size matched too.
+    fn select<E>(
+        &self,
+        db: &Database,
+        all: &[&E],
+        key: impl Fn(&E) -> (u32, bool),
+        fit: impl Fn(&E) -> Option<([Option<u32>; 4], bool)>,
+    ) -> Result<Vec<(Score, usize)>, Error> {
+        let mut hits: Vec<(Score, usize)> = Vec::new();
+        let mut matched_os: Vec<u32> = Vec::new();
+        for fallback in [false, true] {
+            let before = hits.len();
+            for (k, e) in all.iter().enumerate() {
+                let (os, is_fallback) = key(e);
+                if is_fallback != fallback || (fallback && matched_os.contains(&os)) {
+                    continue;
+                }
+                let Some((pats, size)) = fit(e) else {
+                    continue;
+                };
+                let used: Vec<u32> = pats.iter().flatten().copied().collect();
+                hits.push((
+                    Score {
+                        fallback,
+                        size,
+                        fields: used.len() as u32,
+                        weight: self.weight(db, &used)?,
+                    },
+                    k,
+                ));
+            }
+            matched_os.extend(hits[before..].iter().map(|(_, k)| key(all[*k]).0));
+        }
+        Ok(hits)
+    }
+
+    /// Which field matched which pattern, for the fields an entry has patterns for.
+    fn matched(
+        &self,
+        db: &Database,
+        pats: &[Option<u32>; 4],
+        fields: &[(&'static str, &Option<String>); 4],
+    ) -> Result<Vec<Matched>, Error> {
+        let mut matched = Vec::new();
+        for (p, (field, value)) in pats.iter().zip(fields.iter()) {
+            if let (Some(p), Some(v)) = (p, value) {
+                if let Some(p) = self.pattern(db, *p)? {
+                    matched.push(Matched {
+                        field,
+                        value: v.clone(),
+                        pattern: p.regex.clone(),
+                    });
+                }
+            }
+        }
+        Ok(matched)
+    }
+
     /// Every medium entry matching `media`, the best first.
     pub(crate) fn media<'d>(
         &self,
@@ -357,13 +437,7 @@ impl Matcher {
             ("publisher_id", &media.publisher_id),
             ("application_id", &media.application_id),
         ];
-        let mut sets: Vec<Option<Vec<u32>>> = Vec::new();
-        for (field, v) in &fields {
-            sets.push(match v.as_deref() {
-                Some(s) => Some(self.matching(db, field, s)?),
-                None => None,
-            });
-        }
+        let sets = self.field_sets(db, &fields, "")?;
         // Only media filed under a volume-id pattern that matched can match
         // (and those without one).
         let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
@@ -372,65 +446,34 @@ impl Matcher {
             .media
             .get(db, &groups, |t| db.parse_doc("detection media", t))?;
         let all: Vec<&MediumEntry> = entries.iter().flat_map(|g| g.iter()).collect();
-        let mut hits: Vec<(Score, usize)> = Vec::new();
-        let mut matched_os: Vec<u32> = Vec::new();
-        for fallback in [false, true] {
-            let before = hits.len();
-            for (k, e) in all.iter().enumerate() {
-                if e.fallback != fallback || (fallback && matched_os.contains(&e.os)) {
-                    continue;
-                }
+        let hits = self.select(
+            db,
+            &all,
+            |e| (e.os, e.fallback),
+            |e| {
                 if media
                     .arch
                     .as_ref()
                     .is_some_and(|a| e.arch != *a && e.arch != "all")
                 {
-                    continue;
+                    return None;
                 }
                 let pats = [e.volume_id, e.system_id, e.publisher_id, e.application_id];
                 let size = e.volume_size.filter(|&s| s > 0);
                 if pats.iter().all(Option::is_none) && size.is_none() {
-                    continue;
+                    return None;
                 }
                 if size.is_some_and(|s| Some(s) != media.volume_size) {
-                    continue;
+                    return None;
                 }
-                let fits = pats.iter().zip(&sets).all(|(p, set)| match p {
-                    None => true,
-                    Some(p) => set.as_ref().is_some_and(|s| s.binary_search(p).is_ok()),
-                });
-                if !fits {
-                    continue;
-                }
-                let used: Vec<u32> = pats.iter().flatten().copied().collect();
-                hits.push((
-                    Score {
-                        fallback,
-                        size: size.is_some(),
-                        fields: used.len() as u32,
-                        weight: self.weight(db, &used)?,
-                    },
-                    k,
-                ));
-            }
-            matched_os.extend(hits[before..].iter().map(|(_, k)| all[*k].os));
-        }
+                fits(&pats, &sets).then_some((pats, size.is_some()))
+            },
+        )?;
         let mut found = Vec::new();
         for (score, k) in hits {
             let e = all[k];
             let pats = [e.volume_id, e.system_id, e.publisher_id, e.application_id];
-            let mut matched = Vec::new();
-            for (p, (field, value)) in pats.iter().zip(fields.iter()) {
-                if let (Some(p), Some(v)) = (p, value) {
-                    if let Some(p) = self.pattern(db, *p)? {
-                        matched.push(Matched {
-                            field,
-                            value: v.clone(),
-                            pattern: p.regex.clone(),
-                        });
-                    }
-                }
-            }
+            let mut matched = self.matched(db, &pats, &fields)?;
             if let Some(s) = e.volume_size.filter(|&s| s > 0) {
                 matched.push(Matched {
                     field: "volume_size",
@@ -505,67 +548,28 @@ impl Matcher {
             ("treeinfo_arch", &tree.arch),
             ("treeinfo_variant", &tree.variant),
         ];
-        let mut sets: Vec<Option<Vec<u32>>> = Vec::new();
-        for (field, v) in &fields {
-            let field = field.trim_start_matches("treeinfo_");
-            sets.push(match v.as_deref() {
-                Some(s) => Some(self.matching(db, field, s)?),
-                None => None,
-            });
-        }
+        let sets = self.field_sets(db, &fields, "treeinfo_")?;
         let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
         groups.push("none".into());
         let entries: Vec<Rc<Vec<TreeEntry>>> = self
             .trees
             .get(db, &groups, |t| db.parse_doc("detection trees", t))?;
         let all: Vec<&TreeEntry> = entries.iter().flat_map(|g| g.iter()).collect();
-        let mut hits: Vec<(Score, usize)> = Vec::new();
-        let mut matched_os: Vec<u32> = Vec::new();
-        for fallback in [false, true] {
-            let before = hits.len();
-            for (k, e) in all.iter().enumerate() {
-                if e.fallback != fallback || (fallback && matched_os.contains(&e.os)) {
-                    continue;
-                }
+        let hits = self.select(
+            db,
+            &all,
+            |e| (e.os, e.fallback),
+            |e| {
                 let pats = [e.family, e.version, e.treeinfo_arch, e.variant];
-                if pats.iter().all(Option::is_none) {
-                    continue;
-                }
-                let fits = pats.iter().zip(&sets).all(|(p, set)| match p {
-                    None => true,
-                    Some(p) => set.as_ref().is_some_and(|s| s.binary_search(p).is_ok()),
-                });
-                if fits {
-                    let used: Vec<u32> = pats.iter().flatten().copied().collect();
-                    hits.push((
-                        Score {
-                            fallback,
-                            size: false,
-                            fields: used.len() as u32,
-                            weight: self.weight(db, &used)?,
-                        },
-                        k,
-                    ));
-                }
-            }
-            matched_os.extend(hits[before..].iter().map(|(_, k)| all[*k].os));
-        }
+                let any = pats.iter().any(Option::is_some);
+                (any && fits(&pats, &sets)).then_some((pats, false))
+            },
+        )?;
         let mut found = Vec::new();
         for (score, k) in hits {
             let e = all[k];
             let pats = [e.family, e.version, e.treeinfo_arch, e.variant];
-            let mut matched = Vec::new();
-            for (p, (field, value)) in pats.iter().zip(fields.iter()) {
-                if let (Some(p), Some(v)) = (p, value) {
-                    if let Some(p) = self.pattern(db, *p)? {
-                        matched.push(Matched {
-                            field,
-                            value: v.clone(),
-                            pattern: p.regex.clone(),
-                        });
-                    }
-                }
-            }
+            let matched = self.matched(db, &pats, &fields)?;
             found.push(Candidate {
                 score,
                 os: e.os,
@@ -578,6 +582,14 @@ impl Matcher {
         }
         rank(db, found)
     }
+}
+
+/// Whether every pattern an entry has is among those its field matched.
+fn fits(pats: &[Option<u32>; 4], sets: &[Option<Vec<u32>>]) -> bool {
+    pats.iter().zip(sets).all(|(p, set)| match p {
+        None => true,
+        Some(p) => set.as_ref().is_some_and(|s| s.binary_search(p).is_ok()),
+    })
 }
 
 /// A matching entry before ranking.

@@ -138,7 +138,7 @@ fn pci_uri(device: u16) -> String {
 
 /// The device ids libosinfo should report for an OS: its resolved devices,
 /// then what its virtio and chipset facts add or take away.
-pub fn effective_device_ids(
+fn effective_device_ids(
     resolved: &ResolvedOs,
     catalogue: &BTreeMap<&str, &Device>,
 ) -> BTreeSet<String> {

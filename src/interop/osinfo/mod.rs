@@ -20,7 +20,7 @@ mod lock;
 mod reader;
 
 pub use derive::derive_facts;
-pub use export::{effective_device_ids, export, ExportReport};
+pub use export::{export, ExportReport};
 pub use reader::{read_osinfo, read_osinfo_datamaps, ArchHints};
 
 use crate::error::Error;
