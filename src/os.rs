@@ -7,6 +7,7 @@ use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// One OS release: identity, dates and a summary of its virtio and chipset
 /// support (effective, after inheritance, for all architectures).
@@ -384,6 +385,28 @@ impl Os {
             }
             virtio.insert(class.name.to_string(), entry);
         }
+        // Facts of one architecture (per-arch kernels and transports,
+        // driver packages per architecture), class by class.
+        let mut by_arch: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+        for f in details.virtio.iter().filter(|f| f.arch != "all") {
+            let mut entry = json!({"legacy": f.legacy, "modern": f.modern});
+            if let Some(driver) = &f.driver {
+                entry["driver"] = json!(driver);
+            }
+            if let Some(since) = &f.since {
+                entry["since"] = json!(since);
+            }
+            if f.unknown {
+                entry["unknown"] = json!(true);
+            }
+            if f.derived {
+                entry["derived"] = json!(true);
+            }
+            by_arch
+                .entry(f.arch.as_str())
+                .or_default()
+                .insert(f.class.clone(), entry);
+        }
         let relation = |kind: &str| -> Vec<&str> {
             details
                 .relations
@@ -415,8 +438,9 @@ impl Os {
             "upgrades": relation("upgrades"),
             "arches": os.arches,
             "kernel": details.kernel.as_ref().map(|k| json!({"version": k.version, "package": k.package})),
-        "kernels_by_arch": details.arch_kernels.iter().map(|k| json!({"arch": k.arch, "version": k.kernel.version, "package": k.kernel.package})).collect::<Vec<_>>(),
+            "kernels_by_arch": details.arch_kernels.iter().map(|k| json!({"arch": k.arch, "version": k.kernel.version, "package": k.kernel.package})).collect::<Vec<_>>(),
             "virtio": virtio,
+            "virtio_by_arch": by_arch,
             "chipsets": {"q35": os.supports_chipset(Chipset::Q35), "i440fx": os.supports_chipset(Chipset::I440fx)},
             "firmware": firmware,
             "boot_security": details.boot_security.iter().map(|b| json!({"kind": b.kind, "arch": b.arch, "version": b.version, "supported": b.supported, "required": b.required})).collect::<Vec<_>>(),

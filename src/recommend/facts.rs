@@ -48,6 +48,8 @@ pub struct VirtioFacts {
     pub modern: bool,
     /// The driver package the support needs (`virtio-win`); `None`: in-box.
     pub driver: Option<String>,
+    /// The data says it does not know (stored as `unknown`, read as none).
+    pub unknown: bool,
     /// The declaration; `None` when the data states nothing (no driver).
     pub fact: Option<FactRef>,
 }
@@ -150,6 +152,7 @@ static NO_VIRTIO: VirtioFacts = VirtioFacts {
     legacy: false,
     modern: false,
     driver: None,
+    unknown: false,
     fact: None,
 };
 
@@ -201,6 +204,7 @@ impl OsFacts {
                         legacy: f.legacy,
                         modern: f.modern,
                         driver: f.driver.clone(),
+                        unknown: f.unknown,
                         fact: Some(FactRef::from(
                             format!(
                                 "{short}: virtio {} {}{}",

@@ -359,3 +359,67 @@ fn a_kernel_stated_for_one_architecture_gives_that_architecture_its_own_facts() 
         offenders,
     );
 }
+
+#[test]
+fn s390x_releases_older_than_virtio_ccw_drive_no_virtio_there_and_newer_ones_keep_their_facts() {
+    // On s390x virtio reaches the guest over channel I/O (virtio_ccw, Linux
+    // 3.8); QEMU removed the older s390-virtio machine in 2.6. A release on
+    // s390x with an older kernel must answer "none" for every class there,
+    // and one with a newer kernel must have no such transport answer.
+    use guestdb::data::model::Version;
+    let db = db();
+    let since = Version::parse("3.8").expect("version");
+    let mut offenders = Vec::new();
+    let (mut old, mut new) = (0, 0);
+    for os in db.oses().expect("OSes") {
+        if !os.arches.iter().any(|a| a == "s390x") {
+            continue;
+        }
+        let d = db.details(os).expect("details");
+        let kernel = d
+            .arch_kernels
+            .iter()
+            .find(|k| k.arch == "s390x")
+            .map(|k| &k.kernel)
+            .or(d.kernel.as_ref());
+        let Some(kernel) = kernel.and_then(|k| Version::parse(&k.version)) else {
+            continue;
+        };
+        let facts = db.os_facts(os, "s390x").expect("facts");
+        for (class, v) in &facts.virtio {
+            let note = v
+                .fact
+                .as_ref()
+                .and_then(|f| f.note.clone())
+                .unwrap_or_default();
+            let transport = note.contains("no virtio-ccw transport");
+            if kernel < since && !(transport && !v.legacy && !v.modern && !v.unknown) {
+                offenders.push(format!(
+                    "{} {class}: kernel {kernel} < 3.8 on s390x, but the answer is legacy={} modern={} ({note})",
+                    os.short_id(),
+                    v.legacy,
+                    v.modern
+                ));
+            }
+            if kernel >= since && transport {
+                offenders.push(format!(
+                    "{} {class}: kernel {kernel} has virtio-ccw, but the answer says it has none",
+                    os.short_id()
+                ));
+            }
+        }
+        if kernel < since {
+            old += 1;
+        } else {
+            new += 1;
+        }
+    }
+    assert!(
+        old >= 1 && new >= 20,
+        "s390x releases with a kernel: {old} older than 3.8, {new} newer"
+    );
+    assert_none(
+        "s390x answers that contradict the virtio-ccw transport",
+        offenders,
+    );
+}

@@ -391,6 +391,40 @@ fn aarch64_gets_virt_and_uefi_and_s390x_gets_ccw_devices() {
 }
 
 #[test]
+fn an_s390x_kernel_without_virtio_ccw_gets_no_recommendation_and_says_why() {
+    // RHEL 6's 2.6.32 predates virtio_ccw (3.8); its transport, the
+    // s390-virtio machine, left QEMU in 2.6. No disk would be found.
+    let e = recommend_on(
+        "rhel6.10",
+        "s390x",
+        &[profile("debian-12")],
+        Policy::default(),
+    )
+    .expect_err("rhel6.10 on s390x");
+    assert_eq!(e.rule, "disk");
+    assert!(
+        e.message
+            .contains("no virtio-ccw transport: kernel 2.6.32 < 3.8"),
+        "{}",
+        e.message
+    );
+    let r = run(&["recommend", "rhel6.10", "--arch", "s390x"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be installed"), "{}", r.stderr);
+    // RHEL 7.0 (3.10) has virtio_ccw: its legacy drivers negotiate
+    // revision 0 with the same devices.
+    let r = recommend_on(
+        "rhel7.0",
+        "s390x",
+        &[profile("debian-12")],
+        Policy::default(),
+    )
+    .expect("rhel7.0 on s390x");
+    let disk = r.of_class("disk").next().expect("disk");
+    assert_eq!(disk.qemu_device.as_deref(), Some("virtio-blk-ccw"));
+}
+
+#[test]
 fn releases_newer_than_known_fall_back_with_a_warning_naming_the_fallback() {
     for (asked, distro) in [("rhel10.9", "rhel"), ("fedora60", "fedora")] {
         let r = recommend(asked, "debian-12");

@@ -62,6 +62,52 @@ fn derive_arch(os: &mut OsRecord, table: &LinuxTable) {
     }
 }
 
+/// On an architecture whose virtio devices are not on PCI (s390x: virtio
+/// over channel I/O), a kernel older than the table's transport row drives
+/// none of them, whatever its PCI facts say: every class gets a fact of
+/// that architecture saying so, unless the file states one for it (a
+/// backport). Only for OSes with media or trees of that architecture.
+fn derive_transport(os: &mut OsRecord, table: &LinuxTable) {
+    for t in &table.transports {
+        let known_there = os.media.iter().any(|m| m.arch == t.arch)
+            || os.trees.iter().any(|tree| tree.arch == t.arch);
+        let kernel = os
+            .arch_kernels
+            .iter()
+            .find(|k| k.arch == t.arch)
+            .or(os.kernel.as_ref());
+        let Some(kernel) = kernel.filter(|k| known_there && k.version < t.since) else {
+            continue;
+        };
+        let (version, at) = (kernel.version, kernel.loc.clone());
+        for row in &table.virtio {
+            let stated = os
+                .virtio
+                .iter()
+                .any(|v| v.class == row.class && !v.derived && v.arch == t.arch);
+            if stated {
+                continue;
+            }
+            os.virtio
+                .retain(|v| !(v.class == row.class && v.derived && v.arch == t.arch));
+            let mut fact = VirtioFact::new(
+                row.class,
+                (false, false),
+                None,
+                format!(
+                    "derived: no {} transport: kernel {version} < {} ({}; data/linux.xml)",
+                    t.name, t.since, t.arch
+                ),
+                at.clone(),
+            );
+            fact.arch = t.arch.clone();
+            fact.derived = true;
+            fact.provenance.source = t.provenance.source.clone();
+            os.virtio.push(fact);
+        }
+    }
+}
+
 /// Adds the derived facts to every OS with a `<kernel>`.
 pub fn derive(data: &mut Dataset) {
     let Dataset {
@@ -69,6 +115,7 @@ pub fn derive(data: &mut Dataset) {
     } = data;
     for os in oses.iter_mut() {
         derive_arch(os, table);
+        derive_transport(os, table);
         let Some(kernel) = &os.kernel else {
             continue;
         };

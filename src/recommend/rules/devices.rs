@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn disk(ctx: &mut Ctx) {
+pub(super) fn disk(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let class = vclass("block");
     match ctx.virtio_mode(class) {
         Ok((mode, reasons, facts)) => {
@@ -28,6 +28,24 @@ pub(super) fn disk(ctx: &mut Ctx) {
             let (bus, controller) = match ctx.board {
                 Board::Pcie if ctx.x86 => ("sata", "ich9-ahci"),
                 Board::Pci if ctx.x86 => ("ide", "piix3-ide"),
+                Board::Ccw if known_none(ctx.os.virtio(class)) => {
+                    // The data says the kernel drives no virtio device here
+                    // (no virtio-ccw transport): nothing would find a disk.
+                    let note = facts
+                        .first()
+                        .and_then(|f| f.note.clone())
+                        .unwrap_or_default();
+                    ctx.trace("disk", "none", vec![why.clone()], facts);
+                    return Err(ctx.fail(
+                        "disk",
+                        format!(
+                            "{why} on {arch} ({note}); {family} offers disks only as virtio devices, so {os} cannot be installed on any machine these hosts offer",
+                            arch = ctx.arch,
+                            family = ctx.family,
+                            os = ctx.os.short_id
+                        ),
+                    ));
+                }
                 _ => {
                     // Boards without emulated disk controllers: virtio anyway.
                     let r = ctx.virtio_device(class, Mode::Plain, None);
@@ -50,7 +68,7 @@ pub(super) fn disk(ctx: &mut Ctx) {
                         );
                     }
                     ctx.trace("disk", "virtio-blk (assumed)", vec![why], facts);
-                    return;
+                    return Ok(());
                 }
             };
             let id = storage_controller(ctx, controller);
@@ -77,6 +95,13 @@ pub(super) fn disk(ctx: &mut Ctx) {
             );
         }
     }
+    Ok(())
+}
+
+/// Whether the data states that the OS drives neither generation (a fact
+/// that is not "unknown").
+fn known_none(v: &VirtioFacts) -> bool {
+    v.fact.is_some() && !v.unknown && !v.legacy && !v.modern
 }
 
 /// The chipset's storage controller (integrated), added once.

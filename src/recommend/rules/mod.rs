@@ -10,7 +10,7 @@ mod lifecycle;
 mod machine;
 mod topology;
 
-use super::facts::{FactRef, OsFacts};
+use super::facts::{FactRef, OsFacts, VirtioFacts};
 use super::placement::{self, Board, Mode, Realised};
 use super::*;
 use crate::device::DeviceModel;
@@ -21,7 +21,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("os-fallback", "a release newer than the dataset knows stands in for the nearest known one"),
     ("arch", "every host must run guests of the architecture"),
     ("chipset", "q35 when the OS supports it and every host offers it (and legacy-only virtio can be made transitional); i440fx otherwise; Secure Boot needs q35"),
-    ("disk", "virtio-blk the OS drives (transitional on q35 for legacy-only OSes), else SATA (q35) or IDE (i440fx)"),
+    ("disk", "virtio-blk the OS drives (transitional on q35 for legacy-only OSes), else SATA (q35) or IDE (i440fx); on s390x none for a kernel without virtio-ccw"),
     ("cdrom", "the install medium on SATA (q35), IDE (i440fx) or SCSI (virt, s390x, pseries)"),
     ("net", "virtio-net the OS drives, else e1000e (q35), e1000 or rtl8139 as the OS supports"),
     ("rng", "virtio-rng when the OS drives it"),
@@ -305,7 +305,7 @@ pub(super) fn run(
     lifecycle::os_fallback(&mut ctx);
     lifecycle::check_arch(&mut ctx)?;
     chipset::chipset(&mut ctx)?;
-    devices::disk(&mut ctx);
+    devices::disk(&mut ctx)?;
     devices::cdrom(&mut ctx);
     devices::net(&mut ctx);
     devices::rng(&mut ctx);

@@ -114,6 +114,7 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
         .map(|r| &r.provenance)
         .chain(data.linux.virtio.iter().map(|r| &r.provenance))
         .chain(data.linux.chipsets.iter().map(|r| &r.provenance))
+        .chain(data.linux.transports.iter().map(|r| &r.provenance))
         .chain(m.families.iter().map(|f| &f.provenance))
         .chain(m.extras.iter().map(|e| &e.provenance))
         .chain(m.changes.iter().map(|c| &c.provenance))

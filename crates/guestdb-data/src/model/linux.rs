@@ -29,10 +29,24 @@ pub struct LinuxChipset {
     pub loc: Loc,
 }
 
+/// `<transport arch="s390x" name="virtio-ccw" since="3.8"/>`: on this
+/// architecture virtio devices reach the guest over another transport than
+/// PCI, which the kernel needs from `since` on. Below it the kernel drives
+/// no virtio device of that architecture, whatever its PCI facts say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinuxTransport {
+    pub arch: String,
+    pub name: String,
+    pub since: Version,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinuxTable {
     pub virtio: Vec<LinuxVirtio>,
     pub chipsets: Vec<LinuxChipset>,
+    pub transports: Vec<LinuxTransport>,
     pub loc: Option<Loc>,
 }
 

@@ -16,7 +16,8 @@ pub fn read_linux(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Lin
             match el.name.as_str() {
                 "virtio" => table.virtio.extend(read_virtio_row(ctx, el)),
                 "chipset" => table.chipsets.extend(read_chipset_row(ctx, el)),
-                _ => ctx.unknown_child(root, el, &["virtio", "chipset"]),
+                "transport" => table.transports.extend(read_transport_row(ctx, el)),
+                _ => ctx.unknown_child(root, el, &["virtio", "chipset", "transport"]),
             }
         }
         // A row without its own source has the file's.
@@ -25,6 +26,7 @@ pub fn read_linux(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Lin
             .iter_mut()
             .map(|r| &mut r.provenance)
             .chain(table.chipsets.iter_mut().map(|r| &mut r.provenance))
+            .chain(table.transports.iter_mut().map(|r| &mut r.provenance))
         {
             if p.source.is_none() {
                 p.source = default_source.clone();
@@ -73,6 +75,33 @@ fn read_chipset_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxChipset> {
     let chipset = ctx.chipset(&name)?;
     Some(LinuxChipset {
         chipset,
+        since,
+        provenance,
+        loc: ctx.loc(el.pos),
+    })
+}
+
+fn read_transport_row(ctx: &mut Ctx, el: &Element) -> Option<LinuxTransport> {
+    ctx.check_attrs(el, &["arch", "name", "since", "source", "note"]);
+    ctx.no_children(el);
+    ctx.no_text(el);
+    let arch = ctx.arch(el, true);
+    let name = ctx.req_attr(el, "name")?;
+    let since = ctx.version_attr(el, "since", true)?;
+    let provenance = ctx.provenance(el);
+    if arch == "all" || is_x86_arch(&arch) {
+        ctx.report(
+            Rule::InvalidValue,
+            el.attr("arch").map_or(el.pos, |a| a.pos),
+            format!(
+                "a transport row names the architecture whose virtio devices are not on PCI (e.g. s390x), not '{arch}'"
+            ),
+        );
+        return None;
+    }
+    Some(LinuxTransport {
+        arch,
+        name: name.value,
         since,
         provenance,
         loc: ctx.loc(el.pos),
