@@ -5,6 +5,7 @@ use super::list::chipset_list;
 use super::{find, write_json, Failure, Outcome};
 use crate::{Database, Date};
 use clap::Args;
+use guestdb_data::model::VirtioClass;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -128,9 +129,31 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         }
     }
     writeln!(out, "  virtio")?;
+    // An architecture whose kernel lacks its virtio transport (s390x before
+    // virtio-ccw) answers "none" for every class: one line says so.
+    let no_transport = |arch: &str| -> Option<String> {
+        let facts: Vec<_> = details.virtio.iter().filter(|f| f.arch == arch).collect();
+        let note = facts.first()?.provenance.note.clone()?;
+        let all_none = facts.len() == VirtioClass::ALL.len()
+            && facts.iter().all(|f| {
+                f.derived && !f.legacy && !f.modern && f.provenance.note.as_ref() == Some(&note)
+            });
+        (all_none && note.contains(" transport: ")).then_some(note)
+    };
+    let mut said: Vec<&str> = Vec::new();
     let mut any = false;
     for f in &details.virtio {
         any = true;
+        if f.arch != "all" && !args.explain {
+            if said.contains(&f.arch.as_str()) {
+                continue;
+            }
+            if let Some(note) = no_transport(&f.arch) {
+                writeln!(out, "    {:<9} none [{}] ({note})", "every", f.arch)?;
+                said.push(&f.arch);
+                continue;
+            }
+        }
         let word = match (f.unknown, f.legacy, f.modern) {
             (true, _, _) => "unknown (treated as none)",
             (_, true, true) => "legacy and modern (1.0)",

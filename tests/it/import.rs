@@ -162,10 +162,10 @@ fn edits_are_kept_and_conflicts_never_overwrite() {
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 
     // 3. A file the lock says was never edited is brought up to date.
-    let stale = "os/redhat.com/rhel-4.8.xml";
+    let stale = "os/redhat.com/rhl-9.xml";
     let spath = out.join(stale);
     let original = std::fs::read_to_string(&spath).expect("read");
-    std::fs::write(&spath, original.replace("Nahant", "Old name")).expect("write");
+    std::fs::write(&spath, original.replace("Shrike", "Old name")).expect("write");
     set_lock(&out, stale, &sha256(&spath));
     let (_, report) = import(&out);
     assert!(lists(&report, "written", stale), "{report}");
