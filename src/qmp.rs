@@ -201,7 +201,20 @@ impl Qemu {
 
     /// Runs a QMP command and returns its `return` value, skipping events.
     pub fn execute(&mut self, command: &str) -> Result<Value, String> {
-        let line = format!("{}\n", json!({ "execute": command }));
+        self.execute_with(command, None)
+    }
+
+    /// Runs a QMP command with `arguments` (`qom-get` and the like).
+    pub fn execute_with(
+        &mut self,
+        command: &str,
+        arguments: Option<Value>,
+    ) -> Result<Value, String> {
+        let message = match arguments {
+            Some(a) => json!({ "execute": command, "arguments": a }),
+            None => json!({ "execute": command }),
+        };
+        let line = format!("{message}\n");
         let sent = match self.qmp.as_mut() {
             Some(r) => r.get_mut().write_all(line.as_bytes()),
             None => Err(std::io::Error::new(

@@ -3,8 +3,8 @@
 #
 # Idempotent: installs only what is missing and prints nothing when all is
 # present. Exports nothing. Starts libvirtd (tools/libvirtd-start.sh) when it
-# is not running. Afterwards `qemu-system-x86_64` (QEMU 7.2) is on
-# PATH: either Debian's qemu-system-x86 installed system-wide, or, when that
+# is not running. Afterwards `qemu-system-x86_64` and `qemu-system-s390x`
+# (QEMU 7.2) are on PATH; for x86: either Debian's qemu-system-x86 installed system-wide, or, when that
 # package cannot be installed next to the image's backported qemu-utils 10.x
 # (qemu-utils 10 "Breaks: qemu-system-common (<< 8.0)", so apt would remove
 # qemu-img), the same Debian packages unpacked into $QEMU_PREFIX with a
@@ -70,11 +70,6 @@ start_libvirtd() {
     "$(dirname "$0")/libvirtd-start.sh" || die "libvirtd did not start (see above)"
 }
 
-# Already usable (system-wide package or our wrapper)? Only libvirtd to start.
-if command -v qemu-system-x86_64 >/dev/null 2>&1 && qemu_works qemu-system-x86_64; then
-    start_libvirtd
-    exit 0
-fi
 
 # First choice: the ordinary system-wide install, but only if apt need not
 # remove anything for it (it would remove the backported qemu-utils).
@@ -143,12 +138,68 @@ EOF
     trap - EXIT
 }
 
-if ! try_system_qemu; then
-    install_private_qemu
+# Already usable (system-wide package or our wrapper)? Then nothing to do.
+if ! { command -v qemu-system-x86_64 >/dev/null 2>&1 && qemu_works qemu-system-x86_64; }; then
+    if ! try_system_qemu; then
+        install_private_qemu
+    fi
+    qemu_works qemu-system-x86_64 \
+        || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(printf 'quit\n' \
+            | timeout 60 qemu-system-x86_64 -machine q35 -accel tcg -nodefaults -display none -S \
+                -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
 fi
 
-qemu_works qemu-system-x86_64 \
-    || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(printf 'quit\n' \
-        | timeout 60 qemu-system-x86_64 -machine q35 -accel tcg -nodefaults -display none -S \
-            -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
+# ---------------------------------------------------------- QEMU for s390x
+
+# The s390x checks (tests/it/qemu.rs) run qemu-system-s390x 7.2, which
+# Debian 12 ships in qemu-system-misc. Where the x86 QEMU is the private
+# prefix (see above), only that binary is unpacked into the same prefix (it
+# uses qemu-system-common's modules there); otherwise the package is
+# installed normally.
+S390X_WRAPPER=/usr/local/bin/qemu-system-s390x
+
+s390x_works() {
+    printf 'quit\n' | timeout 60 "$1" -machine s390-ccw-virtio -accel tcg -nodefaults \
+        -display none -S -monitor stdio -serial none >/dev/null 2>&1
+}
+
+install_private_s390x() {
+    local tmp deb deps
+    apt_update_once
+    tmp=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$tmp'" EXIT
+    chmod 0755 "$tmp"
+    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
+    (cd "$tmp" && apt-get download -q qemu-system-misc) || die "apt-get download qemu-system-misc failed"
+    deb=$(ls "$tmp"/qemu-system-misc_*.deb)
+    deps=$(dpkg-deb -f "$deb" Depends \
+        | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' \
+        | grep -v -e '^$' -e '^qemu-system-common$' -e '^qemu-system-data$' | sort -u)
+    # shellcheck disable=SC2086
+    apt_install $deps
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$QEMU_PREFIX" ./usr/bin/qemu-system-s390x \
+        || die "cannot unpack qemu-system-s390x from $deb"
+    cat >"$S390X_WRAPPER" <<EOF
+#!/bin/sh
+# Written by guestdb tools/test-setup.sh: qemu-system-s390x from Debian's
+# qemu-system-misc, unpacked into $QEMU_PREFIX beside qemu-system-x86_64.
+exec $QEMU_PREFIX/usr/bin/qemu-system-s390x "\$@"
+EOF
+    chmod 0755 "$S390X_WRAPPER"
+    rm -rf "$tmp"
+    trap - EXIT
+}
+
+if ! { command -v qemu-system-s390x >/dev/null 2>&1 && s390x_works qemu-system-s390x; }; then
+    if [ -x "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" ]; then
+        install_private_s390x
+    else
+        apt_install qemu-system-misc
+    fi
+    s390x_works qemu-system-s390x \
+        || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(printf 'quit\n' \
+            | timeout 60 qemu-system-s390x -machine s390-ccw-virtio -accel tcg -nodefaults -display none -S \
+                -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
+fi
 start_libvirtd

@@ -4,6 +4,8 @@
 //! guest; these tests start `qemu-system-x86_64` (QEMU 7.2, installed by
 //! `tools/test-setup.sh`) paused, plug the devices in where the catalogue says,
 //! and read the IDs back with QMP `query-pci` (the client is guestdb::qmp).
+//! The s390x test runs `qemu-system-s390x` (QEMU 7.2, same installer) and
+//! reads CCW devices' properties with `qom-get`.
 //!
 //! Environment:
 //! * `GUESTDB_QEMU`: the QEMU binary (default: `qemu-system-x86_64` on PATH).
@@ -614,4 +616,99 @@ fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
         removed.len()
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The qom-get value of `property` of the device with id `id`.
+fn qom_get(q: &mut Qemu, id: &str, property: &str) -> Result<serde_json::Value, String> {
+    q.execute_with(
+        "qom-get",
+        Some(
+            serde_json::json!({"path": format!("/machine/peripheral/{id}"), "property": property}),
+        ),
+    )
+}
+
+#[test]
+fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
+    // The s390x facts in data/linux.xml, on QEMU 7.2's qemu-system-s390x:
+    // there is no s390-virtio machine (the transport kernels before
+    // virtio_ccw used; removed in QEMU 2.6), the recommended guest's virtio
+    // devices are CCW devices that offer transport revisions up to 2 (a
+    // legacy driver negotiates 0 with the same device), and on
+    // s390-ccw-virtio-2.4 and older they stay at revision 0 (legacy only).
+    let bin = crate::common::require("qemu-system-s390x", "qemu-system-misc");
+    let help = std::process::Command::new(&bin)
+        .args(["-machine", "help"])
+        .output()
+        .expect("qemu-system-s390x -machine help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    let machines: Vec<&str> = help
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(
+        !machines.contains(&"s390-virtio"),
+        "QEMU 7.2 still has the s390-virtio machine: {machines:?}"
+    );
+    for m in [
+        "s390-ccw-virtio-2.4",
+        "s390-ccw-virtio-2.5",
+        "s390-ccw-virtio-7.2",
+    ] {
+        assert!(machines.contains(&m), "{m} missing: {machines:?}");
+    }
+
+    let rec = crate::common::recommend_on(
+        "rhel9.4",
+        "s390x",
+        &[crate::common::profile("debian-12")],
+        Default::default(),
+    )
+    .expect("rhel9.4 on s390x");
+    let ccw: Vec<&guestdb::recommend::Device> = rec
+        .devices
+        .iter()
+        .filter(|d| d.placement == guestdb::recommend::Placement::Ccw)
+        .collect();
+    assert!(ccw.len() >= 5, "{:?}", rec.devices);
+    let opts = guestdb::render::Options {
+        virt_type: "qemu".into(),
+        for_test: true,
+        ..Default::default()
+    };
+    let argv = guestdb::render::qemu::argv(&rec, &opts);
+    let mut failures = Vec::new();
+    for (machine, revision) in [(rec.machine.name.as_str(), 2), ("s390-ccw-virtio-2.4", 0)] {
+        let args: Vec<String> = argv[1..]
+            .iter()
+            .map(|a| match a.split_once(',') {
+                Some((m, rest)) if m == rec.machine.name && rest.starts_with("accel=") => {
+                    format!("{machine},{rest}")
+                }
+                _ => a.clone(),
+            })
+            .collect();
+        let mut q = match Qemu::start(&bin, &args) {
+            Ok(q) => q,
+            Err(e) => panic!("{machine}: {e}"),
+        };
+        for d in &ccw {
+            let want = d.qemu_device.as_deref().expect("a QEMU device");
+            match qom_get(&mut q, &d.id, "type") {
+                Ok(t) if t == want => {}
+                Ok(t) => failures.push(format!("{machine} {}: type {t}, expected {want}", d.id)),
+                Err(e) => failures.push(format!("{machine} {}: {e}", d.id)),
+            }
+            match qom_get(&mut q, &d.id, "max_revision") {
+                Ok(r) if r == revision => {}
+                Ok(r) => failures.push(format!(
+                    "{machine} {} ({want}): max_revision {r}, expected {revision}",
+                    d.id
+                )),
+                Err(e) => failures.push(format!("{machine} {}: {e}", d.id)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
