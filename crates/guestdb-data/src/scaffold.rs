@@ -90,10 +90,45 @@ fn spellings(old: &str, new: &str) -> Vec<(String, String)> {
             out.push((old.replace('.', sep), new.replace('.', sep)));
         }
     }
+    // A version of letters and digits (Haiku's r1beta4) is also written
+    // with a separator where a digit meets a letter, and title-cased
+    // (Haiku R1/Beta4, volume id haiku-r1~beta4-x86).
+    let (o, n) = (alnum_parts(old), alnum_parts(new));
+    if o.len() > 1 && o.len() == n.len() {
+        let title = |parts: &[String]| -> Vec<String> {
+            parts
+                .iter()
+                .map(|p| {
+                    let mut c = p.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        for sep in ["/", "~", "-", "_", " ", ""] {
+            out.push((o.join(sep), n.join(sep)));
+            out.push((title(&o).join(sep), title(&n).join(sep)));
+        }
+    }
     out.retain(|(o, _)| !o.is_empty());
     out.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
     out.dedup_by(|a, b| a.0 == b.0);
     out
+}
+
+/// `r1beta4` as `["r1", "beta4"]`: split where a digit meets a letter.
+fn alnum_parts(v: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut prev_digit = false;
+    for c in v.chars() {
+        if prev_digit && c.is_ascii_alphabetic() {
+            parts.push(String::new());
+        }
+        parts.last_mut().expect("one part").push(c);
+        prev_digit = c.is_ascii_digit();
+    }
+    parts
 }
 
 /// `text` with every standalone occurrence of the old version (not part of
@@ -345,6 +380,15 @@ mod tests {
 
     #[test]
     fn every_spelling_of_the_version_is_replaced_and_nothing_else() {
+        assert_eq!(re("Haiku R1/Beta4", "r1beta4", "r1beta6"), "Haiku R1/Beta6");
+        assert_eq!(
+            re(
+                "haiku-r1~beta4-x86_64 r1beta4/haiku-r1beta4.iso",
+                "r1beta4",
+                "r1beta6"
+            ),
+            "haiku-r1~beta6-x86_64 r1beta6/haiku-r1beta6.iso"
+        );
         assert_eq!(
             re("alpine-std 3\\.23.* x86_64$", "3.23", "3.24"),
             "alpine-std 3\\.24.* x86_64$"
