@@ -109,7 +109,7 @@ again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     /// Identify the OS of an ISO image, an isoinfo dump or an install tree
     #[command(after_help = detect::AFTER_HELP)]
     Detect(detect::DetectArgs),
-    /// Start the recommended guest on a real QEMU or libvirt and check every PCI ID it sees
+    /// Start the recommended guest on a real QEMU or libvirt and check every PCI ID (s390x: every virtio-ccw device) it sees
     #[command(after_help = verify::AFTER_HELP)]
     Verify(verify::VerifyArgs),
 }

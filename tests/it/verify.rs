@@ -655,3 +655,59 @@ fn every_os_a_hardware_correction_names_runs_as_corrected_on_qemu() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
+    // guestdb verify on s390x: every recommended -ccw device is the QEMU
+    // device predicted and offers a revision the guest's drivers speak.
+    require("qemu-system-s390x", "qemu-system-misc");
+    let r = run(&[
+        "verify",
+        "rhel9.4",
+        "--arch",
+        "s390x",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let checks = v["checks"].as_array().expect("checks");
+    assert!(checks.len() >= 5, "{checks:?}");
+    for c in checks {
+        assert!(
+            c["seen"]
+                .as_str()
+                .is_some_and(|s| s.contains("-ccw (revisions 0-2)")),
+            "{c}"
+        );
+    }
+    // It can fail: a guest whose drivers speak only virtio 1.0 cannot use
+    // s390-ccw-virtio-2.4's devices, which stay at revision 0.
+    let db = crate::common::db();
+    let os = db.lookup("rhel9.4").expect("rhel9.4");
+    let mut facts = db.os_facts(os, "s390x").expect("facts");
+    for (_, f) in facts.virtio.iter_mut() {
+        f.legacy = false;
+    }
+    let mut rec = crate::common::recommend_on(
+        "rhel9.4",
+        "s390x",
+        &[crate::common::profile("debian-12")],
+        Default::default(),
+    )
+    .expect("rhel9.4 on s390x");
+    rec.machine.name = "s390-ccw-virtio-2.4".into();
+    let qemu = require("qemu-system-s390x", "qemu-system-misc");
+    let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
+    assert!(!v.ok, "{:?}", v.checks);
+    assert!(
+        v.checks
+            .iter()
+            .filter(|c| !c.ok)
+            .all(|c| c.drivers.contains("only revision 0")),
+        "{:?}",
+        v.checks
+    );
+    assert!(v.checks.iter().filter(|c| !c.ok).count() >= 5);
+}
