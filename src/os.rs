@@ -358,6 +358,25 @@ impl Database {
     }
 }
 
+impl VirtioFact {
+    /// Adds to a JSON answer what qualifies it: the driver package (and
+    /// from which release), unknown, derived.
+    fn mark(&self, entry: &mut Value) {
+        if let Some(driver) = &self.driver {
+            entry["driver"] = json!(driver);
+            if let Some(since) = &self.since {
+                entry["since"] = json!(since);
+            }
+        }
+        if self.unknown {
+            entry["unknown"] = json!(true);
+        }
+        if self.derived {
+            entry["derived"] = json!(true);
+        }
+    }
+}
+
 impl Os {
     /// The JSON form of an OS: what `show --json` prints and `diff`
     /// compares (`explain` adds the facts with their provenance).
@@ -371,17 +390,8 @@ impl Os {
                 .virtio
                 .iter()
                 .find(|f| f.class == class.name && f.arch == "all");
-            if let Some(f) = fact.filter(|f| f.driver.is_some()) {
-                entry["driver"] = json!(f.driver);
-                if let Some(since) = &f.since {
-                    entry["since"] = json!(since);
-                }
-            }
-            if fact.is_some_and(|f| f.unknown) {
-                entry["unknown"] = json!(true);
-            }
-            if fact.is_some_and(|f| f.derived) {
-                entry["derived"] = json!(true);
+            if let Some(f) = fact {
+                f.mark(&mut entry);
             }
             virtio.insert(class.name.to_string(), entry);
         }
@@ -390,18 +400,7 @@ impl Os {
         let mut by_arch: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
         for f in details.virtio.iter().filter(|f| f.arch != "all") {
             let mut entry = json!({"legacy": f.legacy, "modern": f.modern});
-            if let Some(driver) = &f.driver {
-                entry["driver"] = json!(driver);
-            }
-            if let Some(since) = &f.since {
-                entry["since"] = json!(since);
-            }
-            if f.unknown {
-                entry["unknown"] = json!(true);
-            }
-            if f.derived {
-                entry["derived"] = json!(true);
-            }
+            f.mark(&mut entry);
             by_arch
                 .entry(f.arch.as_str())
                 .or_default()

@@ -246,6 +246,14 @@ impl Qemu {
         }
     }
 
+    /// `qom-get` of `property` of the device with id `id` (`-device ...,id=ID`).
+    pub fn qom_get(&mut self, id: &str, property: &str) -> Result<Value, String> {
+        self.execute_with(
+            "qom-get",
+            Some(json!({"path": format!("/machine/peripheral/{id}"), "property": property})),
+        )
+    }
+
     /// Every PCI function, bridges' subordinate buses included.
     pub fn query_pci(&mut self) -> Result<Vec<PciFunction>, String> {
         let buses = self.execute("query-pci")?;

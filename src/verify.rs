@@ -270,21 +270,12 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
     })
 }
 
-/// The virtio class of a CCW device (`virtio-blk-ccw`: block).
-fn ccw_class(qemu_device: &str) -> Option<VirtioClass> {
-    let name = match qemu_device.strip_suffix("-ccw")? {
-        "virtio-blk" => "block",
-        "virtio-net" => "net",
-        "virtio-scsi" => "scsi",
-        "virtio-rng" => "rng",
-        "virtio-balloon" => "balloon",
-        "virtio-serial" => "console",
-        "virtio-9p" => "9p",
-        "virtio-gpu" => "gpu",
-        "virtio-keyboard" | "virtio-mouse" | "virtio-tablet" => "input",
-        "vhost-vsock" => "vsock",
-        _ => return None,
-    };
+/// The virtio class of a device of the catalogue, by its osinfo-style name
+/// (`virtio1.0-block`, `virtio-net`: the names the export writes too).
+fn catalogue_class(catalogue: &str) -> Option<VirtioClass> {
+    let name = catalogue
+        .strip_prefix("virtio1.0-")
+        .or_else(|| catalogue.strip_prefix("virtio-"))?;
     VirtioClass::by_name(name)
 }
 
@@ -294,13 +285,7 @@ fn ccw_class(qemu_device: &str) -> Option<VirtioClass> {
 /// include one the guest's driver speaks.
 fn ccw_check(q: &mut Qemu, d: &Device, os: &OsFacts, drivers: DriversPolicy) -> Check {
     let expected = d.qemu_device.clone().unwrap_or_default();
-    let mut get = |property: &str| {
-        q.execute_with(
-            "qom-get",
-            Some(serde_json::json!({"path": format!("/machine/peripheral/{}", d.id), "property": property})),
-        )
-    };
-    let (seen_type, revision) = match (get("type"), get("max_revision")) {
+    let (seen_type, revision) = match (q.qom_get(&d.id, "type"), q.qom_get(&d.id, "max_revision")) {
         (Ok(t), Ok(r)) => (t.as_str().unwrap_or_default().to_string(), r.as_u64()),
         (Err(e), _) | (_, Err(e)) => {
             return Check {
@@ -317,7 +302,8 @@ fn ccw_check(q: &mut Qemu, d: &Device, os: &OsFacts, drivers: DriversPolicy) -> 
         Some(r) => format!("{seen_type} (revisions 0-{r})"),
         None => seen_type.clone(),
     };
-    let verdict = match (ccw_class(&expected), revision) {
+    let class = d.catalogue.as_deref().and_then(catalogue_class);
+    let verdict = match (class, revision) {
         (Some(class), Some(r)) => {
             let v = os.virtio(class);
             if v.driver.is_some() && drivers == DriversPolicy::None {

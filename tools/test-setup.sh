@@ -59,17 +59,58 @@ apt_install "${PACKAGES[@]}"
 
 # ---------------------------------------------------------------- QEMU
 
-# Smoke test: the binary runs and can build a q35 machine (loads its modules
-# and the SeaBIOS/iPXE firmware), then quits at once.
-qemu_works() {
-    printf 'quit\n' | timeout 60 "$1" -machine q35 -accel tcg -nodefaults \
+# Smoke test: BINARY runs and can build MACHINE (loads its modules and
+# firmware), then quits at once. smoke_error says what it printed instead.
+smoke() {
+    printf 'quit\n' | timeout 60 "$1" -machine "$2" -accel tcg -nodefaults \
         -display none -S -monitor stdio -serial none >/dev/null 2>&1
+}
+
+smoke_error() {
+    printf 'quit\n' | timeout 60 "$1" -machine "$2" -accel tcg -nodefaults -display none -S \
+        -monitor stdio -serial none 2>&1 >/dev/null | head -n 3
 }
 
 start_libvirtd() {
     "$(dirname "$0")/libvirtd-start.sh" || die "libvirtd did not start (see above)"
 }
 
+# download PKG...: fetch Debian packages into a fresh directory $DL (apt
+# downloads as _apt), removed on exit or by download_done.
+download() {
+    apt_update_once
+    DL=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$DL'" EXIT
+    chmod 0755 "$DL"
+    if id _apt >/dev/null 2>&1; then chown _apt "$DL"; fi
+    (cd "$DL" && apt-get download -q "$@") || die "apt-get download $* failed"
+}
+
+download_done() {
+    rm -rf "$DL"
+    trap - EXIT
+}
+
+# library_depends DEB...: the Depends of the packages, first alternative of
+# each, minus the qemu-system-* packages (unpacked or installed apart).
+library_depends() {
+    local deb
+    for deb in "$@"; do dpkg-deb -f "$deb" Depends; done \
+        | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' \
+        | grep -v -e '^$' -e '^qemu-system-common$' -e '^qemu-system-data$' | sort -u
+}
+
+# write_wrapper WRAPPER BINARY WHAT: a script on PATH that runs BINARY.
+write_wrapper() {
+    mkdir -p "$(dirname "$1")"
+    cat >"$1" <<EOF
+#!/bin/sh
+# Written by guestdb tools/test-setup.sh: $3
+exec $2 "\$@"
+EOF
+    chmod 0755 "$1"
+}
 
 # First choice: the ordinary system-wide install, but only if apt need not
 # remove anything for it (it would remove the backported qemu-utils).
@@ -93,27 +134,14 @@ try_system_qemu() {
 # system's firmware packages (installed normally with apt; they do not
 # conflict with qemu-utils 10).
 install_private_qemu() {
-    local tmp deb deps
-    apt_update_once
-    tmp=$(mktemp -d)
-    # shellcheck disable=SC2064
-    trap "rm -rf '$tmp'" EXIT
-    chmod 0755 "$tmp"
-    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
-    (cd "$tmp" && apt-get download -q qemu-system-x86 qemu-system-common) \
-        || die "apt-get download qemu-system-x86 qemu-system-common failed"
-
-    # Library dependencies of both packages, first alternative of each, minus
-    # the packages we unpack ourselves.
-    deps=$(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Depends; done \
-        | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' \
-        | grep -v -e '^$' -e '^qemu-system-common$' | sort -u)
-    # shellcheck disable=SC2086
-    apt_install $deps qemu-system-data seabios ipxe-qemu
+    local deb
+    download qemu-system-x86 qemu-system-common
+    # shellcheck disable=SC2046
+    apt_install $(library_depends "$DL"/*.deb) qemu-system-data seabios ipxe-qemu
 
     rm -rf "$QEMU_PREFIX.new"
     mkdir -p "$QEMU_PREFIX.new"
-    for deb in "$tmp"/*.deb; do
+    for deb in "$DL"/*.deb; do
         dpkg-deb -x "$deb" "$QEMU_PREFIX.new" || die "dpkg-deb -x $deb failed"
     done
     # Firmware search path (Debian's --firmwarepath, relocated into the
@@ -125,81 +153,48 @@ install_private_qemu() {
     ln -s /usr/lib/ipxe "$QEMU_PREFIX.new/usr/lib/ipxe"
     rm -rf "$QEMU_PREFIX"
     mv "$QEMU_PREFIX.new" "$QEMU_PREFIX"
-
-    mkdir -p "$(dirname "$QEMU_WRAPPER")"
-    cat >"$QEMU_WRAPPER" <<EOF
-#!/bin/sh
-# Written by guestdb tools/test-setup.sh: Debian's qemu-system-x86 unpacked
-# into $QEMU_PREFIX (it cannot be installed next to qemu-utils 10.x).
-exec $QEMU_PREFIX/usr/bin/qemu-system-x86_64 "\$@"
-EOF
-    chmod 0755 "$QEMU_WRAPPER"
-    rm -rf "$tmp"
-    trap - EXIT
+    write_wrapper "$QEMU_WRAPPER" "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" \
+        "Debian's qemu-system-x86 unpacked into $QEMU_PREFIX (it cannot be installed next to qemu-utils 10.x)."
+    download_done
 }
 
 # Already usable (system-wide package or our wrapper)? Then nothing to do.
-if ! { command -v qemu-system-x86_64 >/dev/null 2>&1 && qemu_works qemu-system-x86_64; }; then
+if ! { command -v qemu-system-x86_64 >/dev/null 2>&1 && smoke qemu-system-x86_64 q35; }; then
     if ! try_system_qemu; then
         install_private_qemu
     fi
-    qemu_works qemu-system-x86_64 \
-        || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(printf 'quit\n' \
-            | timeout 60 qemu-system-x86_64 -machine q35 -accel tcg -nodefaults -display none -S \
-                -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
+    smoke qemu-system-x86_64 q35 \
+        || die "qemu-system-x86_64 was installed but cannot start a q35 machine: $(smoke_error qemu-system-x86_64 q35)"
 fi
 
 # ---------------------------------------------------------- QEMU for s390x
 
-# The s390x checks (tests/it/qemu.rs) run qemu-system-s390x 7.2, which
-# Debian 12 ships in qemu-system-misc. Where the x86 QEMU is the private
-# prefix (see above), only that binary is unpacked into the same prefix (it
-# uses qemu-system-common's modules there); otherwise the package is
-# installed normally.
+# The s390x checks (tests/it/qemu.rs, tests/it/verify.rs) run
+# qemu-system-s390x 7.2, which Debian 12 ships in qemu-system-misc. Where the
+# x86 QEMU is the private prefix (see above), only that binary is unpacked
+# into the same prefix (it uses qemu-system-common's modules there);
+# otherwise the package is installed normally.
 S390X_WRAPPER=/usr/local/bin/qemu-system-s390x
 
-s390x_works() {
-    printf 'quit\n' | timeout 60 "$1" -machine s390-ccw-virtio -accel tcg -nodefaults \
-        -display none -S -monitor stdio -serial none >/dev/null 2>&1
-}
-
 install_private_s390x() {
-    local tmp deb deps
-    apt_update_once
-    tmp=$(mktemp -d)
-    # shellcheck disable=SC2064
-    trap "rm -rf '$tmp'" EXIT
-    chmod 0755 "$tmp"
-    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
-    (cd "$tmp" && apt-get download -q qemu-system-misc) || die "apt-get download qemu-system-misc failed"
-    deb=$(ls "$tmp"/qemu-system-misc_*.deb)
-    deps=$(dpkg-deb -f "$deb" Depends \
-        | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' \
-        | grep -v -e '^$' -e '^qemu-system-common$' -e '^qemu-system-data$' | sort -u)
-    # shellcheck disable=SC2086
-    apt_install $deps
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$QEMU_PREFIX" ./usr/bin/qemu-system-s390x \
-        || die "cannot unpack qemu-system-s390x from $deb"
-    cat >"$S390X_WRAPPER" <<EOF
-#!/bin/sh
-# Written by guestdb tools/test-setup.sh: qemu-system-s390x from Debian's
-# qemu-system-misc, unpacked into $QEMU_PREFIX beside qemu-system-x86_64.
-exec $QEMU_PREFIX/usr/bin/qemu-system-s390x "\$@"
-EOF
-    chmod 0755 "$S390X_WRAPPER"
-    rm -rf "$tmp"
-    trap - EXIT
+    download qemu-system-misc
+    # shellcheck disable=SC2046
+    apt_install $(library_depends "$DL"/qemu-system-misc_*.deb)
+    dpkg-deb --fsys-tarfile "$DL"/qemu-system-misc_*.deb \
+        | tar -x -C "$QEMU_PREFIX" ./usr/bin/qemu-system-s390x \
+        || die "cannot unpack qemu-system-s390x from qemu-system-misc"
+    write_wrapper "$S390X_WRAPPER" "$QEMU_PREFIX/usr/bin/qemu-system-s390x" \
+        "qemu-system-s390x from Debian's qemu-system-misc, unpacked into $QEMU_PREFIX beside qemu-system-x86_64."
+    download_done
 }
 
-if ! { command -v qemu-system-s390x >/dev/null 2>&1 && s390x_works qemu-system-s390x; }; then
+if ! { command -v qemu-system-s390x >/dev/null 2>&1 && smoke qemu-system-s390x s390-ccw-virtio; }; then
     if [ -x "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" ]; then
         install_private_s390x
     else
         apt_install qemu-system-misc
     fi
-    s390x_works qemu-system-s390x \
-        || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(printf 'quit\n' \
-            | timeout 60 qemu-system-s390x -machine s390-ccw-virtio -accel tcg -nodefaults -display none -S \
-                -monitor stdio -serial none 2>&1 >/dev/null | head -n 3)"
+    smoke qemu-system-s390x s390-ccw-virtio \
+        || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(smoke_error qemu-system-s390x s390-ccw-virtio)"
 fi
 start_libvirtd

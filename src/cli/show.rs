@@ -129,30 +129,40 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         }
     }
     writeln!(out, "  virtio")?;
-    // An architecture whose kernel lacks its virtio transport (s390x before
-    // virtio-ccw) answers "none" for every class: one line says so.
-    let no_transport = |arch: &str| -> Option<String> {
-        let facts: Vec<_> = details.virtio.iter().filter(|f| f.arch == arch).collect();
-        let note = facts.first()?.provenance.note.clone()?;
-        let all_none = facts.len() == VirtioClass::ALL.len()
-            && facts.iter().all(|f| {
-                f.derived && !f.legacy && !f.modern && f.provenance.note.as_ref() == Some(&note)
-            });
-        (all_none && note.contains(" transport: ")).then_some(note)
-    };
+    // An architecture whose every class is derived "none" for one reason
+    // (s390x before virtio-ccw: no transport) gets one line, with that reason.
+    let mut arches: Vec<&str> = details
+        .virtio
+        .iter()
+        .map(|f| f.arch.as_str())
+        .filter(|a| *a != "all")
+        .collect();
+    arches.sort_unstable();
+    arches.dedup();
+    let folded: Vec<(&str, &String)> = arches
+        .into_iter()
+        .filter_map(|arch| {
+            let facts: Vec<_> = details.virtio.iter().filter(|f| f.arch == arch).collect();
+            let note = facts.first()?.provenance.note.as_ref()?;
+            let one_reason = facts.len() == VirtioClass::ALL.len()
+                && facts.iter().all(|f| {
+                    f.derived && !f.legacy && !f.modern && f.provenance.note.as_ref() == Some(note)
+                });
+            one_reason.then_some((arch, note))
+        })
+        .collect();
     let mut said: Vec<&str> = Vec::new();
     let mut any = false;
     for f in &details.virtio {
         any = true;
-        if f.arch != "all" && !args.explain {
-            if said.contains(&f.arch.as_str()) {
-                continue;
+        if let (Some((arch, note)), false) =
+            (folded.iter().find(|(a, _)| *a == f.arch), args.explain)
+        {
+            if !said.contains(arch) {
+                writeln!(out, "    {:<9} none [{arch}] ({note})", "every")?;
+                said.push(arch);
             }
-            if let Some(note) = no_transport(&f.arch) {
-                writeln!(out, "    {:<9} none [{}] ({note})", "every", f.arch)?;
-                said.push(&f.arch);
-                continue;
-            }
+            continue;
         }
         let word = match (f.unknown, f.legacy, f.modern) {
             (true, _, _) => "unknown (treated as none)",

@@ -618,16 +618,6 @@ fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The qom-get value of `property` of the device with id `id`.
-fn qom_get(q: &mut Qemu, id: &str, property: &str) -> Result<serde_json::Value, String> {
-    q.execute_with(
-        "qom-get",
-        Some(
-            serde_json::json!({"path": format!("/machine/peripheral/{id}"), "property": property}),
-        ),
-    )
-}
-
 #[test]
 fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
     // The s390x facts in data/linux.xml, on QEMU 7.2's qemu-system-s390x:
@@ -695,12 +685,12 @@ fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
         };
         for d in &ccw {
             let want = d.qemu_device.as_deref().expect("a QEMU device");
-            match qom_get(&mut q, &d.id, "type") {
+            match q.qom_get(&d.id, "type") {
                 Ok(t) if t == want => {}
                 Ok(t) => failures.push(format!("{machine} {}: type {t}, expected {want}", d.id)),
                 Err(e) => failures.push(format!("{machine} {}: {e}", d.id)),
             }
-            match qom_get(&mut q, &d.id, "max_revision") {
+            match q.qom_get(&d.id, "max_revision") {
                 Ok(r) if r == revision => {}
                 Ok(r) => failures.push(format!(
                     "{machine} {} ({want}): max_revision {r}, expected {revision}",

@@ -5,6 +5,7 @@
 //! file states win; where they contradict the kernel they must give an
 //! `exception` (the checker's rule `kernel-contradiction`).
 
+use crate::diag::Loc;
 use crate::model::*;
 
 /// What the table says a kernel drives for one class: (legacy, modern,
@@ -34,6 +35,23 @@ pub fn implied_chipset(row: &LinuxChipset, kernel: Version) -> Option<String> {
     (kernel >= row.since).then(|| format!("kernel {kernel} ≥ {}", row.since))
 }
 
+/// A derived virtio fact of `arch` ("all" or one architecture), declared
+/// where the kernel is, with the source of the table row that implies it.
+fn derived_fact(
+    class: VirtioClass,
+    generations: (bool, bool),
+    arch: &str,
+    note: String,
+    at: Loc,
+    row: &Provenance,
+) -> VirtioFact {
+    let mut fact = VirtioFact::new(class, generations, None, note, at);
+    fact.arch = arch.to_string();
+    fact.derived = true;
+    fact.provenance.source = row.source.clone();
+    fact
+}
+
 /// Adds the facts a kernel of one architecture (`<kernel arch="aarch64">`)
 /// implies, as facts of that architecture, for the classes the file states
 /// nothing about for it (neither for all architectures nor for this one).
@@ -47,17 +65,14 @@ fn derive_arch(os: &mut OsRecord, table: &LinuxTable) {
                 continue;
             }
             let (legacy, modern, why) = implied_virtio(row, kernel.version);
-            let mut fact = VirtioFact::new(
+            os.virtio.push(derived_fact(
                 row.class,
                 (legacy, modern),
-                None,
+                &kernel.arch,
                 format!("derived: {why} ({} kernel; data/linux.xml)", kernel.arch),
                 kernel.loc.clone(),
-            );
-            fact.arch = kernel.arch.clone();
-            fact.derived = true;
-            fact.provenance.source = row.provenance.source.clone();
-            os.virtio.push(fact);
+                &row.provenance,
+            ));
         }
     }
 }
@@ -90,20 +105,17 @@ fn derive_transport(os: &mut OsRecord, table: &LinuxTable) {
             }
             os.virtio
                 .retain(|v| !(v.class == row.class && v.derived && v.arch == t.arch));
-            let mut fact = VirtioFact::new(
+            os.virtio.push(derived_fact(
                 row.class,
                 (false, false),
-                None,
+                &t.arch,
                 format!(
                     "derived: no {} transport: kernel {version} < {} ({}; data/linux.xml)",
                     t.name, t.since, t.arch
                 ),
                 at.clone(),
-            );
-            fact.arch = t.arch.clone();
-            fact.derived = true;
-            fact.provenance.source = t.provenance.source.clone();
-            os.virtio.push(fact);
+                &t.provenance,
+            ));
         }
     }
 }
@@ -129,16 +141,14 @@ pub fn derive(data: &mut Dataset) {
                 continue;
             }
             let (legacy, modern, why) = implied_virtio(row, version);
-            let mut fact = VirtioFact::new(
+            os.virtio.push(derived_fact(
                 row.class,
                 (legacy, modern),
-                None,
+                "all",
                 format!("derived: {why} (data/linux.xml)"),
                 at.clone(),
-            );
-            fact.derived = true;
-            fact.provenance.source = row.provenance.source.clone();
-            os.virtio.push(fact);
+                &row.provenance,
+            ));
         }
         for row in &table.chipsets {
             let stated = os

@@ -106,10 +106,11 @@ fn spellings(old: &str, new: &str) -> Vec<(String, String)> {
                 })
                 .collect()
         };
-        for sep in ["/", "~", "-", "_", " ", ""] {
+        for sep in ["/", "~", "-", "_", " "] {
             out.push((o.join(sep), n.join(sep)));
             out.push((title(&o).join(sep), title(&n).join(sep)));
         }
+        out.push((title(&o).concat(), title(&n).concat()));
     }
     out.retain(|(o, _)| !o.is_empty());
     out.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
