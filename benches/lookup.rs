@@ -26,7 +26,10 @@ fn store(c: &mut Criterion) {
     c.bench_function("open_lookup_details", |b| {
         b.iter(|| {
             let db = Database::embedded().expect("embedded store opens");
-            let os = db.lookup(black_box("rhel6.10")).expect("known");
+            let os = db
+                .lookup(black_box("rhel6.10"))
+                .expect("store")
+                .expect("known");
             black_box(db.details(os).expect("details load"));
         })
     });
@@ -40,7 +43,10 @@ fn store(c: &mut Criterion) {
         b.iter(|| black_box(db.lookup(black_box("http://redhat.com/rhel/6.10"))))
     });
 
-    let rhel = db.lookup("rhel6.10").expect("rhel6.10 is in the dataset");
+    let rhel = db
+        .lookup("rhel6.10")
+        .expect("store")
+        .expect("rhel6.10 is in the dataset");
     c.bench_function("details_rhel6.10", |b| {
         b.iter(|| black_box(db.details(black_box(rhel)).expect("details load")))
     });

@@ -13,19 +13,16 @@ mod common;
 
 fn engine(c: &mut Criterion) {
     let db = Database::embedded().expect("embedded store opens");
-    let catalogue = db.machine_catalogue().expect("catalogue");
     let host = db
-        .host_profile("debian-12")
-        .expect("store")
-        .expect("debian-12")
-        .host(catalogue)
-        .expect("host");
+        .profile_host("debian-12", None)
+        .expect("host")
+        .expect("debian-12");
     let hosts = [host];
     let devices = db.device_models().expect("devices");
     let day = guestdb::Date::parse("2026-12-01");
     for os in ["rhel6.10", "fedora43", "win11"] {
         let facts = db
-            .os_facts(db.lookup(os).expect("known"), "x86_64")
+            .os_facts(db.lookup(os).expect("store").expect("known"), "x86_64")
             .expect("facts");
         c.bench_function(&format!("recommend_{os}_debian-12"), |b| {
             b.iter(|| {
@@ -35,16 +32,19 @@ fn engine(c: &mut Criterion) {
                     policy: Policy::default(),
                     today: day,
                 };
-                black_box(recommend(black_box(&facts), &devices, &target).expect("recommendation"))
+                black_box(recommend(black_box(&facts), devices, &target).expect("recommendation"))
             })
         });
     }
     let facts = db
-        .os_facts(db.lookup("rhel6.10").expect("known"), "x86_64")
+        .os_facts(
+            db.lookup("rhel6.10").expect("store").expect("known"),
+            "x86_64",
+        )
         .expect("facts");
     let rec = recommend(
         &facts,
-        &devices,
+        devices,
         &Target {
             arch: "x86_64",
             hosts: &hosts,
@@ -64,22 +64,21 @@ fn whole(c: &mut Criterion) {
     c.bench_function("open_facts_host_recommend", |b| {
         b.iter(|| {
             let db = Database::embedded().expect("embedded store opens");
-            let os = db.lookup(black_box("rhel6.10")).expect("known");
-            let facts = db.os_facts(os, "x86_64").expect("facts");
-            let profile = db
-                .host_profile("debian-12")
+            let os = db
+                .resolve(black_box("rhel6.10"))
                 .expect("store")
-                .expect("debian-12");
-            let catalogue = db.machine_catalogue_for(&[]).expect("catalogue");
-            let hosts = [profile.host_for(&catalogue, Some("x86_64")).expect("host")];
-            let devices = db.device_models().expect("devices");
+                .expect("known");
+            let hosts = [db
+                .profile_host("debian-12", Some("x86_64"))
+                .expect("host")
+                .expect("debian-12")];
             let target = Target {
                 arch: "x86_64",
                 hosts: &hosts,
                 policy: Policy::default(),
                 today: None,
             };
-            black_box(recommend(&facts, &devices, &target).expect("recommendation"))
+            black_box(db.recommend(&os, &target).expect("recommendation"))
         })
     });
 }

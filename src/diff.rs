@@ -7,7 +7,7 @@
 
 use crate::error::Error;
 use crate::os::{Os, OsDetails};
-use crate::store::Database;
+use crate::Database;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -15,8 +15,11 @@ use std::collections::BTreeMap;
 /// One OS as a diff names it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OsRef {
+    /// Its id.
     pub id: String,
+    /// Its first short-id.
     pub short_id: String,
+    /// Its name.
     pub name: String,
 }
 
@@ -25,14 +28,19 @@ pub struct OsRef {
 /// `added` for a list, with the items each side has alone.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldChange {
+    /// The field, as a dotted path in the OS's JSON form (`virtio.net.modern`).
     pub field: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its value before (a scalar field).
     pub old: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its value after (a scalar field).
     pub new: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Items of a list field only the old dataset has.
     pub removed: Vec<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Items of a list field only the new dataset has.
     pub added: Vec<Value>,
 }
 
@@ -40,21 +48,29 @@ pub struct FieldChange {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OsChange {
     #[serde(flatten)]
+    /// The OS.
     pub os: OsRef,
+    /// What changed, field by field.
     pub changes: Vec<FieldChange>,
 }
 
 /// Everything that differs between two datasets, OSes in id order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DatasetDiff {
+    /// The old dataset's version.
     pub old_version: String,
+    /// The new dataset's version.
     pub new_version: String,
+    /// OSes only the new dataset has.
     pub added: Vec<OsRef>,
+    /// OSes only the old dataset has.
     pub removed: Vec<OsRef>,
+    /// OSes both have whose facts differ.
     pub changed: Vec<OsChange>,
 }
 
 impl DatasetDiff {
+    /// Whether the datasets are the same.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
@@ -76,7 +92,7 @@ fn comparable(os: &Os, details: &OsDetails) -> Value {
         let mut by_arch: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
         for f in details.virtio.iter().filter(|f| f.arch != "all") {
             by_arch.entry(f.arch.clone()).or_default().insert(
-                f.class.clone(),
+                f.class.name.to_string(),
                 json!({"legacy": f.legacy, "modern": f.modern, "driver": f.driver, "since": f.since}),
             );
         }
@@ -152,8 +168,10 @@ pub fn os_changes(old: (&Os, &OsDetails), new: (&Os, &OsDetails)) -> Vec<FieldCh
 }
 
 fn get(db: &Database, idx: u32) -> Result<&Os, Error> {
-    db.try_get(idx)?
-        .ok_or_else(|| Error::Other(format!("OS row {idx} vanished while reading")))
+    db.get(idx)?.ok_or_else(|| {
+        db.store()
+            .damaged(format_args!("OS row {idx} vanished while reading"))
+    })
 }
 
 /// Compares two datasets OS by OS (by id).

@@ -4,113 +4,21 @@
 //! names, deliberate removals and deprecations, QEMU's lifecycle rule; and
 //! the distributions' own lines). Nothing here is listed per release.
 
-use crate::error::Error;
-use crate::store::Database;
-use guestdb_data::model::{from_release, natural_cmp, Date, Version};
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use guestdb_data::doc::catalogue::{Change, Extra, Family, Lifecycle, Line, Machines, Release};
+pub use guestdb_data::doc::Place;
+use guestdb_data::model::{from_release, natural_cmp, Version};
+use serde::Serialize;
 
-/// Where a catalogue fact was declared: `path:line` relative to the data directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Place {
-    pub path: String,
-    pub line: u32,
-}
-
-impl fmt::Display for Place {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path, self.line)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Release {
-    pub version: Version,
-    #[serde(default)]
-    pub date: Option<Date>,
-    pub at: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Family {
-    pub name: String,
-    pub arches: Vec<String>,
-    pub prefix: String,
-    #[serde(default)]
-    pub alias: Option<String>,
-    #[serde(default)]
-    pub alias_since: Option<Version>,
-    pub first: Version,
-    pub default_machine: bool,
-    pub at: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct Extra {
-    name: String,
-    family: String,
-    version: Version,
-    added: Version,
-    at: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct Change {
-    removed: bool,
-    family: String,
-    from: Version,
-    to: Version,
-    release: Version,
-    #[serde(default)]
-    note: Option<String>,
-    at: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct Lifecycle {
-    since: Version,
-    deprecate_after: u16,
-    delete_after: u16,
-    delete_since: Version,
-    at: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct LineMachine {
-    name: String,
-    family: String,
-    arches: Vec<String>,
-    since: Vec<String>,
-    deprecated_since: Vec<String>,
-    #[serde(default)]
-    variant: Option<String>,
-    at: Place,
-}
-
-/// A distribution's own machine types.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Line {
-    pub id: String,
-    pub name: String,
-    /// Its QEMU also offers the upstream types.
-    pub with_upstream: bool,
-    aliases: Vec<(String, String)>,
-    machines: Vec<LineMachine>,
-    pub at: Place,
-}
-
-impl Line {
-    /// Every release label the line's data names (`9.4`, `10.0`, ...), in order.
-    pub fn releases(&self) -> Vec<&str> {
-        let mut all: Vec<&str> = self
-            .machines
-            .iter()
-            .flat_map(|m| m.since.iter().map(String::as_str))
-            .collect();
-        all.sort_by(|a, b| natural_cmp(a, b));
-        all.dedup();
-        all
-    }
+/// Every release label a line's data names (`9.4`, `10.0`, ...), in order.
+pub fn line_releases(line: &Line) -> Vec<&str> {
+    let mut all: Vec<&str> = line
+        .machines
+        .iter()
+        .flat_map(|m| m.since.iter().map(String::as_str))
+        .collect();
+    all.sort_by(|a, b| natural_cmp(a, b));
+    all.dedup();
+    all
 }
 
 /// Where a machine type comes from.
@@ -119,23 +27,29 @@ impl Line {
 pub enum Origin {
     /// Upstream QEMU's: `version` is its ABI version X.Y (micro for bug-fix types).
     Upstream,
-    /// A distribution's line (`rhel`, `ubuntu`).
-    Downstream { line: String },
+    /// A distribution's line.
+    Downstream {
+        /// The line's id (`rhel`, `ubuntu`).
+        line: String,
+    },
 }
 
 /// A machine type a host offers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MachineType {
+    /// Its name (`pc-q35-7.2`).
     pub name: String,
     /// `i440fx`, `q35`, `virt`, `pseries`, `s390-ccw-virtio`.
     pub family: String,
     /// The unversioned names that point to it on this host (`q35`, `ubuntu-q35`).
     pub aliases: Vec<String>,
+    /// The host marks it deprecated.
     pub deprecated: bool,
     /// The QEMU release that added it (upstream types).
     pub qemu_version: Option<Version>,
     /// The version the lifecycle treats it as (upstream types).
     pub version: Option<Version>,
+    /// Upstream QEMU's, or a distribution's.
     pub origin: Origin,
     /// A variant (`hpb`, `maxcpus`, `sxxm`): never chosen unless named.
     pub variant: Option<String>,
@@ -149,14 +63,18 @@ pub struct MachineType {
     pub deprecated_by: Option<String>,
 }
 
-/// The whole machine-type catalogue of a store.
+/// The whole machine-type catalogue of a store: upstream QEMU's types and
+/// the distributions' lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MachineCatalogue {
+    /// QEMU's releases, oldest first.
     pub releases: Vec<Release>,
+    /// The families of versioned types.
     pub families: Vec<Family>,
     extras: Vec<Extra>,
     changes: Vec<Change>,
     lifecycle: Option<Lifecycle>,
+    /// The distributions' own lines.
     pub lines: Vec<Line>,
 }
 
@@ -168,21 +86,36 @@ fn aged(c: Version, x: Version, k: u16) -> bool {
 }
 
 impl MachineCatalogue {
+    /// The catalogue of the store documents `machines` and the lines.
+    pub fn new(upstream: Machines, lines: Vec<Line>) -> MachineCatalogue {
+        MachineCatalogue {
+            releases: upstream.releases,
+            families: upstream.families,
+            extras: upstream.extras,
+            changes: upstream.changes,
+            lifecycle: upstream.lifecycle,
+            lines,
+        }
+    }
+
     /// The newest QEMU release the catalogue knows.
     pub fn newest_release(&self) -> Option<Version> {
         self.releases.iter().map(|r| r.version).max()
     }
 
+    /// The release `version` (its X.Y), if the catalogue lists it.
     pub fn release(&self, version: Version) -> Option<&Release> {
         self.releases
             .iter()
             .find(|r| r.version == version.release())
     }
 
+    /// The family `name` (`q35`).
     pub fn family(&self, name: &str) -> Option<&Family> {
         self.families.iter().find(|f| f.name == name)
     }
 
+    /// The distribution line `id` (`rhel`).
     pub fn line(&self, id: &str) -> Option<&Line> {
         self.lines.iter().find(|l| l.id == id)
     }
@@ -340,54 +273,5 @@ impl MachineCatalogue {
             }
         }
         Some(out)
-    }
-}
-
-impl Database {
-    /// The machine-type catalogue with every downstream line, read from the
-    /// store on first use.
-    pub fn machine_catalogue(&self) -> Result<&MachineCatalogue, Error> {
-        self.machines
-            .get_or_try_init(|| self.read_machine_catalogue(None))
-    }
-
-    /// The catalogue with only the downstream lines `lines` (cheaper for one
-    /// host profile, which needs at most its own line).
-    pub fn machine_catalogue_for(&self, lines: &[&str]) -> Result<MachineCatalogue, Error> {
-        match self.machines.get() {
-            Some(all) => Ok(all.clone()),
-            None => self.read_machine_catalogue(Some(lines)),
-        }
-    }
-
-    fn read_machine_catalogue(&self, only: Option<&[&str]>) -> Result<MachineCatalogue, Error> {
-        /// The `machines` document: everything but the lines.
-        #[derive(Deserialize)]
-        struct Upstream {
-            releases: Vec<Release>,
-            families: Vec<Family>,
-            extras: Vec<Extra>,
-            changes: Vec<Change>,
-            lifecycle: Option<Lifecycle>,
-        }
-        let up: Upstream = self.catalogue_doc("machines")?;
-        let ids = match only {
-            Some(ids) => ids.iter().map(|s| s.to_string()).collect(),
-            None => self.catalogue_names("line/")?,
-        };
-        let mut lines = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(line) = self.catalogue_doc_opt::<Line>(&format!("line/{id}"))? {
-                lines.push(line);
-            }
-        }
-        Ok(MachineCatalogue {
-            releases: up.releases,
-            families: up.families,
-            extras: up.extras,
-            changes: up.changes,
-            lifecycle: up.lifecycle,
-            lines,
-        })
     }
 }

@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Write as _};
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,10 +32,15 @@ pub const HUNG: &str = "QEMU hung:";
 pub struct PciFunction {
     /// The `-device id=`; empty for the machine's built-in devices.
     pub qdev_id: String,
+    /// The PCI bus.
     pub bus: u64,
+    /// The slot on the bus.
     pub slot: u64,
+    /// The function of the slot.
     pub function: u64,
+    /// The vendor ID.
     pub vendor: u16,
+    /// The device ID.
     pub device: u16,
     /// The qdev id of the bridge it sits behind; `None` on a root bus.
     pub parent: Option<String>,
@@ -49,24 +53,13 @@ impl PciFunction {
     }
 }
 
-pub fn is_executable(p: &Path) -> bool {
-    p.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-/// `name` on PATH, if it is there.
-pub fn search_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| is_executable(p))
-}
+pub use crate::process::{is_executable, search_path};
 
 /// A running QEMU with a QMP connection. Dropping it kills QEMU.
 pub struct Qemu {
     child: Child,
     qmp: Option<BufReader<UnixStream>>,
+    /// The command line QEMU was started with.
     pub cmdline: String,
     stderr_path: PathBuf,
     /// "7.2.22 (Debian ...)", from the QMP greeting.

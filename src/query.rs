@@ -1,9 +1,10 @@
-//! Listing and filtering OSes, the newest release of a distro, and
-//! suggestions for names that are not known.
+//! Listing and filtering OSes, the newest release of a distro,
+//! suggestions for names that are not known, and the releases a name that
+//! has no entry falls back to. Pure functions over what the database holds;
+//! [`crate::Database`] offers them as methods.
 
-use crate::error::Error;
 use crate::os::Os;
-use crate::store::Database;
+use crate::recommend::Fallback;
 use guestdb_data::model::{natural_cmp, Chipset, Date, ReleaseStatus, VirtioClass};
 
 /// Which virtio interface a filter asks for.
@@ -20,6 +21,7 @@ pub enum VirtioWanted {
 }
 
 impl VirtioWanted {
+    /// `legacy`, `modern`, `legacy-only` or `none`.
     pub fn parse(s: &str) -> Option<VirtioWanted> {
         match s {
             "legacy" => Some(VirtioWanted::Legacy),
@@ -34,19 +36,26 @@ impl VirtioWanted {
 /// Conditions an OS must meet; every set condition must hold.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
+    /// The family (`linux`).
     pub family: Option<String>,
+    /// The distribution (`rhel`).
     pub distro: Option<String>,
+    /// The vendor, as the data names it.
     pub vendor: Option<String>,
+    /// An architecture the OS has media, resources or drivers for.
     pub arch: Option<String>,
+    /// The release status.
     pub status: Option<ReleaseStatus>,
     /// A virtio class (default `net`) and the interface wanted for it.
     pub virtio: Option<(VirtioClass, VirtioWanted)>,
+    /// A chipset the OS supports.
     pub chipset: Option<Chipset>,
     /// Released on or before and not past end of life on this date.
     pub supported_on: Option<Date>,
 }
 
 impl Filter {
+    /// Whether `os` meets every condition set.
     pub fn matches(&self, os: &Os) -> bool {
         let eq = |want: &Option<String>, have: &Option<String>| {
             want.as_ref().is_none_or(|w| have.as_deref() == Some(w))
@@ -73,98 +82,85 @@ impl Filter {
     }
 }
 
-impl Database {
-    /// The OSes that match `filter`, in id order.
-    pub fn list(&self, filter: &Filter) -> Result<Vec<&Os>, Error> {
-        Ok(self
-            .oses()?
-            .into_iter()
-            .filter(|os| filter.matches(os))
-            .collect())
-    }
-
-    /// The newest released version of a distro: by release date, then
-    /// version; a released version whose day is not known yet (no date)
-    /// is newer when its number (digits and dots) is higher than that one's.
-    pub fn newest(&self, distro: &str) -> Result<Option<&Os>, Error> {
-        let released: Vec<&Os> = self
-            .oses()?
-            .into_iter()
-            .filter(|o| {
-                o.distro.as_deref() == Some(distro) && o.release_status == ReleaseStatus::Released
-            })
-            .collect();
-        let version = |o: &Os| o.version.clone().unwrap_or_default();
-        let dated = released
-            .iter()
-            .copied()
-            .filter(|o| o.release_date.is_some())
-            .max_by(|a, b| {
-                a.release_date
-                    .cmp(&b.release_date)
-                    .then_with(|| natural_cmp(&version(a), &version(b)))
-            });
-        let numbered = |o: &&Os| {
-            o.release_date.is_none()
-                && o.version.as_deref().is_some_and(|v| {
-                    !v.is_empty()
-                        && v.split('.')
-                            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                })
-        };
-        let undated = released
-            .iter()
-            .copied()
-            .filter(numbered)
-            .max_by(|a, b| natural_cmp(&version(a), &version(b)));
-        Ok(match (dated, undated) {
-            (Some(d), Some(u)) if natural_cmp(&version(u), &version(d)).is_gt() => Some(u),
-            (Some(d), _) => Some(d),
-            (None, u) => u.or_else(|| released.first().copied()),
+/// The newest released version of a distro among `oses`: by release date,
+/// then version; a released version whose day is not known yet (no date)
+/// is newer when its number (digits and dots) is higher than that one's.
+pub fn newest<'d>(oses: &[&'d Os], distro: &str) -> Option<&'d Os> {
+    let released: Vec<&Os> = oses
+        .iter()
+        .copied()
+        .filter(|o| {
+            o.distro.as_deref() == Some(distro) && o.release_status == ReleaseStatus::Released
         })
-    }
-
-    /// Known names closest to `name`, best first, for "did you mean".
-    ///
-    /// A name may be at most a third of its length (at least 1) in edits
-    /// from a suggestion (optimal string alignment: insert, delete, replace,
-    /// swap two neighbours). The cost is bounded whatever the input: a name
-    /// longer than [`SUGGEST_MAX_LEN`] characters gets none, and a candidate
-    /// whose length alone puts it out of reach is never compared.
-    pub fn suggest(&self, name: &str, max: usize) -> Vec<&str> {
-        let n = name.chars().count();
-        if n == 0 || n > SUGGEST_MAX_LEN {
-            return Vec::new();
-        }
-        let Ok(names) = self.names() else {
-            return Vec::new();
-        };
-        let reach = |a: usize, b: usize| (a.max(b) / 3).max(1);
-        let lower = name.to_lowercase();
-        let with_scheme = name.contains("://");
-        // Closest edit distance first; among equals, the name of the same length
-        // (a typo replaces more often than it drops a character).
-        let mut scored: Vec<(usize, usize, &str)> = names
-            .into_iter()
-            .filter(|c| with_scheme || !c.contains("://"))
-            .filter_map(|c| {
-                let m = c.chars().count();
-                let limit = reach(n, m);
-                if n.abs_diff(m) > limit {
-                    return None;
-                }
-                let c_lower: std::borrow::Cow<str> = if c.chars().any(char::is_uppercase) {
-                    c.to_lowercase().into()
-                } else {
-                    c.into()
-                };
-                let d = bounded_distance(&lower, &c_lower, limit)?;
-                Some((d, m.abs_diff(n), c))
+        .collect();
+    let version = |o: &Os| o.version.clone().unwrap_or_default();
+    let dated = released
+        .iter()
+        .copied()
+        .filter(|o| o.release_date.is_some())
+        .max_by(|a, b| {
+            a.release_date
+                .cmp(&b.release_date)
+                .then_with(|| natural_cmp(&version(a), &version(b)))
+        });
+    let numbered = |o: &&Os| {
+        o.release_date.is_none()
+            && o.version.as_deref().is_some_and(|v| {
+                !v.is_empty()
+                    && v.split('.')
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             })
-            .collect();
-        scored.sort();
-        scored.into_iter().take(max).map(|(_, _, n)| n).collect()
+    };
+    let undated = released
+        .iter()
+        .copied()
+        .filter(numbered)
+        .max_by(|a, b| natural_cmp(&version(a), &version(b)));
+    match (dated, undated) {
+        (Some(d), Some(u)) if natural_cmp(&version(u), &version(d)).is_gt() => Some(u),
+        (Some(d), _) => Some(d),
+        (None, u) => u.or_else(|| released.first().copied()),
     }
+}
+
+/// The names of `names` closest to `name`, best first, for "did you mean".
+///
+/// A name may be at most a third of its length (at least 1) in edits
+/// from a suggestion (optimal string alignment: insert, delete, replace,
+/// swap two neighbours). The cost is bounded whatever the input: a name
+/// longer than [`SUGGEST_MAX_LEN`] characters gets none, and a candidate
+/// whose length alone puts it out of reach is never compared.
+pub fn suggest<'n>(names: &[&'n str], name: &str, max: usize) -> Vec<&'n str> {
+    let n = name.chars().count();
+    if n == 0 || n > SUGGEST_MAX_LEN {
+        return Vec::new();
+    }
+    let reach = |a: usize, b: usize| (a.max(b) / 3).max(1);
+    let lower = name.to_lowercase();
+    let with_scheme = name.contains("://");
+    // Closest edit distance first; among equals, the name of the same length
+    // (a typo replaces more often than it drops a character).
+    let mut scored: Vec<(usize, usize, &str)> = names
+        .iter()
+        .copied()
+        .filter(|c| with_scheme || !c.contains("://"))
+        .filter_map(|c| {
+            let m = c.chars().count();
+            let limit = reach(n, m);
+            if n.abs_diff(m) > limit {
+                return None;
+            }
+            let c_lower: std::borrow::Cow<str> = if c.chars().any(char::is_uppercase) {
+                c.to_lowercase().into()
+            } else {
+                c.into()
+            };
+            let d = bounded_distance(&lower, &c_lower, limit)?;
+            Some((d, m.abs_diff(n), c))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(max).map(|(_, _, n)| n).collect()
 }
 
 /// The edit distance (optimal string alignment) of `a` and `b` when it is at
@@ -216,10 +212,13 @@ fn bounded_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
 pub const SUGGEST_MAX_LEN: usize = 200;
 
 /// An OS found for a name, and the fallback used when the name is a release
-/// newer than the dataset knows.
+/// newer than the dataset knows or a family without an entry.
+#[derive(Clone, Debug)]
 pub struct Resolved<'d> {
+    /// The OS the name resolves to.
     pub os: &'d Os,
-    pub fallback: Option<crate::recommend::Fallback>,
+    /// Why it stands in for the name, when it is not the name's own entry.
+    pub fallback: Option<Fallback>,
 }
 
 /// `rhel10.9` → (`rhel`, `10.9`): a name and the release number it ends in.
@@ -243,148 +242,111 @@ fn split_release(name: &str) -> Option<(&str, &str)> {
     Some((prefix, version))
 }
 
-impl Database {
-    /// Finds an OS by id, short-id or alias; failing that, a release newer
-    /// than the dataset knows (`rhel10.9`, `fedora60`) resolves to the
-    /// nearest earlier release of the same name (`rhel10.1`), with the
-    /// fallback said. `None` when neither applies.
-    ///
-    /// Failing both, a name of a family with no entry of its own falls back
-    /// to guestdb's generic entry for it: `linux5.15`, `linux-6.1` to the
-    /// generic Linux of that kernel generation (`linux-kernel5`), `linux` to
-    /// `linux-kernel2.6` (what every Linux with virtio drivers runs with),
-    /// `windows`/`win` to `windows-generic`, `freebsd`, `openbsd`, `netbsd`
-    /// to theirs.
-    pub fn resolve(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
-        if let Some(os) = self.try_lookup(name)? {
-            return Ok(Some(Resolved { os, fallback: None }));
-        }
-        if let Some(r) = self.newer_release(name)? {
-            return Ok(Some(r));
-        }
-        self.generic(name)
-    }
-
-    /// The generic entry a family name falls back to (see [`Self::resolve`]).
-    fn generic(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
-        let lower = name.to_ascii_lowercase();
-        let (short, why) = match lower.as_str() {
-            "linux" => (
-                "linux-kernel2.6".to_string(),
-                "no Linux distribution or kernel is named; every Linux since kernel 2.6.25 drives what this generic entry states (name the release, or a kernel generation such as linux-kernel5, for a better fit)".to_string(),
-            ),
-            "windows" | "win" => (
-                "windows-generic".to_string(),
-                "no Windows release is named; this generic entry states Windows 10's facts".to_string(),
-            ),
-            "freebsd" | "openbsd" | "netbsd" => (
-                format!("{lower}-generic"),
-                format!("no {lower} release is named; this generic entry states what its first release with virtio drives"),
-            ),
-            _ => {
-                let Some(rest) = lower.strip_prefix("linux") else {
-                    return Ok(None);
-                };
-                let version = rest
-                    .trim_start_matches('-')
-                    .trim_start_matches("kernel")
-                    .trim_start_matches('-');
-                let Some(v) = guestdb_data::model::Version::parse(version) else {
-                    return Ok(None);
-                };
-                let major = version.split('.').next().unwrap_or_default();
-                let first_virtio = guestdb_data::model::Version::parse("2.6.25").expect("a version");
-                let generation = match major {
-                    "2" if v >= first_virtio => "2.6",
-                    "3" | "4" | "5" | "6" => major,
-                    m if m.parse::<u32>().is_ok_and(|m| m > 6) => "6",
-                    _ => "",
-                };
-                if generation.is_empty() {
-                    (
-                        "unknown".to_string(),
-                        format!("kernel {version} predates Linux's virtio drivers (2.6.25), so nothing but emulated devices is known to work"),
-                    )
-                } else {
-                    (
-                        format!("linux-kernel{generation}"),
-                        format!("the dataset has no entry for a Linux named {name}; the generic Linux of kernel {version}'s generation states what the first kernel of that generation drives"),
-                    )
-                }
+/// The generic entry a family name with no entry of its own falls back to
+/// (`linux5.15`, `linux-6.1` to the generic Linux of that kernel generation,
+/// `linux` to `linux-kernel2.6`, `windows`/`win` to `windows-generic`,
+/// `freebsd`, `openbsd`, `netbsd` to theirs), and why: (short-id, reason).
+pub fn generic_entry(name: &str) -> Option<(String, String)> {
+    let lower = name.to_ascii_lowercase();
+    let (short, why) = match lower.as_str() {
+        "linux" => (
+            "linux-kernel2.6".to_string(),
+            "no Linux distribution or kernel is named; every Linux since kernel 2.6.25 drives what this generic entry states (name the release, or a kernel generation such as linux-kernel5, for a better fit)".to_string(),
+        ),
+        "windows" | "win" => (
+            "windows-generic".to_string(),
+            "no Windows release is named; this generic entry states Windows 10's facts".to_string(),
+        ),
+        "freebsd" | "openbsd" | "netbsd" => (
+            format!("{lower}-generic"),
+            format!("no {lower} release is named; this generic entry states what its first release with virtio drives"),
+        ),
+        _ => {
+            let rest = lower.strip_prefix("linux")?;
+            let version = rest
+                .trim_start_matches('-')
+                .trim_start_matches("kernel")
+                .trim_start_matches('-');
+            let v = guestdb_data::model::Version::parse(version)?;
+            let major = version.split('.').next().unwrap_or_default();
+            let first_virtio = guestdb_data::model::Version::parse("2.6.25").expect("a version");
+            let generation = match major {
+                "2" if v >= first_virtio => "2.6",
+                "3" | "4" | "5" | "6" => major,
+                m if m.parse::<u32>().is_ok_and(|m| m > 6) => "6",
+                _ => "",
+            };
+            if generation.is_empty() {
+                (
+                    "unknown".to_string(),
+                    format!("kernel {version} predates Linux's virtio drivers (2.6.25), so nothing but emulated devices is known to work"),
+                )
+            } else {
+                (
+                    format!("linux-kernel{generation}"),
+                    format!("the dataset has no entry for a Linux named {name}; the generic Linux of kernel {version}'s generation states what the first kernel of that generation drives"),
+                )
             }
-        };
-        let Some(os) = self.try_lookup(&short)? else {
-            return Ok(None);
-        };
-        Ok(Some(Resolved {
-            os,
-            fallback: Some(crate::recommend::Fallback {
-                requested: name.to_string(),
-                reason: format!("{why}; using {short}"),
-            }),
-        }))
-    }
-
-    /// A release newer than known, or between known ones, resolved to the
-    /// nearest earlier release of the same name.
-    fn newer_release(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
-        let Some((prefix, version)) = split_release(name) else {
-            return Ok(None);
-        };
-        if version.len() > 20 {
-            return Ok(None);
         }
-        let mut best: Option<(&Os, &str)> = None;
-        let mut newest: Option<&str> = None;
-        // Released versions only, unless the name has nothing else.
-        let all = self.oses()?;
-        let released: Vec<&Os> = all
+    };
+    let reason = format!("{why}; using {short}");
+    Some((short, reason))
+}
+
+/// A release newer than known, or between known ones (`rhel10.9`), among
+/// `all`: the nearest earlier release of the same name, and why.
+pub fn newer_release<'d>(all: &[&'d Os], name: &str) -> Option<Resolved<'d>> {
+    let (prefix, version) = split_release(name)?;
+    if version.len() > 20 {
+        return None;
+    }
+    let mut best: Option<(&Os, &str)> = None;
+    let mut newest: Option<&str> = None;
+    // Released versions only, unless the name has nothing else.
+    let released: Vec<&Os> = all
+        .iter()
+        .copied()
+        .filter(|o| o.release_status == ReleaseStatus::Released)
+        .collect();
+    let has_released = released.iter().any(|o| {
+        o.short_ids
             .iter()
-            .copied()
-            .filter(|o| o.release_status == ReleaseStatus::Released)
-            .collect();
-        let has_released = released.iter().any(|o| {
-            o.short_ids
-                .iter()
-                .any(|s| split_release(s).is_some_and(|(p, _)| p == prefix))
-        });
-        let pool = if has_released { released } else { all };
-        for os in pool {
-            for short in &os.short_ids {
-                let Some((p, v)) = split_release(short) else {
-                    continue;
-                };
-                if p != prefix {
-                    continue;
-                }
-                if newest.is_none_or(|n| natural_cmp(v, n).is_gt()) {
-                    newest = Some(v);
-                }
-                if natural_cmp(v, version).is_lt()
-                    && best.is_none_or(|(_, b)| natural_cmp(v, b).is_gt())
-                {
-                    best = Some((os, v));
-                }
+            .any(|s| split_release(s).is_some_and(|(p, _)| p == prefix))
+    });
+    let pool = if has_released { released } else { all.to_vec() };
+    for os in pool {
+        for short in &os.short_ids {
+            let Some((p, v)) = split_release(short) else {
+                continue;
+            };
+            if p != prefix {
+                continue;
+            }
+            if newest.is_none_or(|n| natural_cmp(v, n).is_gt()) {
+                newest = Some(v);
+            }
+            if natural_cmp(v, version).is_lt()
+                && best.is_none_or(|(_, b)| natural_cmp(v, b).is_gt())
+            {
+                best = Some((os, v));
             }
         }
-        let Some((os, known)) = best else {
-            return Ok(None);
-        };
-        let reason = if newest.is_some_and(|n| n == known) {
-            format!(
-                "{name} is newer than every {prefix} release the dataset knows; {prefix}{known} is the newest"
-            )
-        } else {
-            format!("the dataset has no {name}; {prefix}{known} is the nearest earlier release")
-        };
-        Ok(Some(Resolved {
-            os,
-            fallback: Some(crate::recommend::Fallback {
-                requested: name.to_string(),
-                reason,
-            }),
-        }))
     }
+    let (os, known) = best?;
+    let reason = if newest.is_some_and(|n| n == known) {
+        format!(
+            "{name} is newer than every {prefix} release the dataset knows; {prefix}{known} is the newest"
+        )
+    } else {
+        format!("the dataset has no {name}; {prefix}{known} is the nearest earlier release")
+    };
+    Some(Resolved {
+        os,
+        fallback: Some(Fallback {
+            requested: name.to_string(),
+            reason,
+        }),
+    })
 }
 
 #[cfg(test)]

@@ -18,21 +18,30 @@ use std::time::{Duration, Instant};
 pub struct Check {
     /// The recommendation's device id (`net0`), or `-` for one it did not list.
     pub device: String,
+    /// What the device is for.
     pub role: String,
+    /// What the recommendation predicts (a PCI ID or device type).
     pub expected: Option<String>,
+    /// What the guest showed.
     pub seen: Option<String>,
     /// How the guest's drivers meet it (`transitional: legacy driver`), or why not.
     pub drivers: String,
+    /// They agree and the guest drives it.
     pub ok: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The outcome of starting a recommended guest and reading what it sees.
 pub struct Verification {
     /// `qemu` or `libvirt`.
     pub via: &'static str,
+    /// The QEMU (or libvirt) version that ran it.
     pub version: String,
+    /// The command line or domain it ran.
     pub command: String,
+    /// Each device checked.
     pub checks: Vec<Check>,
+    /// Every check passed and at least one ran.
     pub ok: bool,
 }
 

@@ -20,8 +20,8 @@ pub struct BuildArgs {
 }
 
 pub(super) fn run(args: &BuildArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
-    let checked = crate::data::load_dir(&args.dir).map_err(Error::Data)?;
-    let bytes = crate::data::emit_bytes(&checked).map_err(Error::Sqlite)?;
+    let checked = crate::data::load_dir(&args.dir).map_err(Error::data)?;
+    let bytes = crate::data::emit_bytes(&checked).map_err(|e| Error::sqlite(None, e))?;
     crate::data::write_atomic(&args.output, &bytes).map_err(Error::io(&args.output))?;
     if args.json {
         let v = json!({"output": args.output.display().to_string(), "bytes": bytes.len(), "oses": checked.data.oses.len(), "dataset_version": checked.data.info.version.value});

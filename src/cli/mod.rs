@@ -246,8 +246,8 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
 
 /// The OS named `name`, or a not-found failure (exit 1) with a suggestion.
 pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
-    db.try_lookup(name)?.ok_or_else(|| {
-        let hint = match db.suggest(name, 1).first() {
+    db.lookup(name)?.ok_or_else(|| {
+        let hint = match db.suggest(name, 1).unwrap_or_default().first() {
             Some(s) => format!("; did you mean '{s}'?"),
             None => "; 'guestdb list' shows the known OSes".to_string(),
         };

@@ -69,7 +69,7 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
     }
     let mut findings = Findings::default();
     let data = crate::data::read::read_dir(&args.out, &mut findings)
-        .ok_or_else(|| Failure::from(Error::Data(findings.0)))?;
+        .ok_or_else(|| Failure::from(Error::data(findings.0)))?;
     let prev = data
         .oses
         .iter()
@@ -122,6 +122,7 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
                         .clone()
                         .map(|s| Located::new(s, prev.loc.clone())),
                     note: args.note.clone(),
+                    ..Provenance::default()
                 },
             ))
         }
@@ -180,10 +181,7 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
             "written"
         }
         Err(e) => {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            }
+            return Err(Error::io(path)(e)
             .into())
         }
     };

@@ -2,9 +2,9 @@
 
 use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
-use crate::recommend::{recommend, Target};
+use crate::recommend::Target;
 use crate::render::{self, Network, Options};
-use crate::{Database, Date};
+use crate::{Database, Date, RecommendError};
 use clap::Args;
 use std::io::Write;
 
@@ -190,18 +190,16 @@ pub(super) fn run(
     }
     let hosts = hosts(db, &host_args)?;
     let arch = host_args.arch(&hosts);
-    let mut facts = db.os_facts(resolved.os, &arch)?;
-    facts.fallback = resolved.fallback;
-    let devices = db.device_models()?;
     let target = Target {
         arch: &arch,
         hosts: &hosts,
         policy,
         today: today(),
     };
-    let rec = match recommend(&facts, &devices, &target) {
+    let rec = match db.recommend(&resolved, &target) {
         Ok(rec) => rec,
-        Err(no) => {
+        Err(RecommendError::Failed(e)) => return Err(e.into()),
+        Err(RecommendError::No(no)) => {
             if format == "json" {
                 write_json(out, &no)?;
             }

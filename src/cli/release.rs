@@ -106,7 +106,7 @@ pub(super) fn run(args: &ReleaseArgs, out: &mut dyn Write) -> Result<Outcome, Fa
         )));
     }
     let previous = args.previous.as_deref().map(open_side).transpose()?;
-    let checked = crate::data::load_dir(&args.dir).map_err(Error::Data)?;
+    let checked = crate::data::load_dir(&args.dir).map_err(Error::data)?;
     let version = checked.data.info.version.value.clone();
     if let Some(old) = &previous {
         if old.dataset_version() >= version.as_str() {
@@ -117,7 +117,7 @@ pub(super) fn run(args: &ReleaseArgs, out: &mut dyn Write) -> Result<Outcome, Fa
             )));
         }
     }
-    let bytes = crate::data::emit_bytes(&checked).map_err(Error::Sqlite)?;
+    let bytes = crate::data::emit_bytes(&checked).map_err(|e| Error::sqlite(None, e))?;
     std::fs::create_dir_all(&args.out).map_err(Error::io(&args.out))?;
     let store_name = format!("guestdb-data-{version}.store");
     let store = args.out.join(&store_name);

@@ -3,6 +3,7 @@
 
 use super::list::chipset_list;
 use super::{find, write_json, Failure, Outcome};
+use crate::os::RelationKind;
 use crate::{Database, Date};
 use clap::Args;
 use guestdb_data::model::VirtioClass;
@@ -86,7 +87,11 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         date(os.eol_date),
         os.release_status.name()
     )?;
-    for kind in ["derives-from", "clones", "upgrades"] {
+    for kind in [
+        RelationKind::DerivesFrom,
+        RelationKind::Clones,
+        RelationKind::Upgrades,
+    ] {
         // Each relation by the target's short-id (stored with it), else its id.
         let targets: Vec<&str> = details
             .relations
@@ -95,7 +100,7 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             .map(|r| r.short_id.as_deref().unwrap_or(&r.target))
             .collect();
         if !targets.is_empty() {
-            writeln!(out, "  {kind:<13} {}", targets.join(", "))?;
+            writeln!(out, "  {:<13} {}", kind.name(), targets.join(", "))?;
         }
     }
     if !os.arches.is_empty() {
@@ -215,7 +220,7 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
                 .chipsets
                 .iter()
                 .filter(|c| c.unknown)
-                .map(|c| c.chipset.as_str())
+                .map(|c| c.chipset.name())
                 .collect();
             let mut text = if chips.is_empty() {
                 "none of i440fx, q35".to_string()

@@ -2,7 +2,7 @@
 //! shared by `recommend` and `verify`, and turning them into a [`Target`].
 
 use super::{usage, Failure};
-use crate::host::{self, Host};
+use crate::host::Host;
 use crate::recommend::{ChipsetPolicy, DriversPolicy, FirmwarePolicy, ModelsPolicy, Policy};
 use crate::Database;
 use clap::Args;
@@ -96,12 +96,8 @@ pub fn check_arch(arch: &str) -> Result<(), Failure> {
 /// A host profile by name, as a host (with the machine types of `arch`, or
 /// of every arch); a not-found failure lists the names.
 pub fn profile_host(db: &Database, name: &str, arch: Option<&str>) -> Result<Host, Failure> {
-    match db.host_profile(name)? {
-        Some(p) => {
-            let lines: Vec<&str> = p.machine_line.iter().map(|(l, _)| l.as_str()).collect();
-            let catalogue = db.machine_catalogue_for(&lines)?;
-            p.host_for(&catalogue, arch).map_err(usage)
-        }
+    match db.profile_host(name, arch)? {
+        Some(host) => Ok(host),
         None => {
             let names: Vec<String> = db.host_profiles()?.into_iter().map(|h| h.id).collect();
             Err(Failure {
@@ -115,19 +111,12 @@ pub fn profile_host(db: &Database, name: &str, arch: Option<&str>) -> Result<Hos
     }
 }
 
-fn domcaps_host(db: &Database, path: &Path) -> Result<Host, Failure> {
-    host::domcaps::read(path, db.machine_catalogue()?).map_err(|e| Failure {
-        message: e.0,
-        code: 2,
-    })
-}
-
 /// A `--migrate-to` value: a domcaps file when such a file exists or the
 /// value looks like a path, else a profile name.
 fn peer_host(db: &Database, value: &str, arch: &str) -> Result<Host, Failure> {
     let path = Path::new(value);
     if path.is_file() || value.contains('/') || value.ends_with(".xml") {
-        domcaps_host(db, path)
+        Ok(db.domcaps_host(path)?)
     } else {
         profile_host(db, value, Some(arch))
     }
@@ -153,9 +142,9 @@ pub fn hosts(db: &Database, args: &HostArgs) -> Result<Vec<Host>, Failure> {
         check_arch(arch)?;
     }
     let first = if let Some(path) = &args.domcaps {
-        domcaps_host(db, path)?
+        db.domcaps_host(path)?
     } else if let Some(binary) = &args.qemu {
-        host::probe::probe(binary, args.arch.as_deref(), db.machine_catalogue()?).map_err(usage)?
+        db.qemu_host(binary, args.arch.as_deref())?
     } else {
         let name = match &args.host {
             Some(n) => n.clone(),

@@ -4,9 +4,9 @@
 use super::recommend::today;
 use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
-use crate::recommend::{recommend, Target};
+use crate::recommend::Target;
 use crate::verify::{self, Verification};
-use crate::Database;
+use crate::{Database, RecommendError};
 use clap::Args;
 use std::io::Write;
 
@@ -94,19 +94,21 @@ pub(super) fn run(
     let resolved = super::resolve(db, &args.os)?;
     let hosts = hosts(db, &args.hosts)?;
     let arch = args.hosts.arch(&hosts);
-    let mut facts = db.os_facts(resolved.os, &arch)?;
-    facts.fallback = resolved.fallback;
-    let devices = db.device_models()?;
     let target = Target {
         arch: &arch,
         hosts: &hosts,
         policy,
         today: today(),
     };
-    let rec = recommend(&facts, &devices, &target).map_err(|no| Failure {
-        message: no.to_string(),
-        code: 1,
+    let rec = db.recommend(&resolved, &target).map_err(|e| match e {
+        RecommendError::Failed(e) => Failure::from(e),
+        RecommendError::No(no) => Failure {
+            message: no.to_string(),
+            code: 1,
+        },
     })?;
+    let mut facts = db.os_facts(resolved.os, &arch)?;
+    facts.fallback = resolved.fallback;
     let result = if args.libvirt {
         let name = format!("guestdb-verify-{}-{}", rec.os.short_id, std::process::id());
         verify::on_libvirt(&rec, &facts, &args.connect, &name)

@@ -15,23 +15,20 @@
 //! rows, never all 3,000 entries. Rows read and regexes compiled are kept
 //! for the next detection.
 
-use super::{Confidence, Match, Matched, MediaInfo, TreeInfo};
+use super::{Confidence, Match, Matched, MediaInfo, OsLookup, TreeInfo};
 use crate::error::Error;
-use crate::store::Database;
+use crate::store::Store;
+use guestdb_data::doc::detect::{Datamaps, MediumEntry, Pattern as PatternRow, TreeEntry};
 use guestdb_data::emit::detect::{grams, FIELDS};
-use once_cell::unsync::OnceCell;
+use once_cell::sync::OnceCell;
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-#[derive(Deserialize)]
-struct PatternRow {
-    regex: String,
-    weight: u32,
-    #[serde(default)]
-    literals: Option<Vec<String>>,
+/// Locks a cache; a panic elsewhere cannot leave a cache of read rows
+/// inconsistent (entries are inserted whole), so a poisoned lock is used.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 struct Pattern {
@@ -76,93 +73,48 @@ impl Pattern {
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct LanguageRow {
-    value: String,
-    regex: bool,
-    #[serde(default)]
-    map: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct MediumEntry {
-    os: u32,
-    n: usize,
-    arch: String,
-    variants: Vec<String>,
-    fallback: bool,
-    #[serde(default)]
-    volume_id: Option<u32>,
-    #[serde(default)]
-    system_id: Option<u32>,
-    #[serde(default)]
-    publisher_id: Option<u32>,
-    #[serde(default)]
-    application_id: Option<u32>,
-    #[serde(default)]
-    volume_size: Option<u64>,
-    languages: Vec<LanguageRow>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct TreeEntry {
-    os: u32,
-    n: usize,
-    arch: String,
-    variants: Vec<String>,
-    fallback: bool,
-    #[serde(default)]
-    family: Option<u32>,
-    #[serde(default)]
-    version: Option<u32>,
-    #[serde(default)]
-    treeinfo_arch: Option<u32>,
-    #[serde(default)]
-    variant: Option<u32>,
-}
-
 /// Rows read so far, by name after `prefix` (misses included).
 struct Cache<T> {
     prefix: &'static str,
-    rows: RefCell<FxHashMap<Box<str>, Option<Rc<T>>>>,
+    rows: Mutex<FxHashMap<Box<str>, Option<Arc<T>>>>,
 }
 
 impl<T> Cache<T> {
     fn new(prefix: &'static str) -> Cache<T> {
         Cache {
             prefix,
-            rows: RefCell::new(FxHashMap::default()),
+            rows: Mutex::new(FxHashMap::default()),
         }
     }
 
     /// The rows `keys`, reading the ones not read yet in one query.
     fn get<K: AsRef<str>>(
         &self,
-        db: &Database,
+        store: &Store,
         keys: &[K],
         parse: impl Fn(&str) -> Result<T, Error>,
-    ) -> Result<Vec<Rc<T>>, Error> {
+    ) -> Result<Vec<Arc<T>>, Error> {
         let missing: Vec<String> = {
-            let rows = self.rows.borrow();
+            let rows = lock(&self.rows);
             keys.iter()
                 .filter(|k| !rows.contains_key(k.as_ref()))
                 .map(|k| format!("{}{}", self.prefix, k.as_ref()))
                 .collect()
         };
         if !missing.is_empty() {
-            let found = db.detect_rows(&missing)?;
-            let mut rows = self.rows.borrow_mut();
+            let found = store.detect_rows(&missing)?;
+            let mut rows = lock(&self.rows);
             for n in &missing {
                 rows.insert(n[self.prefix.len()..].into(), None);
             }
             for (name, text) in found {
                 rows.insert(
                     name[self.prefix.len()..].into(),
-                    Some(Rc::new(parse(&text)?)),
+                    Some(Arc::new(parse(&text)?)),
                 );
             }
         }
-        let rows = self.rows.borrow();
+        let rows = lock(&self.rows);
         Ok(keys
             .iter()
             .filter_map(|k| rows.get(k.as_ref()).cloned().flatten())
@@ -171,20 +123,22 @@ impl<T> Cache<T> {
 }
 
 /// The gram rows of one field read so far: gram → (pattern, literal index).
-type GramRows = FxHashMap<Box<str>, Rc<Vec<(u32, u16)>>>;
+type GramRows = FxHashMap<Box<str>, Arc<Vec<(u32, u16)>>>;
 
 /// The matcher of one store: what it read of the detection rows so far.
 pub struct Matcher {
     /// Per field (as in `FIELDS`), gram → (pattern, index of the literal
     /// filed there), misses included.
-    grams: Vec<RefCell<GramRows>>,
-    patterns: RefCell<FxHashMap<u32, Rc<Pattern>>>,
+    grams: Vec<Mutex<GramRows>>,
+    patterns: Mutex<FxHashMap<u32, Arc<Pattern>>>,
     /// Per field, the patterns without literals (always run).
     always: HashMap<String, Vec<u32>>,
     media: Cache<Vec<MediumEntry>>,
     trees: Cache<Vec<TreeEntry>>,
     /// Language patterns, anchored and compiled, by their text.
-    languages: RefCell<FxHashMap<String, Rc<Option<fancy_regex::Regex>>>>,
+    languages: Mutex<FxHashMap<String, Arc<Option<fancy_regex::Regex>>>>,
+    /// Every datamap, read the first time a language pattern needs one.
+    datamaps: OnceCell<Datamaps>,
 }
 
 fn ids(text: &str) -> Vec<u32> {
@@ -204,40 +158,37 @@ fn pairs(text: &str) -> Vec<(u32, u16)> {
 }
 
 impl Matcher {
-    pub(crate) fn new(db: &Database) -> Result<Matcher, Error> {
+    pub(crate) fn new(store: &Store) -> Result<Matcher, Error> {
         let names: Vec<String> = FIELDS
             .iter()
             .map(|f| format!("detect/always/{f}"))
             .collect();
-        let always: HashMap<String, Vec<u32>> = db
+        let always: HashMap<String, Vec<u32>> = store
             .detect_rows(&names)?
             .into_iter()
             .map(|(n, t)| (n.rsplit('/').next().unwrap_or("").to_string(), ids(&t)))
             .collect();
         if always.len() != FIELDS.len() {
-            return Err(Error::Store {
-                path: db.where_().to_string(),
-                message: "is damaged: its detection patterns are incomplete (detect/always/...)"
-                    .into(),
-            });
+            return Err(store.damaged("its detection patterns are incomplete (detect/always/...)"));
         }
         Ok(Matcher {
             grams: FIELDS
                 .iter()
-                .map(|_| RefCell::new(FxHashMap::default()))
+                .map(|_| Mutex::new(FxHashMap::default()))
                 .collect(),
-            patterns: RefCell::new(FxHashMap::default()),
+            patterns: Mutex::new(FxHashMap::default()),
             always,
             media: Cache::new("detect/media/"),
             trees: Cache::new("detect/trees/"),
-            languages: RefCell::new(FxHashMap::default()),
+            languages: Mutex::new(FxHashMap::default()),
+            datamaps: OnceCell::new(),
         })
     }
 
     /// The patterns `ids`, read and compiled if not yet.
-    fn patterns(&self, db: &Database, ids: &[u32]) -> Result<Vec<Rc<Pattern>>, Error> {
+    fn patterns(&self, store: &Store, ids: &[u32]) -> Result<Vec<Arc<Pattern>>, Error> {
         let missing: Vec<u32> = {
-            let have = self.patterns.borrow();
+            let have = lock(&self.patterns);
             ids.iter()
                 .filter(|i| !have.contains_key(i))
                 .copied()
@@ -248,10 +199,10 @@ impl Matcher {
                 .iter()
                 .map(|i| format!("detect/pattern/{i}"))
                 .collect();
-            let rows = db.detect_rows(&names)?;
-            let mut have = self.patterns.borrow_mut();
+            let rows = store.detect_rows(&names)?;
+            let mut have = lock(&self.patterns);
             for (name, text) in rows {
-                let row: PatternRow = db.parse_doc(&name, &text)?;
+                let row: PatternRow = store.parse_doc(&name, &text)?;
                 let id: u32 = name
                     .rsplit('/')
                     .next()
@@ -259,7 +210,7 @@ impl Matcher {
                     .unwrap_or(0);
                 have.insert(
                     id,
-                    Rc::new(Pattern {
+                    Arc::new(Pattern {
                         compiled: OnceCell::new(),
                         regex: row.regex,
                         weight: row.weight,
@@ -268,23 +219,23 @@ impl Matcher {
                 );
             }
         }
-        let have = self.patterns.borrow();
+        let have = lock(&self.patterns);
         Ok(ids.iter().filter_map(|i| have.get(i).cloned()).collect())
     }
 
-    fn pattern(&self, db: &Database, id: u32) -> Result<Option<Rc<Pattern>>, Error> {
-        Ok(self.patterns(db, &[id])?.into_iter().next())
+    fn pattern(&self, store: &Store, id: u32) -> Result<Option<Arc<Pattern>>, Error> {
+        Ok(self.patterns(store, &[id])?.into_iter().next())
     }
 
     /// The patterns of `field` that match `value`, sorted.
-    fn matching(&self, db: &Database, field: &str, value: &str) -> Result<Vec<u32>, Error> {
+    fn matching(&self, store: &Store, field: &str, value: &str) -> Result<Vec<u32>, Error> {
         let f = FIELDS.iter().position(|x| *x == field).unwrap_or(0);
         let cache = &self.grams[f];
         // Not deduplicated: sorting the grams measured 50 % slower warm
         // (8.4 -> 12.3 us for a Fedora descriptor) than the few repeats cost.
         let all = grams(value);
         let missing: Vec<&str> = {
-            let have = cache.borrow();
+            let have = lock(cache);
             all.iter()
                 .copied()
                 .filter(|g| !have.contains_key(*g))
@@ -295,19 +246,19 @@ impl Matcher {
                 .iter()
                 .map(|g| format!("detect/gram/{field}/{g}"))
                 .collect();
-            let found = db.detect_rows(&names)?;
-            let mut have = cache.borrow_mut();
-            let empty = Rc::new(Vec::new());
+            let found = store.detect_rows(&names)?;
+            let mut have = lock(cache);
+            let empty = Arc::new(Vec::new());
             for g in &missing {
                 have.insert((*g).into(), empty.clone());
             }
             let prefix = format!("detect/gram/{field}/");
             for (name, text) in found {
-                have.insert(name[prefix.len()..].into(), Rc::new(pairs(&text)));
+                have.insert(name[prefix.len()..].into(), Arc::new(pairs(&text)));
             }
         }
         let hits: Vec<(u32, u16)> = {
-            let have = cache.borrow();
+            let have = lock(cache);
             all.iter()
                 .filter_map(|g| have.get(*g))
                 .flat_map(|l| l.iter().copied())
@@ -317,8 +268,8 @@ impl Matcher {
         ids.extend(self.always.get(field).into_iter().flatten().copied());
         ids.sort_unstable();
         ids.dedup();
-        let patterns = self.patterns(db, &ids)?;
-        let by_id: FxHashMap<u32, &Rc<Pattern>> =
+        let patterns = self.patterns(store, &ids)?;
+        let by_id: FxHashMap<u32, &Arc<Pattern>> =
             ids.iter().copied().zip(patterns.iter()).collect();
         // A candidate stays when the literal filed under its gram is in the
         // text (or it has none); then its regex decides.
@@ -341,8 +292,8 @@ impl Matcher {
         Ok(passing)
     }
 
-    fn weight(&self, db: &Database, ids: &[u32]) -> Result<u32, Error> {
-        Ok(self.patterns(db, ids)?.iter().map(|p| p.weight).sum())
+    fn weight(&self, store: &Store, ids: &[u32]) -> Result<u32, Error> {
+        Ok(self.patterns(store, ids)?.iter().map(|p| p.weight).sum())
     }
 
     /// For each field with a value, the ids of the patterns its value
@@ -350,7 +301,7 @@ impl Matcher {
     /// in the store).
     fn field_sets(
         &self,
-        db: &Database,
+        store: &Store,
         fields: &[(&'static str, &Option<String>)],
         strip: &str,
     ) -> Result<Vec<Option<Vec<u32>>>, Error> {
@@ -358,7 +309,7 @@ impl Matcher {
             .iter()
             .map(|(field, v)| {
                 v.as_deref()
-                    .map(|s| self.matching(db, field.trim_start_matches(strip), s))
+                    .map(|s| self.matching(store, field.trim_start_matches(strip), s))
                     .transpose()
             })
             .collect()
@@ -370,7 +321,7 @@ impl Matcher {
     /// size matched too.
     fn select<E>(
         &self,
-        db: &Database,
+        store: &Store,
         all: &[&E],
         key: impl Fn(&E) -> (u32, bool),
         fit: impl Fn(&E) -> Option<([Option<u32>; 4], bool)>,
@@ -393,7 +344,7 @@ impl Matcher {
                         fallback,
                         size,
                         fields: used.len() as u32,
-                        weight: self.weight(db, &used)?,
+                        weight: self.weight(store, &used)?,
                     },
                     k,
                 ));
@@ -406,14 +357,14 @@ impl Matcher {
     /// Which field matched which pattern, for the fields an entry has patterns for.
     fn matched(
         &self,
-        db: &Database,
+        store: &Store,
         pats: &[Option<u32>; 4],
         fields: &[(&'static str, &Option<String>); 4],
     ) -> Result<Vec<Matched>, Error> {
         let mut matched = Vec::new();
         for (p, (field, value)) in pats.iter().zip(fields.iter()) {
             if let (Some(p), Some(v)) = (p, value) {
-                if let Some(p) = self.pattern(db, *p)? {
+                if let Some(p) = self.pattern(store, *p)? {
                     matched.push(Matched {
                         field,
                         value: v.clone(),
@@ -428,7 +379,8 @@ impl Matcher {
     /// Every medium entry matching `media`, the best first.
     pub(crate) fn media<'d>(
         &self,
-        db: &'d Database,
+        store: &Store,
+        os: &OsLookup<'d>,
         media: &MediaInfo,
     ) -> Result<Vec<Match<'d>>, Error> {
         let fields: [(&'static str, &Option<String>); 4] = [
@@ -437,17 +389,17 @@ impl Matcher {
             ("publisher_id", &media.publisher_id),
             ("application_id", &media.application_id),
         ];
-        let sets = self.field_sets(db, &fields, "")?;
+        let sets = self.field_sets(store, &fields, "")?;
         // Only media filed under a volume-id pattern that matched can match
         // (and those without one).
         let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
         groups.push("none".into());
-        let entries: Vec<Rc<Vec<MediumEntry>>> = self
+        let entries: Vec<Arc<Vec<MediumEntry>>> = self
             .media
-            .get(db, &groups, |t| db.parse_doc("detection media", t))?;
+            .get(store, &groups, |t| store.parse_doc("detection media", t))?;
         let all: Vec<&MediumEntry> = entries.iter().flat_map(|g| g.iter()).collect();
         let hits = self.select(
-            db,
+            store,
             &all,
             |e| (e.os, e.fallback),
             |e| {
@@ -473,7 +425,7 @@ impl Matcher {
         for (score, k) in hits {
             let e = all[k];
             let pats = [e.volume_id, e.system_id, e.publisher_id, e.application_id];
-            let mut matched = self.matched(db, &pats, &fields)?;
+            let mut matched = self.matched(store, &pats, &fields)?;
             if let Some(s) = e.volume_size.filter(|&s| s > 0) {
                 matched.push(Matched {
                     field: "volume_size",
@@ -481,7 +433,7 @@ impl Matcher {
                     pattern: s.to_string(),
                 });
             }
-            let languages = self.languages(db, e, media.volume_id.as_deref())?;
+            let languages = self.languages(store, e, media.volume_id.as_deref())?;
             found.push(Candidate {
                 score,
                 os: e.os,
@@ -492,7 +444,7 @@ impl Matcher {
                 entry: format!("media {}", e.n),
             });
         }
-        rank(db, found)
+        rank(os, found)
     }
 
     /// The languages a matched medium gives: from its language pattern (the
@@ -500,7 +452,7 @@ impl Matcher {
     /// datamap), else the languages it lists.
     fn languages(
         &self,
-        db: &Database,
+        store: &Store,
         e: &MediumEntry,
         volume_id: Option<&str>,
     ) -> Result<Vec<String>, Error> {
@@ -510,12 +462,10 @@ impl Matcher {
         let Some(volume) = volume_id else {
             return Ok(Vec::new());
         };
-        let cached = self.languages.borrow().get(&l.value).cloned();
+        let cached = lock(&self.languages).get(&l.value).cloned();
         let re = cached.unwrap_or_else(|| {
-            let re = Rc::new(fancy_regex::Regex::new(&format!("^(?:{})", l.value)).ok());
-            self.languages
-                .borrow_mut()
-                .insert(l.value.clone(), re.clone());
+            let re = Arc::new(fancy_regex::Regex::new(&format!("^(?:{})", l.value)).ok());
+            lock(&self.languages).insert(l.value.clone(), re.clone());
             re
         });
         let Some(re) = re.as_ref() else {
@@ -530,7 +480,12 @@ impl Matcher {
             return Ok(Vec::new());
         };
         let mapped = match &l.map {
-            Some(map) => db.datamaps()?.get(map).and_then(|m| m.get(&raw)).cloned(),
+            Some(map) => self
+                .datamaps
+                .get_or_try_init(|| store.detect_doc("datamaps"))?
+                .get(map)
+                .and_then(|m| m.get(&raw))
+                .cloned(),
             None => None,
         };
         Ok(vec![mapped.unwrap_or(raw)])
@@ -539,7 +494,8 @@ impl Matcher {
     /// Every tree entry matching `tree`, the best first.
     pub(crate) fn trees<'d>(
         &self,
-        db: &'d Database,
+        store: &Store,
+        os: &OsLookup<'d>,
         tree: &TreeInfo,
     ) -> Result<Vec<Match<'d>>, Error> {
         let fields: [(&'static str, &Option<String>); 4] = [
@@ -548,15 +504,15 @@ impl Matcher {
             ("treeinfo_arch", &tree.arch),
             ("treeinfo_variant", &tree.variant),
         ];
-        let sets = self.field_sets(db, &fields, "treeinfo_")?;
+        let sets = self.field_sets(store, &fields, "treeinfo_")?;
         let mut groups: Vec<String> = sets[0].iter().flatten().map(|p| p.to_string()).collect();
         groups.push("none".into());
-        let entries: Vec<Rc<Vec<TreeEntry>>> = self
+        let entries: Vec<Arc<Vec<TreeEntry>>> = self
             .trees
-            .get(db, &groups, |t| db.parse_doc("detection trees", t))?;
+            .get(store, &groups, |t| store.parse_doc("detection trees", t))?;
         let all: Vec<&TreeEntry> = entries.iter().flat_map(|g| g.iter()).collect();
         let hits = self.select(
-            db,
+            store,
             &all,
             |e| (e.os, e.fallback),
             |e| {
@@ -569,7 +525,7 @@ impl Matcher {
         for (score, k) in hits {
             let e = all[k];
             let pats = [e.family, e.version, e.treeinfo_arch, e.variant];
-            let matched = self.matched(db, &pats, &fields)?;
+            let matched = self.matched(store, &pats, &fields)?;
             found.push(Candidate {
                 score,
                 os: e.os,
@@ -580,7 +536,7 @@ impl Matcher {
                 entry: format!("tree {}", e.n),
             });
         }
-        rank(db, found)
+        rank(os, found)
     }
 }
 
@@ -606,7 +562,7 @@ struct Candidate {
 /// Orders candidates best first, keeps one per (OS, arch, variants) and sets
 /// each one's confidence: high for the best when no other OS scores as well,
 /// medium for other matches, low for fallbacks.
-fn rank(db: &Database, mut found: Vec<Candidate>) -> Result<Vec<Match<'_>>, Error> {
+fn rank<'d>(os: &OsLookup<'d>, mut found: Vec<Candidate>) -> Result<Vec<Match<'d>>, Error> {
     found.sort_by(|a, b| b.score.cmp(&a.score).then(a.os.cmp(&b.os)));
     let mut out: Vec<(Score, Match)> = Vec::new();
     for c in found {
@@ -616,7 +572,7 @@ fn rank(db: &Database, mut found: Vec<Candidate>) -> Result<Vec<Match<'_>>, Erro
         {
             continue;
         }
-        let Some(os) = db.try_get(c.os)? else {
+        let Some(os) = os(c.os)? else {
             continue;
         };
         out.push((

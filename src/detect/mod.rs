@@ -17,7 +17,9 @@ pub mod treeinfo;
 
 use crate::error::Error;
 use crate::os::Os;
-use crate::store::Database;
+use crate::store::Store;
+use guestdb_data::doc::detect::Newest;
+use once_cell::sync::OnceCell;
 use serde::Serialize;
 use std::fmt;
 use std::path::Path;
@@ -25,9 +27,13 @@ use std::path::Path;
 /// What an install ISO says about itself: its primary volume descriptor.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MediaInfo {
+    /// The volume id (up to 32 characters).
     pub volume_id: Option<String>,
+    /// The system id.
     pub system_id: Option<String>,
+    /// The publisher id.
     pub publisher_id: Option<String>,
+    /// The application id.
     pub application_id: Option<String>,
     /// Bytes: the volume's blocks times its block size.
     pub volume_size: Option<u64>,
@@ -40,8 +46,11 @@ pub struct MediaInfo {
 /// What an install tree's `.treeinfo` says about it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TreeInfo {
+    /// The family (`Red Hat Enterprise Linux`).
     pub family: Option<String>,
+    /// The version (`9.6`).
     pub version: Option<String>,
+    /// The variant (`BaseOS`), if the tree names one.
     pub variant: Option<String>,
     /// As the tree names it (`i386`, `x86_64`, `aarch64`).
     pub arch: Option<String>,
@@ -73,8 +82,11 @@ impl fmt::Display for Confidence {
 /// One field that matched, and the pattern it matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Matched {
+    /// The field (`volume_id`, `treeinfo_family`, `volume_size`).
     pub field: &'static str,
+    /// What the medium or tree has in it.
     pub value: String,
+    /// The pattern (a regex) it matched.
     pub pattern: String,
 }
 
@@ -93,16 +105,23 @@ pub struct NewerRelease {
 #[derive(Clone, Debug, Serialize)]
 pub struct Match<'d> {
     #[serde(skip)]
+    /// The OS of the dataset.
     pub os: &'d Os,
+    /// Its first short-id.
     pub short_id: String,
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// The architecture of the matching entry (`all` when it names none).
     pub arch: String,
     /// The OS variants the entry is for (`server`, `workstation`).
     pub variants: Vec<String>,
+    /// The installer languages the medium gives, where it says.
     pub languages: Vec<String>,
+    /// How sure the match is.
     pub confidence: Confidence,
+    /// Each field that matched, with the pattern it matched.
     pub matched: Vec<Matched>,
     /// Matched only in the fallback pass (arch `all` or a rolling release).
     pub fallback: bool,
@@ -116,21 +135,32 @@ pub struct Match<'d> {
 /// Why a path could not be read as media.
 #[derive(Debug)]
 pub enum DetectError {
+    /// The path could not be read.
     Io {
+        /// The path as given.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The file is no ISO 9660 image (and nothing else detection reads).
     NotIso {
+        /// The path as given.
         path: String,
+        /// Why not.
         why: String,
     },
+    /// The file is no `.treeinfo` file.
     NotTreeinfo {
+        /// The path as given.
         path: String,
+        /// Why not.
         why: String,
     },
     /// Not a file or directory detection knows.
     Unknown {
+        /// The path as given.
         path: String,
+        /// Why it is not one.
         why: String,
     },
 }
@@ -220,59 +250,55 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
     iso::read_iso(&mut file, meta.len(), &shown).map(Input::Iso)
 }
 
-impl Database {
-    /// Every OS whose install media match `media`, the best first.
-    pub fn identify_media(&self, media: &MediaInfo) -> Result<Vec<Match<'_>>, Error> {
-        let mut found = self.matcher()?.media(self, media)?;
+/// How detection finds the OS of a store row: the caller's (cached) lookup.
+pub(crate) type OsLookup<'d> = dyn Fn(u32) -> Result<Option<&'d Os>, Error> + 'd;
+
+/// Detection over one store: what it read and compiled of the patterns so
+/// far (nothing until the first detection).
+#[derive(Default)]
+pub struct Detector {
+    matcher: OnceCell<matcher::Matcher>,
+    newest: OnceCell<Newest>,
+}
+
+impl Detector {
+    fn matcher(&self, store: &Store) -> Result<&matcher::Matcher, Error> {
+        self.matcher
+            .get_or_try_init(|| matcher::Matcher::new(store))
+    }
+
+    /// Each distro's newest release with media or trees (read once).
+    fn newest(&self, store: &Store) -> Result<&Newest, Error> {
+        self.newest
+            .get_or_try_init(|| store.detect_doc("detect/newest"))
+    }
+
+    /// Every OS whose install media match `media`, the best first; when
+    /// none does, a release newer than known that the media's naming suggests.
+    pub(crate) fn media<'d>(
+        &self,
+        store: &Store,
+        os: &OsLookup<'d>,
+        media: &MediaInfo,
+    ) -> Result<Vec<Match<'d>>, Error> {
+        let mut found = self.matcher(store)?.media(store, os, media)?;
         if found.is_empty() {
-            found = newer::media(self, media)?;
+            found = newer::media(self.newest(store)?, os, media)?;
         }
         Ok(found)
     }
 
     /// Every OS whose install trees match `tree`, the best first.
-    pub fn identify_tree(&self, tree: &TreeInfo) -> Result<Vec<Match<'_>>, Error> {
-        let mut found = self.matcher()?.trees(self, tree)?;
+    pub(crate) fn tree<'d>(
+        &self,
+        store: &Store,
+        os: &OsLookup<'d>,
+        tree: &TreeInfo,
+    ) -> Result<Vec<Match<'d>>, Error> {
+        let mut found = self.matcher(store)?.trees(store, os, tree)?;
         if found.is_empty() {
-            found = newer::tree(self, tree)?;
+            found = newer::tree(self.newest(store)?, os, tree)?;
         }
         Ok(found)
-    }
-
-    /// Matches for what [`read_path`] read.
-    pub fn identify(&self, input: &Input) -> Result<Vec<Match<'_>>, Error> {
-        match input {
-            Input::Iso(m) | Input::Isoinfo(m) => self.identify_media(m),
-            Input::Treeinfo(t) => self.identify_tree(t),
-        }
-    }
-
-    /// The detection row `name` as `T`; every store has it.
-    fn detect_doc<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, Error> {
-        let rows = self.detect_rows(&[name.to_string()])?;
-        let (_, text) = rows.into_iter().next().ok_or_else(|| Error::Store {
-            path: self.where_().to_string(),
-            message: format!("is damaged: it has no detection row '{name}'"),
-        })?;
-        self.parse_doc(&format!("detection row '{name}'"), &text)
-    }
-
-    fn matcher(&self) -> Result<&matcher::Matcher, Error> {
-        self.detect.get_or_try_init(|| matcher::Matcher::new(self))
-    }
-
-    /// Each distro's newest release with media or trees (read once).
-    fn newest_releases(&self) -> Result<&newer::Newest, Error> {
-        self.newest
-            .get_or_try_init(|| self.detect_doc("detect/newest"))
-    }
-
-    /// Every datamap, by id (read once).
-    pub(crate) fn datamaps(
-        &self,
-    ) -> Result<&std::collections::HashMap<String, std::collections::HashMap<String, String>>, Error>
-    {
-        self.datamaps
-            .get_or_try_init(|| self.detect_doc("datamaps"))
     }
 }

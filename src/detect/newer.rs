@@ -6,13 +6,12 @@
 //! <version>, newer than known", low confidence, naming the release whose
 //! naming it follows. Trees are judged the same way by their version field.
 
-use super::{Confidence, Match, Matched, MediaInfo, NewerRelease, TreeInfo};
+use super::{Confidence, Match, Matched, MediaInfo, NewerRelease, OsLookup, TreeInfo};
 use crate::error::Error;
 use crate::os::Os;
-use crate::store::Database;
+use guestdb_data::doc::detect::Newest;
 use guestdb_data::model::natural_cmp;
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -91,39 +90,6 @@ fn newer(version: &str, than: &str) -> bool {
 }
 
 /// The `detect/newest` row: each distro's newest release with media or trees.
-#[derive(Deserialize)]
-pub(crate) struct Newest {
-    media: Vec<NewestMedia>,
-    trees: Vec<NewestTrees>,
-}
-
-#[derive(Deserialize)]
-struct NewestMedia {
-    distro: String,
-    os: u32,
-    version: String,
-    /// (volume-id pattern, arch, medium number)
-    volume_ids: Vec<(String, String, usize)>,
-}
-
-/// A tree's family, treeinfo arch and variant patterns, arch and number.
-type NewestTree = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    usize,
-);
-
-#[derive(Deserialize)]
-struct NewestTrees {
-    distro: String,
-    os: u32,
-    version: String,
-    /// (family, treeinfo arch, variant patterns, arch, tree number)
-    trees: Vec<NewestTree>,
-}
-
 fn guess<'d>(
     os: &'d Os,
     distro: &str,
@@ -153,14 +119,19 @@ fn guess<'d>(
 }
 
 /// Media of a release newer than known, by the naming of the newest known.
-pub(crate) fn media<'d>(db: &'d Database, media: &MediaInfo) -> Result<Vec<Match<'d>>, Error> {
+pub(crate) fn media<'d>(
+    newest: &Newest,
+    os: &OsLookup<'d>,
+    media: &MediaInfo,
+) -> Result<Vec<Match<'d>>, Error> {
     let Some(volume) = media.volume_id.as_deref() else {
         return Ok(Vec::new());
     };
     let mut out: Vec<Match<'d>> = Vec::new();
-    for n in &db.newest_releases()?.media {
+    for n in &newest.media {
+        let known = n.version.as_deref().unwrap_or_default();
         for (pattern, arch, number) in &n.volume_ids {
-            let Some(general) = generalise(pattern, &n.version) else {
+            let Some(general) = generalise(pattern, known) else {
                 continue;
             };
             let Some(re) = compiled(&general) else {
@@ -173,10 +144,10 @@ pub(crate) fn media<'d>(db: &'d Database, media: &MediaInfo) -> Result<Vec<Match
                 .filter_map(|i| caps.get(i).map(|g| g.as_str()))
                 .collect();
             let found = found.join(".");
-            if !newer(&found, &n.version) {
+            if !newer(&found, known) {
                 continue;
             }
-            let Some(os) = db.try_get(n.os)? else {
+            let Some(os) = os(n.os)? else {
                 continue;
             };
             let matched = vec![Matched {
@@ -200,7 +171,11 @@ pub(crate) fn media<'d>(db: &'d Database, media: &MediaInfo) -> Result<Vec<Match
 
 /// A tree of a release newer than known: its family (and arch, variant)
 /// match the newest known release's patterns, and its version is higher.
-pub(crate) fn tree<'d>(db: &'d Database, tree: &TreeInfo) -> Result<Vec<Match<'d>>, Error> {
+pub(crate) fn tree<'d>(
+    newest: &Newest,
+    os: &OsLookup<'d>,
+    tree: &TreeInfo,
+) -> Result<Vec<Match<'d>>, Error> {
     let Some(version) = tree.version.as_deref() else {
         return Ok(Vec::new());
     };
@@ -208,8 +183,8 @@ pub(crate) fn tree<'d>(db: &'d Database, tree: &TreeInfo) -> Result<Vec<Match<'d
         return Ok(Vec::new());
     }
     let mut out: Vec<Match<'d>> = Vec::new();
-    for n in &db.newest_releases()?.trees {
-        if !newer(version, &n.version) {
+    for n in &newest.trees {
+        if !newer(version, n.version.as_deref().unwrap_or_default()) {
             continue;
         }
         for (family, tarch, variant, arch, number) in &n.trees {
@@ -238,7 +213,7 @@ pub(crate) fn tree<'d>(db: &'d Database, tree: &TreeInfo) -> Result<Vec<Match<'d
             if !fits {
                 continue;
             }
-            let Some(os) = db.try_get(n.os)? else {
+            let Some(os) = os(n.os)? else {
                 continue;
             };
             out.push(guess(

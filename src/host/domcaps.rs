@@ -282,7 +282,7 @@ fn machines_of(
     }
     // A distribution's type: the first release of its line where it is the newest.
     for line in &catalogue.lines {
-        for release in line.releases() {
+        for release in crate::machine::line_releases(line) {
             let offered = catalogue
                 .downstream(&line.id, release, arch)
                 .unwrap_or_default();

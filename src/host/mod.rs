@@ -12,8 +12,8 @@ pub mod probe;
 pub mod profile;
 
 use crate::machine::MachineType;
-use guestdb_data::model::{FirmwareType, Version};
-use serde::{Deserialize, Serialize};
+use guestdb_data::model::Version;
+use serde::Serialize;
 
 /// Where a host's description came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -27,31 +27,16 @@ pub enum HostSource {
     Probe(String),
 }
 
-/// Firmware a host can give guests of one architecture.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Firmware {
-    pub arch: String,
-    #[serde(rename = "type")]
-    pub kind: FirmwareType,
-    pub secure_boot: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vars: Option<String>,
-}
-
-/// A TPM model a host can give guests, and its versions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tpm {
-    pub arch: String,
-    pub model: String,
-    pub versions: Vec<String>,
-}
+/// Firmware a host can give guests of one architecture, and a TPM model
+/// with its versions (as host profiles state them).
+pub use guestdb_data::doc::catalogue::{HostFirmware as Firmware, HostTpm as Tpm};
 
 /// Whether a host can realise a capability, and the fact that says so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Capability {
+    /// Whether every part of it is there.
     pub available: bool,
+    /// The fact that says so, with where it comes from.
     pub why: String,
 }
 
@@ -66,6 +51,7 @@ pub enum DeviceSet {
 }
 
 impl DeviceSet {
+    /// Whether the host has QEMU device `qemu_device`.
     pub fn has(&self, qemu_device: &str) -> bool {
         match self {
             DeviceSet::AllBut(missing) => !missing.iter().any(|m| m == qemu_device),
@@ -79,16 +65,24 @@ impl DeviceSet {
 pub struct Host {
     /// `debian-12`, or a name derived from the file or binary.
     pub name: String,
+    /// What it is, in words (`Debian 12 (bookworm)`).
     pub description: String,
+    /// Where the description came from.
     pub source: HostSource,
+    /// Its QEMU version, where known.
     pub qemu: Option<Version>,
+    /// Its libvirt version, where known.
     pub libvirt: Option<Version>,
+    /// The guest architectures it runs.
     pub arches: Vec<String>,
     /// The machine types offered, for every arch of `arches`.
     #[serde(skip)]
     pub machines: Vec<(String, Vec<MachineType>)>,
+    /// The firmware it offers guests.
     pub firmware: Vec<Firmware>,
+    /// The TPM models it offers guests.
     pub tpm: Vec<Tpm>,
+    /// The QEMU device names it has.
     pub devices: DeviceSet,
     /// libvirt's `virtio-transitional`/`virtio-non-transitional` models and
     /// QEMU's `-transitional`/`-non-transitional` devices.
@@ -105,10 +99,12 @@ impl Host {
             .unwrap_or(&[])
     }
 
+    /// The firmware offered for guests of `arch`.
     pub fn firmware_for<'h>(&'h self, arch: &'h str) -> impl Iterator<Item = &'h Firmware> + 'h {
         self.firmware.iter().filter(move |f| f.arch == arch)
     }
 
+    /// The TPM models offered for guests of `arch`.
     pub fn tpm_for<'h>(&'h self, arch: &'h str) -> impl Iterator<Item = &'h Tpm> + 'h {
         self.tpm.iter().filter(move |t| t.arch == arch)
     }
@@ -117,6 +113,7 @@ impl Host {
 /// QEMU ≥ 4.0 has the `-transitional`/`-non-transitional` devices; libvirt
 /// ≥ 5.2 has the models that select them (DESIGN.md §2.1).
 pub const TRANSITIONAL_QEMU: Version = Version::new(4, 0);
+/// The libvirt version that added the transitional models.
 pub const TRANSITIONAL_LIBVIRT: Version = Version::new(5, 2);
 
 /// The architecture names a QEMU binary is called by (`qemu-system-NAME`).

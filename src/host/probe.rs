@@ -74,10 +74,13 @@ pub fn parse_version(text: &str) -> Option<Version> {
 /// One line of `-machine help`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpMachine {
+    /// The machine type's name.
     pub name: String,
     /// The name this line is an alias of, for alias lines.
     pub alias_of: Option<String>,
+    /// QEMU's default machine (`(default)`).
     pub default: bool,
+    /// Marked `(deprecated)`.
     pub deprecated: bool,
 }
 
@@ -167,7 +170,7 @@ pub fn machines_from_help(
             continue;
         }
         let downstream = catalogue.lines.iter().find_map(|l| {
-            let pos = l.releases().iter().find_map(|r| {
+            let pos = crate::machine::line_releases(l).iter().find_map(|r| {
                 catalogue
                     .downstream(&l.id, r, arch)?
                     .into_iter()
@@ -330,7 +333,7 @@ pub fn probe(
             },
         );
     }
-    let swtpm = crate::qmp::search_path("swtpm").is_some();
+    let swtpm = crate::process::search_path("swtpm").is_some();
     let tpm = if swtpm {
         ["tpm-crb", "tpm-tis", "tpm-tis-device"]
             .iter()

@@ -2,10 +2,8 @@
 //! with where it was declared. Built from the store ([`Database::os_facts`]);
 //! the rules never touch the store.
 
-use crate::error::Error;
-use crate::os::{Os, OsDetails, Provenance};
-use crate::store::Database;
-use guestdb_data::model::{Date, ReleaseStatus, VirtioClass};
+use crate::os::{BootSecurity, Os, OsDetails, Provenance};
+use guestdb_data::model::{Chipset, Date, FirmwareType, ReleaseStatus, ResourceKind, VirtioClass};
 use serde::Serialize;
 
 /// A fact a rule used: what it says and where it is declared.
@@ -16,12 +14,15 @@ pub struct FactRef {
     /// `path:line`, relative to the data directory.
     pub at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The source id (`data/dataset.xml`).
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why, in words.
     pub note: Option<String>,
 }
 
 impl FactRef {
+    /// A fact stated at `at` (`path:line`) with no source or note.
     pub fn new(fact: impl Into<String>, at: impl Into<String>) -> FactRef {
         FactRef {
             fact: fact.into(),
@@ -44,7 +45,9 @@ impl FactRef {
 /// What the OS's drivers speak for one virtio class.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VirtioFacts {
+    /// The drivers speak the legacy interface.
     pub legacy: bool,
+    /// The drivers speak the virtio 1.0 interface.
     pub modern: bool,
     /// The driver package the support needs (`virtio-win`); `None`: in-box.
     pub driver: Option<String>,
@@ -57,37 +60,55 @@ pub struct VirtioFacts {
 /// A yes/no fact with its declaration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flag {
+    /// What the fact says.
     pub yes: bool,
+    /// The fact.
     pub fact: FactRef,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Support for one firmware type.
 pub struct FirmwareFacts {
+    /// The OS boots with it.
     pub supported: bool,
+    /// The OS prefers it when both are supported.
     pub preferred: bool,
+    /// The fact.
     pub fact: FactRef,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Support for, and requirement of, a feature (Secure Boot).
 pub struct Requirement {
+    /// The OS works with it.
     pub supported: bool,
+    /// The OS needs it.
     pub required: bool,
+    /// The fact.
     pub fact: FactRef,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Support for, and requirement of, one TPM version.
 pub struct TpmFacts {
+    /// The TPM version (`1.2`, `2.0`).
     pub version: String,
+    /// The OS works with it.
     pub supported: bool,
+    /// The OS needs it.
     pub required: bool,
+    /// The fact.
     pub fact: FactRef,
 }
 
 /// Amounts the OS needs or recommends (bytes, count).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Sizes {
+    /// Memory, bytes.
     pub ram: Option<u64>,
+    /// Virtual CPUs.
     pub n_cpus: Option<u64>,
+    /// Disk, bytes.
     pub storage: Option<u64>,
 }
 
@@ -103,32 +124,50 @@ pub struct Fallback {
 /// Everything the recommendation needs to know about one OS on one arch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OsFacts {
+    /// Its id.
     pub id: String,
+    /// Its first short-id.
     pub short_id: String,
+    /// Its name.
     pub name: String,
+    /// Its family (`linux`, `winnt`).
     pub family: Option<String>,
+    /// Its distribution.
     pub distro: Option<String>,
+    /// When its security maintenance ends.
     pub eol_date: Option<Date>,
+    /// Released, prerelease, snapshot or rolling.
     pub release_status: ReleaseStatus,
+    /// The architecture the facts are for.
     pub arch: String,
     /// Every class of [`VirtioClass::ALL`], in that order.
     pub virtio: Vec<(String, VirtioFacts)>,
+    /// Whether it supports q35.
     pub q35: Option<Flag>,
+    /// Whether it supports i440fx.
     pub i440fx: Option<Flag>,
+    /// Whether it boots with BIOS.
     pub bios: Option<FirmwareFacts>,
+    /// Whether it boots with UEFI.
     pub efi: Option<FirmwareFacts>,
+    /// Whether it supports or requires Secure Boot.
     pub secure_boot: Option<Requirement>,
+    /// Which TPM versions it supports or requires.
     pub tpm: Vec<TpmFacts>,
     /// Catalogue devices the OS drives in-box, with their declarations.
     pub devices: Vec<(String, FactRef)>,
     /// Catalogue devices a driver package adds (name, pre-installable).
     pub driver_devices: Vec<(String, bool)>,
+    /// What it needs at least.
     pub minimum: Sizes,
+    /// What its vendor recommends.
     pub recommended: Sizes,
+    /// Set when these facts stand in for a release the caller asked for.
     pub fallback: Option<Fallback>,
 }
 
 impl OsFacts {
+    /// What the OS's drivers speak for virtio `class`.
     pub fn virtio(&self, class: VirtioClass) -> &VirtioFacts {
         self.virtio
             .iter()
@@ -195,7 +234,7 @@ impl OsFacts {
             .iter()
             .map(|class| {
                 let fact = for_arch(
-                    details.virtio.iter().filter(|f| f.class == class.name),
+                    details.virtio.iter().filter(|f| f.class == *class),
                     arch,
                     |f| &f.arch,
                 );
@@ -231,12 +270,13 @@ impl OsFacts {
             .collect();
         // An unknown chipset fact is as good as none: the rule says the
         // dataset says nothing.
-        let chipset = |name: &str| {
+        let chipset = |chipset: Chipset| {
+            let name = chipset.name();
             let f = for_arch(
                 details
                     .chipsets
                     .iter()
-                    .filter(|c| c.chipset == name && !c.unknown),
+                    .filter(|c| c.chipset == chipset && !c.unknown),
                 arch_family(arch),
                 |c| &c.arch,
             )
@@ -245,7 +285,7 @@ impl OsFacts {
                     details
                         .chipsets
                         .iter()
-                        .filter(|c| c.chipset == name && !c.unknown),
+                        .filter(|c| c.chipset == chipset && !c.unknown),
                     arch,
                     |c| &c.arch,
                 )
@@ -265,7 +305,7 @@ impl OsFacts {
                 ),
             })
         };
-        let firmware = |kind: &str| {
+        let firmware = |kind: FirmwareType| {
             let f = details
                 .firmware
                 .iter()
@@ -281,7 +321,8 @@ impl OsFacts {
                 preferred: f.preferred,
                 fact: FactRef::from(
                     format!(
-                        "{short}: {kind} on {} {}{}",
+                        "{short}: {} on {} {}{}",
+                        kind.name(),
                         f.arch,
                         if f.supported {
                             "supported"
@@ -298,7 +339,7 @@ impl OsFacts {
             details
                 .boot_security
                 .iter()
-                .filter(|b| b.kind == "secure-boot"),
+                .filter(|b| b.kind == BootSecurity::SecureBoot),
             arch,
             |b| &b.arch,
         )
@@ -322,10 +363,9 @@ impl OsFacts {
         let mut tpm: Vec<TpmFacts> = Vec::new();
         for version in guestdb_data::model::TPM_VERSIONS {
             let fact = for_arch(
-                details
-                    .boot_security
-                    .iter()
-                    .filter(|b| b.kind == "tpm" && b.version.as_deref() == Some(version)),
+                details.boot_security.iter().filter(|b| {
+                    b.kind == BootSecurity::Tpm && b.version.as_deref() == Some(version)
+                }),
                 arch,
                 |b| &b.arch,
             );
@@ -376,7 +416,7 @@ impl OsFacts {
                 }
             }
         }
-        let sizes = |kind: &str| {
+        let sizes = |kind: ResourceKind| {
             let mut s = Sizes::default();
             // The arch's own entry first, then "all" for what it leaves out.
             for r in details
@@ -406,25 +446,17 @@ impl OsFacts {
             release_status: os.release_status,
             arch: arch.to_string(),
             virtio,
-            q35: chipset("q35"),
-            i440fx: chipset("i440fx"),
-            bios: firmware("bios"),
-            efi: firmware("efi"),
+            q35: chipset(Chipset::Q35),
+            i440fx: chipset(Chipset::I440fx),
+            bios: firmware(FirmwareType::Bios),
+            efi: firmware(FirmwareType::Efi),
             secure_boot,
             tpm,
             devices,
             driver_devices,
-            minimum: sizes("minimum"),
-            recommended: sizes("recommended"),
+            minimum: sizes(ResourceKind::Minimum),
+            recommended: sizes(ResourceKind::Recommended),
             fallback: None,
         }
-    }
-}
-
-impl Database {
-    /// The facts of `os` on `arch` that a recommendation reads.
-    pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
-        let details = self.details(os)?;
-        Ok(OsFacts::from_details(os, &details, arch))
     }
 }

@@ -24,17 +24,24 @@ use std::fmt;
 #[serde(rename_all = "lowercase")]
 pub enum ChipsetPolicy {
     #[default]
+    /// q35 where the rules allow, else i440fx.
     Auto,
+    /// q35 (`--chipset q35`).
     Q35,
+    /// i440fx (`--chipset i440fx`).
     I440fx,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// Which firmware to use.
 pub enum FirmwarePolicy {
     #[default]
+    /// What the OS requires or prefers, else BIOS (x86).
     Auto,
+    /// BIOS (`--firmware bios`).
     Bios,
+    /// UEFI (`--firmware efi`).
     Efi,
 }
 
@@ -43,7 +50,9 @@ pub enum FirmwarePolicy {
 #[serde(rename_all = "kebab-case")]
 pub enum DriversPolicy {
     #[default]
+    /// Only what the OS ships.
     None,
+    /// virtio-win's drivers (attached or pre-installed).
     VirtioWin,
 }
 
@@ -54,26 +63,35 @@ pub enum DriversPolicy {
 #[serde(rename_all = "lowercase")]
 pub enum ModelsPolicy {
     #[default]
+    /// `virtio`.
     Plain,
+    /// `virtio-transitional` or `virtio-non-transitional`.
     Explicit,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// The caller's choices (the command line's policy options).
 pub struct Policy {
+    /// Which chipset.
     pub chipset: ChipsetPolicy,
+    /// Which firmware.
     pub firmware: FirmwarePolicy,
     /// Turn Secure Boot on even when the OS does not require it.
     pub secure_boot: bool,
+    /// Which driver packages are available.
     pub drivers: DriversPolicy,
+    /// Plain or explicit virtio models.
     pub models: ModelsPolicy,
 }
 
 /// What a recommendation is for.
 #[derive(Clone, Copy, Debug)]
 pub struct Target<'a> {
+    /// The guest architecture (`x86_64`).
     pub arch: &'a str,
     /// The host the VM runs on first, then every host it must migrate to.
     pub hosts: &'a [Host],
+    /// The caller's choices.
     pub policy: Policy,
     /// Today, for end-of-life warnings; `None` gives none.
     pub today: Option<Date>,
@@ -82,10 +100,13 @@ pub struct Target<'a> {
 /// The chosen machine type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Machine {
+    /// Its versioned name (`pc-q35-7.2`).
     pub name: String,
+    /// Its family (`q35`, `i440fx`, `virt`, `pseries`, `s390-ccw-virtio`).
     pub family: String,
     /// The unversioned name that points to it on the first host, if any.
     pub alias: Option<String>,
+    /// Some host marks it deprecated.
     pub deprecated: bool,
     /// The QEMU release that added it (upstream types).
     pub qemu_version: Option<String>,
@@ -96,23 +117,29 @@ pub struct Machine {
 /// The TPM the guest gets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TpmChoice {
+    /// The device model (`tpm-crb`).
     pub model: String,
+    /// The TPM version (`2.0`).
     pub version: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The chosen firmware.
 pub struct FirmwareChoice {
     /// `bios` or `efi`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// UEFI Secure Boot is on.
     pub secure_boot: bool,
     /// System management mode (needed by Secure Boot on q35).
     pub smm: bool,
+    /// The TPM the guest gets, if any.
     pub tpm: Option<TpmChoice>,
     /// The first host's firmware files, where it names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The first host's template of the UEFI variable store, where it names one.
     pub vars: Option<String>,
 }
 
@@ -132,8 +159,11 @@ pub enum Placement {
     Integrated,
     /// A disk or CD-ROM on a storage controller (SATA, IDE, SCSI).
     Controller,
+    /// On a USB controller.
     Usb,
+    /// On the ISA bus.
     Isa,
+    /// On the PS/2 controller.
     Ps2,
     /// On the s390x channel subsystem (no PCI).
     Ccw,
@@ -146,6 +176,7 @@ pub enum Placement {
 }
 
 impl Placement {
+    /// Its name in the JSON and text answers (`pcie-root-port`).
     pub fn name(self) -> &'static str {
         match self {
             Placement::PcieRootPort => "pcie-root-port",
@@ -195,6 +226,7 @@ pub struct Device {
     pub libvirt_bus: Option<String>,
     /// The QEMU device name (`virtio-net-pci-transitional`, `ide-cd`).
     pub qemu_device: Option<String>,
+    /// Where it sits, as the guest sees it.
     pub placement: Placement,
     /// The PCI vendor:device the guest sees, for PCI functions.
     pub pci_id: Option<String>,
@@ -212,46 +244,69 @@ pub struct Warning {
     /// `end-of-life`, `fallback`, `deprecated-machine`, `unsupported`,
     /// `emulated-fallback`, `assumed`.
     pub code: &'static str,
+    /// What happened, in words.
     pub message: String,
 }
 
 /// One rule's decision, the reasons, and the facts it read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleTrace {
+    /// The rule's name.
     pub rule: &'static str,
+    /// What it chose.
     pub decision: String,
+    /// Why.
     pub reasons: Vec<String>,
+    /// The facts it read, each with where it is declared.
     pub facts: Vec<FactRef>,
 }
 
 /// Memory, CPUs and disk for the VM, from the OS's resources.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Resources {
+    /// Memory, MiB.
     pub memory_mib: u64,
+    /// Virtual CPUs.
     pub vcpus: u64,
+    /// Disk, GiB.
     pub disk_gib: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The OS a recommendation is for.
 pub struct OsRef {
+    /// Its id.
     pub id: String,
+    /// Its first short-id.
     pub short_id: String,
+    /// Its name.
     pub name: String,
 }
 
 /// The answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Recommendation {
+    /// The OS (the stand-in, when a fallback was used).
     pub os: OsRef,
+    /// The guest architecture.
     pub arch: String,
+    /// The host the VM runs on first.
     pub host: String,
+    /// The hosts it must be able to live-migrate to.
     pub migrate_to: Vec<String>,
+    /// The caller's choices.
     pub policy: Policy,
+    /// The machine type.
     pub machine: Machine,
+    /// The firmware, Secure Boot and TPM.
     pub firmware: FirmwareChoice,
+    /// Memory, CPUs and disk.
     pub resources: Resources,
+    /// Every device the guest sees, and those turned off.
     pub devices: Vec<Device>,
+    /// What the caller should know.
     pub warnings: Vec<Warning>,
+    /// Each rule's decision, reasons and facts, in order.
     pub rules: Vec<RuleTrace>,
 }
 
@@ -261,6 +316,7 @@ impl Recommendation {
         self.devices.iter().filter(move |d| d.class == class)
     }
 
+    /// The device with id `id` (`disk0`).
     pub fn device(&self, id: &str) -> Option<&Device> {
         self.devices.iter().find(|d| d.id == id)
     }
@@ -270,8 +326,11 @@ impl Recommendation {
 /// architecture, a requirement no host meets).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NoRecommendation {
+    /// The rule that found no possible choice.
     pub rule: &'static str,
+    /// Why, in words.
     pub message: String,
+    /// The decisions of the rules before it.
     pub rules: Vec<RuleTrace>,
 }
 

@@ -8,7 +8,7 @@
 
 use super::Placement;
 use crate::device::DeviceModel;
-use guestdb_data::model::VirtioClass;
+use guestdb_data::model::{Generation, Slot, VirtioClass};
 
 /// Where a machine plugs its devices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub(super) struct Realised {
     pub interfaces: Vec<&'static str>,
 }
 
-fn qemu_name_for(d: &DeviceModel, mode: Mode, slot_ok: impl Fn(&str) -> bool) -> Option<String> {
+fn qemu_name_for(d: &DeviceModel, mode: Mode, slot_ok: impl Fn(Slot) -> bool) -> Option<String> {
     d.qemu_devices
         .iter()
         .find(|r| {
@@ -63,7 +63,7 @@ fn qemu_name_for(d: &DeviceModel, mode: Mode, slot_ok: impl Fn(&str) -> bool) ->
                 Mode::Transitional => trans,
                 Mode::NonTransitional => non,
             };
-            wanted && slot_ok(&r.slot)
+            wanted && slot_ok(r.slot)
         })
         .map(|r| r.name.clone())
 }
@@ -79,28 +79,28 @@ pub(super) fn virtio(
 ) -> Option<Realised> {
     // What the guest sees.
     let (generation, placement) = match (board, mode) {
-        (Board::Ccw, _) => ("modern", Placement::Ccw),
-        (Board::Pcie, Mode::Plain) => ("modern", Placement::PcieRootPort),
-        (Board::Pcie, Mode::Transitional) => ("legacy", Placement::PciBridge),
-        (Board::Pcie, Mode::NonTransitional) => ("modern", Placement::PcieRootPort),
-        (Board::Pci, Mode::NonTransitional) => ("modern", Placement::PciSlot),
-        (Board::Pci, _) => ("legacy", Placement::PciSlot),
+        (Board::Ccw, _) => (Generation::Modern, Placement::Ccw),
+        (Board::Pcie, Mode::Plain) => (Generation::Modern, Placement::PcieRootPort),
+        (Board::Pcie, Mode::Transitional) => (Generation::Legacy, Placement::PciBridge),
+        (Board::Pcie, Mode::NonTransitional) => (Generation::Modern, Placement::PcieRootPort),
+        (Board::Pci, Mode::NonTransitional) => (Generation::Modern, Placement::PciSlot),
+        (Board::Pci, _) => (Generation::Legacy, Placement::PciSlot),
     };
     // Classes without a legacy interface only have a modern device.
     let generation = if class.legacy_pci.is_none() {
-        "modern"
+        Generation::Modern
     } else {
         generation
     };
-    let d = devices.iter().find(|d| {
-        d.virtio_type == Some(class.virtio_type) && d.generation.as_deref() == Some(generation)
-    })?;
-    let slot_ok = |slot: &str| {
+    let d = devices
+        .iter()
+        .find(|d| d.virtio_type == Some(class.virtio_type) && d.generation == Some(generation))?;
+    let slot_ok = |slot: Slot| {
         matches!(
             (placement, slot),
-            (_, "any")
-                | (Placement::PcieRootPort, "pcie")
-                | (Placement::PciSlot | Placement::PciBridge, "pci")
+            (_, Slot::Any)
+                | (Placement::PcieRootPort, Slot::Pcie)
+                | (Placement::PciSlot | Placement::PciBridge, Slot::Pci)
                 | (Placement::Ccw, _)
         )
     };
@@ -114,7 +114,7 @@ pub(super) fn virtio(
     }
     let interfaces = if placement == Placement::Ccw {
         vec!["legacy", "modern"]
-    } else if generation == "legacy" {
+    } else if generation == Generation::Legacy {
         // A transitional device: legacy ID, both interfaces.
         vec!["legacy", "modern"]
     } else {

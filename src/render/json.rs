@@ -4,6 +4,7 @@
 use crate::recommend::Recommendation;
 use serde_json::Value;
 
+/// The recommendation as JSON (the keys the README documents).
 pub fn render(rec: &Recommendation) -> Value {
     serde_json::to_value(rec).unwrap_or(Value::Null)
 }

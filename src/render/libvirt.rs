@@ -46,6 +46,7 @@ fn target_dev(bus: &str, n: &mut [usize; 3]) -> String {
     format!("{prefix}{letter}")
 }
 
+/// The recommendation as a libvirt domain XML.
 pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let name = opts.name(rec);
     let mut x = String::new();

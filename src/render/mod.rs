@@ -40,6 +40,7 @@ pub struct Options {
     pub disk: Option<String>,
     /// The install medium (ISO), if any.
     pub cdrom: Option<String>,
+    /// How the network interface is connected.
     pub network: Network,
     /// libvirt domain type / QEMU accelerator: `kvm` or `qemu` (TCG).
     pub virt_type: String,
@@ -68,10 +69,12 @@ impl Default for Options {
 }
 
 impl Options {
+    /// The VM's name: the option, else the OS's short-id.
     pub fn name(&self, rec: &Recommendation) -> String {
         self.name.clone().unwrap_or_else(|| rec.os.short_id.clone())
     }
 
+    /// The disk image: the option, else `/var/lib/libvirt/images/NAME.qcow2`.
     pub fn disk(&self, rec: &Recommendation) -> String {
         self.disk
             .clone()

@@ -8,6 +8,7 @@ fn table(rows: &[Vec<String>]) -> String {
     super::table::table(rows, "    ")
 }
 
+/// The recommendation as text for people; `explain` adds every rule's reasons and facts.
 pub fn render(rec: &Recommendation, explain: bool) -> String {
     let mut s = String::new();
     let hosts = if rec.migrate_to.is_empty() {

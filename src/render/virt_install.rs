@@ -7,6 +7,7 @@
 use super::{Network, Options};
 use crate::recommend::Recommendation;
 
+/// The recommendation as virt-install's arguments, one per element.
 pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
     let mut push = |k: &str, v: String| {

@@ -139,12 +139,9 @@ pub fn db() -> guestdb::Database {
 
 /// A host profile of the embedded dataset, as a host.
 pub fn profile(name: &str) -> guestdb::host::Host {
-    let db = db();
-    db.host_profile(name)
-        .expect("store")
-        .unwrap_or_else(|| panic!("no host profile {name}"))
-        .host(db.machine_catalogue().expect("catalogue"))
+    db().profile_host(name, None)
         .expect("profile host")
+        .unwrap_or_else(|| panic!("no host profile {name}"))
 }
 
 /// The date the behaviour tests use for end-of-life warnings.
@@ -165,19 +162,17 @@ pub fn recommend_on(
         .resolve(os)
         .expect("store")
         .unwrap_or_else(|| panic!("unknown OS {os}"));
-    let mut facts = db.os_facts(resolved.os, arch).expect("facts");
-    facts.fallback = resolved.fallback;
-    let devices = db.device_models().expect("devices");
-    guestdb::recommend::recommend(
-        &facts,
-        &devices,
-        &guestdb::recommend::Target {
-            arch,
-            hosts,
-            policy,
-            today: Some(test_day()),
-        },
-    )
+    let target = guestdb::recommend::Target {
+        arch,
+        hosts,
+        policy,
+        today: Some(test_day()),
+    };
+    match db.recommend(&resolved, &target) {
+        Ok(r) => Ok(r),
+        Err(guestdb::RecommendError::No(no)) => Err(no),
+        Err(guestdb::RecommendError::Failed(e)) => panic!("{os}: {e}"),
+    }
 }
 
 /// Recommends for `os` on x86_64 and one host profile, default policy.

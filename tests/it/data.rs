@@ -144,11 +144,11 @@ fn every_virtio_pci_device_in_the_catalogue_names_its_qemu_device_and_libvirt_mo
     let offenders = db
         .device_models()
         .expect("devices")
-        .into_iter()
+        .iter()
         .filter(|m| {
             m.virtio_type.is_some() && (m.qemu_devices.is_empty() || m.libvirt_models.is_empty())
         })
-        .map(|m| m.name)
+        .map(|m| m.name.clone())
         .collect();
     assert_none(
         "virtio devices without QEMU device or libvirt model",
@@ -162,10 +162,11 @@ fn every_transitional_virtio_id_has_the_modern_counterpart() {
     let models = db.device_models().expect("devices");
     let offenders = models
         .iter()
-        .filter(|m| m.generation.as_deref() == Some("legacy"))
+        .filter(|m| m.generation == Some(guestdb::data::model::Generation::Legacy))
         .filter(|m| {
             !models.iter().any(|n| {
-                n.virtio_type == m.virtio_type && n.generation.as_deref() == Some("modern")
+                n.virtio_type == m.virtio_type
+                    && n.generation == Some(guestdb::data::model::Generation::Modern)
             })
         })
         .map(|m| m.name.clone())
@@ -176,16 +177,24 @@ fn every_transitional_virtio_id_has_the_modern_counterpart() {
 #[test]
 fn lookups_and_relations() {
     let db = db();
-    let rhel = db.lookup("rhel6.10").expect("rhel6.10");
-    assert!(db.lookup("rhel6.1o").is_none());
-    assert_eq!(db.lookup("http://redhat.com/rhel/6.10"), Some(rhel));
-    let parents = db.related(rhel, "derives-from").expect("relations");
+    let rhel = db.lookup("rhel6.10").expect("store").expect("rhel6.10");
+    assert!(db.lookup("rhel6.1o").expect("store").is_none());
+    assert_eq!(
+        db.lookup("http://redhat.com/rhel/6.10").expect("store"),
+        Some(rhel)
+    );
+    let parents = db
+        .related(rhel, guestdb::os::RelationKind::DerivesFrom)
+        .expect("relations");
     assert_eq!(
         parents.iter().map(|o| o.short_id()).collect::<Vec<_>>(),
         ["rhel6.9"]
     );
     let children = db
-        .related_to(db.lookup("rhel6.9").expect("rhel6.9"), "derives-from")
+        .related_to(
+            db.lookup("rhel6.9").expect("store").expect("rhel6.9"),
+            guestdb::os::RelationKind::DerivesFrom,
+        )
         .expect("relations");
     assert!(children.iter().any(|o| o.short_id() == "rhel6.10"));
     let newest = db.newest("rhel").expect("store").expect("a newest RHEL");
@@ -199,6 +208,7 @@ fn lookups_and_relations() {
 }
 
 #[test]
+#[ignore = "depends on today's date: run tools/test.sh"]
 fn every_recorded_distribution_is_fresh() {
     // data/dataset.xml records, per distribution, its newest release and the
     // date the next is expected by. The newest entry must be that release,
@@ -302,11 +312,11 @@ fn a_kernel_stated_for_one_architecture_gives_that_architecture_its_own_facts() 
                 let per_arch = d
                     .virtio
                     .iter()
-                    .find(|f| &f.class == class && f.arch == k.arch);
+                    .find(|f| f.class.name == class && f.arch == k.arch);
                 let stated_for_all = d
                     .virtio
                     .iter()
-                    .any(|f| &f.class == class && f.arch == "all" && !f.derived);
+                    .any(|f| f.class.name == class && f.arch == "all" && !f.derived);
                 match per_arch {
                     Some(f) if (f.legacy, f.modern) != (v.legacy, v.modern) => {
                         offenders.push(format!(
@@ -336,7 +346,7 @@ fn a_kernel_stated_for_one_architecture_gives_that_architecture_its_own_facts() 
         checked >= 3,
         "only {checked} architecture kernels in the data"
     );
-    let rhel = db.lookup("rhel7.6").expect("rhel7.6");
+    let rhel = db.lookup("rhel7.6").expect("store").expect("rhel7.6");
     let arm = db.os_facts(rhel, "aarch64").expect("facts");
     let x86 = db.os_facts(rhel, "x86_64").expect("facts");
     let vsock = |f: &guestdb::recommend::OsFacts| {
@@ -382,7 +392,7 @@ fn s390x_releases_older_than_virtio_ccw_drive_no_virtio_there_and_newer_ones_kee
             .find(|k| k.arch == "s390x")
             .map(|k| &k.kernel)
             .or(d.kernel.as_ref());
-        let Some(kernel) = kernel.and_then(|k| Version::parse(&k.version)) else {
+        let Some(kernel) = kernel.map(|k| k.version) else {
             continue;
         };
         let facts = db.os_facts(os, "s390x").expect("facts");

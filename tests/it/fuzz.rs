@@ -220,14 +220,14 @@ proptest! {
         let file = tempfile::NamedTempFile::new().expect("tempfile");
         std::fs::write(file.path(), bytes).expect("write store");
         let db = guestdb::Database::open(file.path()).expect("opens");
-        let os = db.lookup("fuzz1").expect("the fuzzed OS is in the store");
+        let os = db.lookup("fuzz1").expect("store").expect("the fuzzed OS is in the store");
         prop_assert_eq!(os.name.as_str(), "Fuzz 1");
         db.details(os).expect("details read");
         for arch in ["x86_64", "aarch64"] {
             let facts = db.os_facts(os, arch).expect("facts");
             let profile = crate::common::db().host_profile("debian-12").unwrap().unwrap();
             let catalogue = crate::common::db().machine_catalogue().unwrap().clone();
-            let host = profile.host(&catalogue).expect("host");
+            let host = guestdb::host::profile::host(&profile, &catalogue, None).expect("host");
             let target = guestdb::recommend::Target {
                 arch,
                 hosts: std::slice::from_ref(&host),
@@ -235,8 +235,9 @@ proptest! {
                 today: guestdb::Date::parse("2026-12-01"),
             };
             // A recommendation or a reason; never a panic.
-            let devices = crate::common::db().device_models().unwrap();
-            let _ = guestdb::recommend::recommend(&facts, &devices, &target);
+            let db = crate::common::db();
+            let devices = db.device_models().unwrap();
+            let _ = guestdb::recommend::recommend(&facts, devices, &target);
         }
     }
 }

@@ -380,6 +380,7 @@ struct Case {
 }
 
 #[test]
+#[ignore = "needs QEMU 7.2: run tools/test.sh"]
 fn catalogue_pci_ids_match_real_qemu() {
     let qemu = qemu_binary();
     let file = data_dir().join("devices.xml");
@@ -491,6 +492,7 @@ fn catalogue_pci_ids_match_real_qemu() {
 }
 
 #[test]
+#[ignore = "needs QEMU 7.2: run tools/test.sh"]
 fn plain_virtio_is_transitional_on_pci_and_modern_behind_root_port() {
     let qemu = qemu_binary();
     // DESIGN.md §2.1: plain virtio-*-pci is transitional (legacy ID) on a
@@ -552,6 +554,7 @@ pub fn pcisig_id(uri: &str) -> Option<PciId> {
 }
 
 #[test]
+#[ignore = "needs QEMU 7.2 and libosinfo: run tools/test.sh"]
 fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
     // A correction that removes an osinfo-db device link (virtio 9p from
     // RHEL and its rebuilds, CentOS 7's virtio 1.0 devices) claims the OS
@@ -619,6 +622,7 @@ fn every_device_id_a_correction_removes_is_that_device_on_real_qemu() {
 }
 
 #[test]
+#[ignore = "needs qemu-system-s390x 7.2: run tools/test.sh"]
 fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
     // The s390x facts in data/linux.xml, on QEMU 7.2's qemu-system-s390x:
     // there is no s390-virtio machine (the transport kernels before

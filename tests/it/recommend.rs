@@ -100,7 +100,7 @@ fn old_host(qemu: &str, libvirt: &str) -> Host {
     p.id = format!("old-qemu{qemu}-libvirt{libvirt}");
     p.qemu = guestdb::data::model::Version::parse(qemu);
     p.libvirt = guestdb::data::model::Version::parse(libvirt);
-    p.host(db.machine_catalogue().expect("catalogue"))
+    guestdb::host::profile::host(&p, db.machine_catalogue().expect("catalogue"), None)
         .expect("host")
 }
 
@@ -167,7 +167,7 @@ fn no_os_ever_gets_a_virtio_device_its_drivers_cannot_bind() {
         .host_profiles()
         .expect("hosts")
         .iter()
-        .map(|p| p.host(catalogue).expect("host"))
+        .map(|p| guestdb::host::profile::host(p, catalogue, None).expect("host"))
         .collect();
     let policies = [
         Policy::default(),
@@ -203,7 +203,7 @@ fn no_os_ever_gets_a_virtio_device_its_drivers_cannot_bind() {
                     policy: *policy,
                     today: None,
                 };
-                let Ok(r) = guestdb::recommend::recommend(&facts, &devices, &target) else {
+                let Ok(r) = guestdb::recommend::recommend(&facts, devices, &target) else {
                     continue;
                 };
                 checked += 1;
@@ -516,7 +516,7 @@ fn the_chosen_machine_is_never_deprecated_when_a_common_non_deprecated_one_exist
         .host_profiles()
         .expect("hosts")
         .iter()
-        .map(|p| p.host(catalogue).expect("host"))
+        .map(|p| guestdb::host::profile::host(p, catalogue, None).expect("host"))
         .collect();
     let mut offenders = Vec::new();
     let mut checked = 0;
@@ -562,10 +562,82 @@ fn the_chosen_machine_is_never_deprecated_when_a_common_non_deprecated_one_exist
 
 #[test]
 fn the_recommendation_is_a_pure_function_of_its_inputs() {
+    // The same inputs give the same answer whatever else differs: the
+    // order of the calls, the thread, earlier calls (caches), and the
+    // process's working directory, environment and time zone.
+    let oses = [
+        "rhel6.10",
+        "win11",
+        "fedora43",
+        "winxp",
+        "centos7.0",
+        "freebsd14.0",
+        "ubuntu24.04",
+        "debian13",
+        "rhel10.0",
+        "msdos6.22",
+    ];
     let hosts = [profile("debian-12")];
-    let a = recommend_on("rhel6.10", "x86_64", &hosts, Policy::default()).expect("a");
-    let b = recommend_on("rhel6.10", "x86_64", &hosts, Policy::default()).expect("b");
-    assert_eq!(a, b);
+    let run = |order: Vec<&'static str>| {
+        let hosts = hosts.clone();
+        std::thread::spawn(move || {
+            // One database for all calls: what it cached answers the later ones.
+            let db = crate::common::db();
+            let target = guestdb::recommend::Target {
+                arch: "x86_64",
+                hosts: &hosts,
+                policy: Policy::default(),
+                today: Some(crate::common::test_day()),
+            };
+            let mut out: Vec<(String, String)> = order
+                .into_iter()
+                .map(|os| {
+                    let resolved = db.resolve(os).expect("store").expect("known");
+                    let r = db.recommend(&resolved, &target).expect("answer");
+                    (os.to_string(), format!("{r:?}"))
+                })
+                .collect();
+            out.sort();
+            out
+        })
+        .join()
+        .expect("no panic")
+    };
+    let forward = run(oses.to_vec());
+    let backward = run(oses.iter().rev().copied().collect());
+    assert_eq!(
+        forward, backward,
+        "the order or thread of the calls changed an answer"
+    );
+    // Whole processes in different surroundings (the date is the clock's;
+    // both run on the same day).
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    for os in oses {
+        let args = [
+            "recommend",
+            os,
+            "--host",
+            "debian-12",
+            "--json",
+            "--explain",
+        ];
+        let here = crate::common::guestdb().args(args).output().expect("run");
+        let there = crate::common::guestdb()
+            .args(args)
+            .current_dir(elsewhere.path())
+            .env_clear()
+            .env("HOME", elsewhere.path())
+            .env("TZ", "Pacific/Kiritimati")
+            .env("LANG", "de_DE.UTF-8")
+            .output()
+            .expect("run");
+        assert_eq!(here.status.code(), Some(0), "{os}");
+        assert_eq!(
+            String::from_utf8_lossy(&here.stdout),
+            String::from_utf8_lossy(&there.stdout),
+            "{os}: the answer depends on the working directory or the environment"
+        );
+    }
 }
 
 #[test]
@@ -580,24 +652,80 @@ fn every_rule_is_documented_in_order_in_docs_recommend_rules_md() {
                 .map(|s| s.trim().split(' ').next().unwrap_or("").to_string())
         })
         .collect();
-    let rules: Vec<String> = guestdb::recommend::rules::RULES
+    let rules: Vec<&str> = guestdb::recommend::rules::RULES
         .iter()
-        .map(|(n, _)| n.to_string())
+        .map(|r| r.name)
         .collect();
     assert_eq!(
         headings, rules,
         "docs/recommend-rules.md headings must name the rules of src/recommend/rules/ in order"
     );
-    // And each rule traces under its name, in that order.
-    let r = recommend("rhel6.10", "debian-12");
-    let traced: Vec<&str> = r.rules.iter().map(|t| t.rule).collect();
-    let mut expected: Vec<&str> = rules
+}
+
+#[test]
+fn every_rule_traces_its_decision_once_in_order() {
+    // os-fallback traces only when a release stands in for another.
+    for (os, host, expect_fallback) in [
+        ("rhel6.10", "debian-12", false),
+        ("win11", "debian-12", false),
+        ("rhel10.9", "rhel-10.0", true),
+        ("fedora43", "fedora-45", false),
+    ] {
+        let r = recommend(os, host);
+        let traced: Vec<&str> = r.rules.iter().map(|t| t.rule).collect();
+        let expected: Vec<&str> = guestdb::recommend::rules::RULES
+            .iter()
+            .map(|r| r.name)
+            .filter(|n| expect_fallback || *n != "os-fallback")
+            .collect();
+        assert_eq!(traced, expected, "{os} on {host}");
+    }
+}
+
+#[test]
+fn every_device_a_rule_asks_for_is_in_the_catalogue() {
+    let db = crate::common::db();
+    let catalogue = db.device_models().expect("devices");
+    let offenders: Vec<String> = guestdb::recommend::rules::RULES
         .iter()
-        .map(String::as_str)
-        .filter(|n| *n != "os-fallback")
+        .flat_map(|r| r.devices.iter().map(move |d| (r.name, *d)))
+        .filter(|(_, d)| !catalogue.iter().any(|m| m.name == *d))
+        .map(|(rule, d)| format!("rule {rule} asks for '{d}'"))
         .collect();
-    expected.retain(|n| traced.contains(n));
-    assert_eq!(traced, expected);
+    assert!(
+        offenders.is_empty(),
+        "devices missing from data/devices.xml:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn every_device_records_the_rule_that_added_it() {
+    // The SATA controller belongs to the rule that needs it first: the
+    // disk rule when the disk is SATA, the CD-ROM rule when the disk is virtio.
+    let sata_of = |r: &guestdb::recommend::Recommendation| {
+        r.devices
+            .iter()
+            .find(|d| d.catalogue.as_deref() == Some("ich9-ahci"))
+            .map(|d| d.rule)
+    };
+    assert_eq!(sata_of(&recommend("rhel9.6", "debian-12")), Some("cdrom"));
+    assert_eq!(sata_of(&recommend("win11", "debian-12")), Some("disk"));
+    let names: Vec<&str> = guestdb::recommend::rules::RULES
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    for os in ["rhel6.10", "win11", "fedora43", "winxp"] {
+        let r = recommend(os, "debian-12");
+        for d in &r.devices {
+            assert!(
+                names.contains(&d.rule),
+                "{os}: {} has rule {}",
+                d.id,
+                d.rule
+            );
+        }
+    }
 }
 
 #[test]

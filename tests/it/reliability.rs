@@ -142,7 +142,7 @@ fn a_build_killed_at_any_point_leaves_the_previous_store_intact() {
             assert_eq!(hash(&store), old_hash);
         }
         let db = guestdb::Database::open(&store).expect("the old store opens");
-        assert!(db.lookup("base1").is_some());
+        assert!(db.lookup("base1").expect("store").is_some());
     }
     assert!(
         kept > 0,
@@ -186,9 +186,9 @@ fn a_reader_sees_the_old_or_the_new_store_while_it_is_replaced() {
                 reads += 1;
                 match guestdb::Database::open(&store).and_then(|db| {
                     let os = db
-                        .lookup("base1")
+                        .lookup("base1")?
                         .cloned()
-                        .ok_or_else(|| guestdb::Error::Other("base1 missing".into()))?;
+                        .ok_or_else(|| guestdb::Error::input("base1 missing"))?;
                     db.details(&os)?;
                     Ok(db.dataset_version().to_string())
                 }) {

@@ -47,7 +47,7 @@ fn derived_fact(
 ) -> VirtioFact {
     let mut fact = VirtioFact::new(class, generations, None, note, at);
     fact.arch = arch.to_string();
-    fact.derived = true;
+    fact.provenance.derived = true;
     fact.provenance.source = row.source.clone();
     fact
 }
@@ -59,7 +59,7 @@ fn derive_arch(os: &mut OsRecord, table: &LinuxTable) {
     for kernel in &os.arch_kernels {
         for row in &table.virtio {
             let stated = os.virtio.iter().any(|v| {
-                v.class == row.class && !v.derived && (v.arch == "all" || v.arch == kernel.arch)
+                v.class == row.class && !v.derived() && (v.arch == "all" || v.arch == kernel.arch)
             });
             if stated {
                 continue;
@@ -70,7 +70,7 @@ fn derive_arch(os: &mut OsRecord, table: &LinuxTable) {
                 (legacy, modern),
                 &kernel.arch,
                 format!("derived: {why} ({} kernel; data/linux.xml)", kernel.arch),
-                kernel.loc.clone(),
+                kernel.loc().clone(),
                 &row.provenance,
             ));
         }
@@ -94,17 +94,17 @@ fn derive_transport(os: &mut OsRecord, table: &LinuxTable) {
         let Some(kernel) = kernel.filter(|k| known_there && k.version < t.since) else {
             continue;
         };
-        let (version, at) = (kernel.version, kernel.loc.clone());
+        let (version, at) = (kernel.version, kernel.loc().clone());
         for row in &table.virtio {
             let stated = os
                 .virtio
                 .iter()
-                .any(|v| v.class == row.class && !v.derived && v.arch == t.arch);
+                .any(|v| v.class == row.class && !v.derived() && v.arch == t.arch);
             if stated {
                 continue;
             }
             os.virtio
-                .retain(|v| !(v.class == row.class && v.derived && v.arch == t.arch));
+                .retain(|v| !(v.class == row.class && v.derived() && v.arch == t.arch));
             os.virtio.push(derived_fact(
                 row.class,
                 (false, false),
@@ -131,7 +131,7 @@ pub fn derive(data: &mut Dataset) {
         let Some(kernel) = &os.kernel else {
             continue;
         };
-        let (version, at) = (kernel.version, kernel.loc.clone());
+        let (version, at) = (kernel.version, kernel.loc().clone());
         for row in &table.virtio {
             let stated = os
                 .virtio
@@ -164,7 +164,7 @@ pub fn derive(data: &mut Dataset) {
                     format!("derived: {why} (data/linux.xml)"),
                     at.clone(),
                 );
-                fact.derived = true;
+                fact.provenance.derived = true;
                 fact.provenance.source = row.provenance.source.clone();
                 os.chipsets.push(fact);
             }

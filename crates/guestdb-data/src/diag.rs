@@ -14,6 +14,17 @@ pub struct Loc {
     pub col: u32,
 }
 
+impl Default for Loc {
+    /// No place (facts made by a program, not read from a file).
+    fn default() -> Loc {
+        Loc {
+            path: Arc::from(""),
+            line: 0,
+            col: 0,
+        }
+    }
+}
+
 impl Loc {
     pub fn new(path: &Arc<str>, line: u32, col: u32) -> Loc {
         Loc {

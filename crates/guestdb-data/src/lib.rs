@@ -16,6 +16,7 @@ pub mod atomic;
 pub mod check;
 pub mod derive;
 pub mod diag;
+pub mod doc;
 pub mod emit;
 pub mod model;
 pub mod read;

@@ -251,23 +251,22 @@ pub fn scaffold(
     if let Some(note) = &release.note {
         os.fact_sources.push(FactSource {
             fact: "version".into(),
-            provenance: Provenance {
-                source: None,
-                note: Some(note.clone()),
-            },
-            loc: Loc::file(&path),
+            provenance: Provenance::noted(note.clone(), Loc::file(&path)),
         });
     }
-    os.kernel = release
-        .kernel
-        .clone()
-        .map(|(version, provenance)| KernelFact {
-            arch: "all".into(),
-            version,
-            package: None,
-            provenance,
-            loc: Loc::file(&path),
-        });
+    os.kernel = release.kernel.clone().map(|(version, provenance)| {
+        Fact::with(
+            "all",
+            Kernel {
+                version,
+                package: None,
+            },
+            Provenance {
+                loc: Loc::file(&path),
+                ..provenance
+            },
+        )
+    });
     os.variants = prev
         .variants
         .iter()

@@ -50,8 +50,11 @@ fn bool_attr(name: &str, value: bool) -> String {
     attr(name, if value { "true" } else { "false" })
 }
 
+/// The attributes of a fact's provenance: `exception`, `source`, `note`
+/// (each where it has one). Every fact kind writes its provenance here.
 fn prov(p: &Provenance) -> String {
-    opt_attr("source", p.source.as_ref().map(|s| s.value.as_str()))
+    opt_attr("exception", p.exception.as_deref())
+        + &opt_attr("source", p.source.as_ref().map(|s| s.value.as_str()))
         + &opt_attr("note", p.note.as_deref())
 }
 
@@ -140,8 +143,8 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
             ),
         );
     }
-    if !(os.virtio.iter().all(|v| v.derived)
-        && os.chipsets.iter().all(|c| c.derived)
+    if !(os.virtio.iter().all(|v| v.derived())
+        && os.chipsets.iter().all(|c| c.derived())
         && os.firmware.is_empty()
         && os.secure_boot.is_empty()
         && os.tpm.is_empty())
@@ -149,7 +152,7 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.s.push('\n');
     }
     // Derived facts are not written: loading the file derives them again.
-    for v in os.virtio.iter().filter(|v| !v.derived) {
+    for v in os.virtio.iter().filter(|v| !v.derived()) {
         let generations = if v.unknown {
             bool_attr("unknown", true)
         } else {
@@ -162,25 +165,23 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.line(
             1,
             &format!(
-                "<virtio{}{}{generations}{}{}{}{}/>",
+                "<virtio{}{}{generations}{}{}{}/>",
                 attr("class", v.class.name),
                 arch_attr(&v.arch),
                 opt_attr("driver", v.driver.as_deref()),
                 opt_attr("since", v.since.as_deref()),
-                opt_attr("exception", v.exception.as_deref()),
                 prov(&v.provenance)
             ),
         );
     }
-    for c in os.chipsets.iter().filter(|c| !c.derived) {
+    for c in os.chipsets.iter().filter(|c| !c.derived()) {
         o.line(
             1,
             &format!(
-                "<chipset{}{}{}{}{}/>",
+                "<chipset{}{}{}{}/>",
                 attr("name", c.chipset.name()),
                 arch_attr(&c.arch),
                 bool_attr("supported", c.supported),
-                opt_attr("exception", c.exception.as_deref()),
                 prov(&c.provenance)
             ),
         );

@@ -100,8 +100,11 @@ fn known_arch(arch: &str) -> bool {
 /// What an export wrote.
 #[derive(Debug, Default)]
 pub struct ExportReport {
+    /// OS files written.
     pub oses: usize,
+    /// Device files written.
     pub devices: usize,
+    /// Datamap files written.
     pub datamaps: usize,
     /// Files written, relative to the output directory.
     pub files: Vec<PathBuf>,
@@ -436,12 +439,7 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir == out => return Ok(files),
-            Err(e) => {
-                return Err(Error::Io {
-                    path: dir.display().to_string(),
-                    source: e,
-                })
-            }
+            Err(e) => return Err(Error::io(dir)(e)),
         };
         for entry in entries.flatten() {
             let path = entry.path();
@@ -454,7 +452,7 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
                 && path.extension().is_some_and(|x| x == "xml")
                 && std::fs::read_to_string(&path).is_ok_and(|t| t.contains(HEADER));
             if !ours {
-                return Err(Error::Other(format!(
+                return Err(Error::input(format!(
                     "{} holds {}, which no earlier 'guestdb export-osinfo' wrote; export into a new or empty directory",
                     out.display(),
                     path.display()
@@ -470,7 +468,7 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
 /// must be new, empty or an earlier export; files of the earlier export
 /// that this one does not write are removed.
 pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
-    let checked = guestdb_data::load_dir(dir).map_err(Error::Data)?;
+    let checked = guestdb_data::load_dir(dir).map_err(Error::data)?;
     let data = &checked.data;
     // An earlier export is recognised by the header every file it wrote
     // carries; anything else in `out` is not ours to overwrite or remove.
@@ -501,7 +499,7 @@ pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
         used.extend(effective[i].iter().cloned());
         used.extend(inherited.iter().cloned());
         let rel = path_for_id("os", &os.id.value).ok_or_else(|| {
-            Error::Other(format!(
+            Error::input(format!(
                 "{}: the id has no osinfo-db file name",
                 os.id.value
             ))
@@ -572,7 +570,7 @@ pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
     }
     for m in &data.datamaps {
         let rel = path_for_id("datamap", &m.id.value)
-            .ok_or_else(|| Error::Other(format!("{}: the id has no file name", m.id.value)))?;
+            .ok_or_else(|| Error::input(format!("{}: the id has no file name", m.id.value)))?;
         files.push((rel, write_datamap(m)));
     }
 

@@ -22,12 +22,7 @@ pub(super) fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                source: e,
-            })
-        }
+        Err(e) => return Err(Error::io(path)(e)),
     };
     let mut map = BTreeMap::new();
     let mut bad = Vec::new();
@@ -53,7 +48,7 @@ pub(super) fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
         map.insert(file.to_string(), hash.to_string());
     }
     if !bad.is_empty() {
-        return Err(Error::Other(format!(
+        return Err(Error::input(format!(
             "{}\nthe lock is not what 'guestdb import-osinfo' writes; nothing was imported, written or removed",
             bad.join("\n")
         )));

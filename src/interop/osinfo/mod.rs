@@ -88,7 +88,7 @@ pub struct Report {
 /// lock, and it is removed.
 pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     if !src.join("os").is_dir() {
-        return Err(Error::Other(format!(
+        return Err(Error::input(format!(
             "{}: not an osinfo-db data directory (it has no os/ folder)",
             src.display()
         )));
@@ -97,16 +97,11 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     let info_path: Arc<str> =
         Arc::from(out.join(read::DATASET_FILE).display().to_string().as_str());
     let dev_path: Arc<str> = Arc::from(out.join(read::DEVICES_FILE).display().to_string().as_str());
-    let load = |p: &Arc<str>| {
-        std::fs::read(p.as_ref()).map_err(|e| Error::Io {
-            path: p.to_string(),
-            source: e,
-        })
-    };
+    let load = |p: &Arc<str>| std::fs::read(p.as_ref()).map_err(|e| Error::io(&**p)(e));
     let info = read::read_dataset_info(&info_path, &load(&info_path)?, &mut findings);
     let devices = read::read_devices(&dev_path, &load(&dev_path)?, &mut findings);
     let Some(info) = info.filter(|_| findings.is_empty()) else {
-        return Err(Error::Data(findings.sorted()));
+        return Err(Error::data(findings.sorted()));
     };
     let Some(source) = info
         .sources
@@ -114,7 +109,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         .find(|s| s.id.value == SOURCE_ID)
         .cloned()
     else {
-        return Err(Error::Other(format!(
+        return Err(Error::input(format!(
             "{info_path}: declare the source first: <source id=\"{SOURCE_ID}\" name=\"osinfo-db\" snapshot=\"YYYY-MM-DD\" .../>"
         )));
     };
@@ -130,7 +125,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     )?;
     let datamaps = read_osinfo_datamaps(src, &mut findings)?;
     if !findings.is_empty() {
-        return Err(Error::Data(findings.sorted()));
+        return Err(Error::data(findings.sorted()));
     }
     report.oses = oses.len();
     report.datamaps = datamaps.len();
@@ -171,13 +166,13 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     for os in &data.oses {
         let Some(rel) = os_path_for_id(&os.id.value) else {
-            return Err(Error::Other(format!(
+            return Err(Error::input(format!(
                 "{}: OS id '{}' gives no file name",
                 os.loc, os.id.value
             )));
         };
         if let Some(other) = seen_paths.insert(rel.clone(), &os.id.value) {
-            return Err(Error::Other(format!(
+            return Err(Error::input(format!(
                 "OS ids '{other}' and '{}' both map to {}",
                 os.id.value,
                 rel.display()
@@ -187,7 +182,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     }
     for map in &datamaps {
         let Some(rel) = guestdb_data::check::path_for_id("datamaps", &map.id.value) else {
-            return Err(Error::Other(format!(
+            return Err(Error::input(format!(
                 "{}: datamap id '{}' gives no file name",
                 map.loc, map.id.value
             )));

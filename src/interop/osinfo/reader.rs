@@ -231,12 +231,17 @@ impl Reader<'_> {
                         if let Some(dev) = self.device(d) {
                             // In osinfo-db a later link to the same device wins.
                             os.devices.retain(|l| l.device != dev.value);
-                            os.devices.push(DeviceLink {
-                                device: dev.value,
-                                supported,
-                                provenance: Provenance::default(),
-                                loc: dev.loc,
-                            });
+                            os.devices.push(DeviceLink::with(
+                                "all",
+                                DeviceSupport {
+                                    device: dev.value,
+                                    supported,
+                                },
+                                Provenance {
+                                    loc: dev.loc,
+                                    ..Provenance::default()
+                                },
+                            ));
                         }
                     }
                 }
@@ -258,14 +263,19 @@ impl Reader<'_> {
                     };
                     let supported = self.flag(c, "supported", true);
                     os.firmware.retain(|f| !(f.arch == arch && f.kind == kind));
-                    os.firmware.push(FirmwareFact {
-                        arch,
-                        kind,
-                        supported,
-                        preferred: false,
-                        provenance: Provenance::default(),
-                        loc: self.loc(c.pos),
-                    });
+                    let at = self.loc(c.pos);
+                    os.firmware.push(FirmwareFact::with(
+                        &arch,
+                        FirmwareSupport {
+                            kind,
+                            supported,
+                            preferred: false,
+                        },
+                        Provenance {
+                            loc: at,
+                            ..Provenance::default()
+                        },
+                    ));
                 }
                 "variant" => {
                     self.attrs(c, &["id"]);
@@ -519,10 +529,7 @@ impl Reader<'_> {
 fn source_files(src: &Path) -> Result<Vec<PathBuf>, Error> {
     let (files, errors) = read::files_below(src, Path::new("os"), |name| name.ends_with(".xml.in"));
     if let Some((rel, e)) = errors.into_iter().next() {
-        return Err(Error::Io {
-            path: src.join(rel).display().to_string(),
-            source: e,
-        });
+        return Err(Error::io(src.join(rel))(e));
     }
     Ok(files.into_iter().map(|rel| src.join(rel)).collect())
 }
@@ -532,19 +539,13 @@ pub fn read_osinfo_datamaps(src: &Path, problems: &mut Findings) -> Result<Vec<D
     let (files, errors) =
         read::files_below(src, Path::new("datamap"), |name| name.ends_with(".xml.in"));
     if let Some((rel, e)) = errors.into_iter().next() {
-        return Err(Error::Io {
-            path: src.join(rel).display().to_string(),
-            source: e,
-        });
+        return Err(Error::io(src.join(rel))(e));
     }
     let mut maps = Vec::new();
     for rel in files {
         let file = src.join(rel);
         let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
-            path: shown.to_string(),
-            source: e,
-        })?;
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&*shown)(e))?;
         let root = match xml::parse(&text) {
             Ok(r) => r,
             Err(e) => {
@@ -592,7 +593,8 @@ pub fn read_osinfo_datamaps(src: &Path, problems: &mut Findings) -> Result<Vec<D
                 entries,
                 provenance: Provenance {
                     source: Some(Located::new(SOURCE_ID.to_string(), loc.clone())),
-                    note: None,
+                    loc: loc.clone(),
+                    ..Provenance::default()
                 },
                 loc,
             });
@@ -621,10 +623,7 @@ pub fn read_osinfo(
     let mut oses: BTreeMap<String, OsRecord> = BTreeMap::new();
     for file in source_files(src)? {
         let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
-        let bytes = std::fs::read(&file).map_err(|e| Error::Io {
-            path: shown.to_string(),
-            source: e,
-        })?;
+        let bytes = std::fs::read(&file).map_err(|e| Error::io(&*shown)(e))?;
         let Ok(text) = String::from_utf8(bytes) else {
             problems.push(Finding::new(Rule::Encoding, Loc::file(&shown), "not UTF-8"));
             continue;

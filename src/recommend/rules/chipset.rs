@@ -37,15 +37,14 @@ pub(super) fn legacy_only_classes(ctx: &Ctx) -> Vec<&'static str> {
 pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if !ctx.x86 {
         let Some((family, board)) = board_family(ctx.arch) else {
-            return Err(ctx.fail(
-                "chipset",
-                format!("guestdb has no machine family for {} guests", ctx.arch),
-            ));
+            return Err(ctx.fail(format!(
+                "guestdb has no machine family for {} guests",
+                ctx.arch
+            )));
         };
         ctx.family = family;
         ctx.board = board;
         ctx.trace(
-            "chipset",
             family,
             vec![format!(
                 "{} guests have one standard machine: {family}",
@@ -78,13 +77,10 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             };
             reasons.push(format!("--chipset {c}"));
             if !hosts {
-                return Err(ctx.fail(
-                    "chipset",
-                    format!(
-                        "--chipset {c}, but not every host ({}) offers a {c} machine type",
-                        ctx.host_names()
-                    ),
-                ));
+                return Err(ctx.fail(format!(
+                    "--chipset {c}, but not every host ({}) offers a {c} machine type",
+                    ctx.host_names()
+                )));
             }
             match os_says {
                 Some(false) => ctx.warn(
@@ -168,14 +164,11 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                 }
                 "q35"
             } else {
-                return Err(ctx.fail(
-                    "chipset",
-                    format!(
-                        "no chipset both {} supports and every host ({}) offers",
-                        os.short_id,
-                        ctx.host_names()
-                    ),
-                ));
+                return Err(ctx.fail(format!(
+                    "no chipset both {} supports and every host ({}) offers",
+                    os.short_id,
+                    ctx.host_names()
+                )));
             }
         }
     };
@@ -185,6 +178,6 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     } else {
         Board::Pci
     };
-    ctx.trace("chipset", choice, reasons, facts);
+    ctx.trace(choice, reasons, facts);
     Ok(())
 }

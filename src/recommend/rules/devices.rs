@@ -5,96 +5,70 @@ use super::*;
 
 pub(super) fn disk(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let class = vclass("block");
-    match ctx.virtio_mode(class) {
-        Ok((mode, reasons, facts)) => {
-            if let Some(r) = ctx.virtio_device(class, mode, None) {
-                let decision = format!(
-                    "virtio-blk ({})",
-                    r.libvirt_model.clone().unwrap_or_default()
-                );
-                ctx.add(
-                    "disk",
-                    "system disk",
-                    "disk",
-                    r,
-                    Some("virtio"),
-                    None,
-                    "disk",
-                );
-                ctx.trace("disk", decision, reasons, facts);
-            }
+    let added = ctx.add_virtio(VirtioDevice {
+        class: "block",
+        device_class: "disk",
+        role: "system disk",
+        prefix: "disk",
+        bus: Some("virtio"),
+        what: "virtio-blk",
+        reason: None,
+    })?;
+    let Err((why, facts)) = added else {
+        return Ok(());
+    };
+    let (bus, controller) = match ctx.board {
+        Board::Pcie if ctx.x86 => ("sata", "ich9-ahci"),
+        Board::Pci if ctx.x86 => ("ide", "piix3-ide"),
+        Board::Ccw if known_none(ctx.os.virtio(class)) => {
+            // The data says the kernel drives no virtio device here
+            // (no virtio-ccw transport): nothing would find a disk.
+            let note = facts
+                .first()
+                .and_then(|f| f.note.clone())
+                .unwrap_or_default();
+            ctx.trace("none", vec![why.clone()], facts);
+            return Err(ctx.fail(format!(
+                "{why} on {arch} ({note}); {family} offers disks only as virtio devices, so {os} cannot be installed on any machine these hosts offer",
+                arch = ctx.arch,
+                family = ctx.family,
+                os = ctx.os.short_id
+            )));
         }
-        Err((why, facts)) => {
-            let (bus, controller) = match ctx.board {
-                Board::Pcie if ctx.x86 => ("sata", "ich9-ahci"),
-                Board::Pci if ctx.x86 => ("ide", "piix3-ide"),
-                Board::Ccw if known_none(ctx.os.virtio(class)) => {
-                    // The data says the kernel drives no virtio device here
-                    // (no virtio-ccw transport): nothing would find a disk.
-                    let note = facts
-                        .first()
-                        .and_then(|f| f.note.clone())
-                        .unwrap_or_default();
-                    ctx.trace("disk", "none", vec![why.clone()], facts);
-                    return Err(ctx.fail(
-                        "disk",
-                        format!(
-                            "{why} on {arch} ({note}); {family} offers disks only as virtio devices, so {os} cannot be installed on any machine these hosts offer",
-                            arch = ctx.arch,
-                            family = ctx.family,
-                            os = ctx.os.short_id
-                        ),
-                    ));
-                }
-                _ => {
-                    // Boards without emulated disk controllers: virtio anyway.
-                    let r = ctx.virtio_device(class, Mode::Plain, None);
-                    ctx.warn(
-                        "assumed",
-                        format!(
-                            "{why}; {} has no emulated disk controller, so virtio-blk anyway",
-                            ctx.family
-                        ),
-                    );
-                    if let Some(r) = r {
-                        ctx.add(
-                            "disk",
-                            "system disk",
-                            "disk",
-                            r,
-                            Some("virtio"),
-                            None,
-                            "disk",
-                        );
-                    }
-                    ctx.trace("disk", "virtio-blk (assumed)", vec![why], facts);
-                    return Ok(());
-                }
-            };
-            let id = storage_controller(ctx, controller);
-            let qemu = "ide-hd";
-            ctx.add_plain(
-                "disk",
-                "system disk",
-                "disk",
-                qemu,
-                None,
-                Some(bus),
-                Placement::Controller,
-                Some(id),
-                "disk",
+        _ => {
+            // Boards without emulated disk controllers: virtio anyway.
+            let r = ctx.virtio_device(class, Mode::Plain, None)?;
+            ctx.warn(
+                "assumed",
+                format!(
+                    "{why}; {} has no emulated disk controller, so virtio-blk anyway",
+                    ctx.family
+                ),
             );
-            ctx.trace(
-                "disk",
-                format!("{bus} disk"),
-                vec![
-                    why,
-                    format!("{} drives the chipset's {bus} controller", ctx.os.short_id),
-                ],
-                facts,
-            );
+            ctx.add("disk", "system disk", "disk", r, Some("virtio"), None);
+            ctx.trace("virtio-blk (assumed)", vec![why], facts);
+            return Ok(());
         }
-    }
+    };
+    let id = storage_controller(ctx, controller)?;
+    ctx.add_plain(
+        "disk",
+        "system disk",
+        "disk",
+        "ide-hd",
+        None,
+        Some(bus),
+        Placement::Controller,
+        Some(id),
+    );
+    ctx.trace(
+        format!("{bus} disk"),
+        vec![
+            why,
+            format!("{} drives the chipset's {bus} controller", ctx.os.short_id),
+        ],
+        facts,
+    );
     Ok(())
 }
 
@@ -104,190 +78,167 @@ fn known_none(v: &VirtioFacts) -> bool {
     v.fact.is_some() && !v.unknown && !v.legacy && !v.modern
 }
 
-/// The chipset's storage controller (integrated), added once.
-pub(super) fn storage_controller(ctx: &mut Ctx, name: &str) -> String {
+/// The chipset's storage controller (integrated), added once, by the rule
+/// that needs it first.
+fn storage_controller(ctx: &mut Ctx, name: &str) -> Result<String, NoRecommendation> {
     if let Some(d) = ctx
         .devices
         .iter()
         .find(|d| d.catalogue.as_deref() == Some(name))
     {
-        return d.id.clone();
+        return Ok(d.id.clone());
     }
     let role = if name == "ich9-ahci" {
         "SATA controller (integrated at 00:1f.2)"
     } else {
         "IDE controller (integrated at 00:01.1)"
     };
-    let r = ctx.named(name, Placement::Integrated).unwrap_or(Realised {
-        catalogue: None,
-        qemu_device: Some(name.to_string()),
-        libvirt_model: None,
-        placement: Placement::Integrated,
-        pci_id: None,
-        interfaces: Vec::new(),
-    });
-    ctx.add("controller", role, "ctl", r, None, None, "disk")
+    let r = ctx.named(name, Placement::Integrated)?;
+    Ok(ctx.add("controller", role, "ctl", r, None, None))
 }
 
-pub(super) fn cdrom(ctx: &mut Ctx) {
+pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let mut reasons = Vec::new();
     let mut facts = Vec::new();
-    match ctx.board {
-        Board::Pcie if ctx.x86 => {
-            let id = storage_controller(ctx, "ich9-ahci");
-            ctx.add_plain(
-                "cdrom",
-                "install medium",
-                "cd",
-                "ide-cd",
-                None,
-                Some("sata"),
-                Placement::Controller,
-                Some(id),
-                "cdrom",
-            );
-            reasons.push(
-                "q35's SATA controller: every OS that supports q35 drives it, installers included"
-                    .into(),
-            );
-            ctx.trace("cdrom", "sata", reasons, facts);
-        }
-        Board::Pci if ctx.x86 => {
-            let id = storage_controller(ctx, "piix3-ide");
-            ctx.add_plain(
-                "cdrom",
-                "install medium",
-                "cd",
-                "ide-cd",
-                None,
-                Some("ide"),
-                Placement::Controller,
-                Some(id),
-                "cdrom",
-            );
-            reasons.push("i440fx's IDE controller".into());
-            ctx.trace("cdrom", "ide", reasons, facts);
-        }
-        _ => {
-            // SCSI: virtio-scsi where the OS drives it; pseries has spapr-vscsi.
-            let class = vclass("scsi");
-            let controller = match ctx.virtio_mode(class) {
-                Ok((mode, r, f)) => {
-                    reasons.extend(r);
-                    facts.extend(f);
-                    ctx.virtio_device(class, mode, None)
-                }
-                Err((why, f)) => {
-                    facts.extend(f);
-                    reasons.push(why);
-                    None
-                }
-            };
-            let controller = match (controller, ctx.family) {
-                (Some(r), _) => Some(r),
-                (None, "pseries") => Some(Realised {
-                    catalogue: None,
-                    qemu_device: Some("spapr-vscsi".into()),
-                    libvirt_model: Some("ibmvscsi".into()),
-                    placement: Placement::Platform,
-                    pci_id: None,
-                    interfaces: Vec::new(),
-                }),
-                (None, _) => {
-                    ctx.warn(
-                        "assumed",
-                        format!(
-                            "{} drives no SCSI controller guestdb knows; virtio-scsi anyway",
-                            ctx.os.short_id
-                        ),
-                    );
-                    ctx.virtio_device(class, Mode::Plain, None)
-                }
-            };
-            if let Some(r) = controller {
-                let decision = format!("scsi ({})", r.qemu_device.clone().unwrap_or_default());
-                let id = ctx.add(
-                    "scsi",
-                    "SCSI controller (install medium)",
-                    "scsi",
-                    r,
-                    None,
-                    None,
-                    "cdrom",
-                );
-                ctx.add_plain(
-                    "cdrom",
-                    "install medium",
-                    "cd",
-                    "scsi-cd",
-                    None,
-                    Some("scsi"),
-                    Placement::Controller,
-                    Some(id),
-                    "cdrom",
-                );
-                reasons.push(format!("{} has no SATA or IDE", ctx.family));
-                ctx.trace("cdrom", decision, reasons, facts);
-            }
-        }
+    if ctx.x86 && matches!(ctx.board, Board::Pcie | Board::Pci) {
+        let (bus, controller, why) = if ctx.board == Board::Pcie {
+            (
+                "sata",
+                "ich9-ahci",
+                "q35's SATA controller: every OS that supports q35 drives it, installers included",
+            )
+        } else {
+            ("ide", "piix3-ide", "i440fx's IDE controller")
+        };
+        let id = storage_controller(ctx, controller)?;
+        ctx.add_plain(
+            "cdrom",
+            "install medium",
+            "cd",
+            "ide-cd",
+            None,
+            Some(bus),
+            Placement::Controller,
+            Some(id),
+        );
+        reasons.push(why.to_string());
+        ctx.trace(bus, reasons, facts);
+        return Ok(());
     }
+    // SCSI: virtio-scsi where the OS drives it; pseries has spapr-vscsi.
+    let class = vclass("scsi");
+    let controller = match ctx.virtio_mode(class) {
+        Ok((mode, r, f)) => {
+            reasons.extend(r);
+            facts.extend(f);
+            Some(ctx.virtio_device(class, mode, None)?)
+        }
+        Err((why, f)) => {
+            facts.extend(f);
+            reasons.push(why);
+            None
+        }
+    };
+    let controller = match (controller, ctx.family) {
+        (Some(r), _) => r,
+        (None, "pseries") => Realised {
+            catalogue: None,
+            qemu_device: Some("spapr-vscsi".into()),
+            libvirt_model: Some("ibmvscsi".into()),
+            placement: Placement::Platform,
+            pci_id: None,
+            interfaces: Vec::new(),
+        },
+        (None, _) => {
+            ctx.warn(
+                "assumed",
+                format!(
+                    "{} drives no SCSI controller guestdb knows; virtio-scsi anyway",
+                    ctx.os.short_id
+                ),
+            );
+            ctx.virtio_device(class, Mode::Plain, None)?
+        }
+    };
+    let decision = format!(
+        "scsi ({})",
+        controller.qemu_device.clone().unwrap_or_default()
+    );
+    let id = ctx.add(
+        "scsi",
+        "SCSI controller (install medium)",
+        "scsi",
+        controller,
+        None,
+        None,
+    );
+    ctx.add_plain(
+        "cdrom",
+        "install medium",
+        "cd",
+        "scsi-cd",
+        None,
+        Some("scsi"),
+        Placement::Controller,
+        Some(id),
+    );
+    reasons.push(format!("{} has no SATA or IDE", ctx.family));
+    ctx.trace(decision, reasons, facts);
+    Ok(())
 }
 
-pub(super) fn net(ctx: &mut Ctx) {
-    let class = vclass("net");
-    match ctx.virtio_mode(class) {
-        Ok((mode, reasons, facts)) => {
-            if let Some(r) = ctx.virtio_device(class, mode, None) {
-                let decision = format!(
-                    "virtio-net ({})",
-                    r.libvirt_model.clone().unwrap_or_default()
-                );
-                ctx.add("net", "network interface", "net", r, None, None, "net");
-                ctx.trace("net", decision, reasons, facts);
-            }
+pub(super) fn net(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    let added = ctx.add_virtio(VirtioDevice {
+        class: "net",
+        device_class: "net",
+        role: "network interface",
+        prefix: "net",
+        bus: None,
+        what: "virtio-net",
+        reason: None,
+    })?;
+    let Err((why, mut facts)) = added else {
+        return Ok(());
+    };
+    let order: &[&str] = if ctx.board == Board::Pcie {
+        &["e1000e", "e1000", "rtl8139"]
+    } else {
+        &["e1000", "rtl8139", "e1000e"]
+    };
+    let mut reasons = vec![why];
+    let listed = order
+        .iter()
+        .find(|n| ctx.os.device(n).is_some() && ctx.all_have(&qemu_of(ctx.catalogue, n)));
+    let name = match listed {
+        Some(n) => {
+            facts.extend(ctx.os.device(n).cloned());
+            reasons.push(format!("{} drives {n}", ctx.os.short_id));
+            *n
         }
-        Err((why, mut facts)) => {
-            let order: &[&str] = if ctx.board == Board::Pcie {
-                &["e1000e", "e1000", "rtl8139"]
-            } else {
-                &["e1000", "rtl8139", "e1000e"]
-            };
-            let mut reasons = vec![why];
-            let listed = order
-                .iter()
-                .find(|n| ctx.os.device(n).is_some() && ctx.all_have(&qemu_of(ctx.catalogue, n)));
-            let name = match listed {
-                Some(n) => {
-                    facts.extend(ctx.os.device(n).cloned());
-                    reasons.push(format!("{} drives {n}", ctx.os.short_id));
-                    *n
-                }
-                None => {
-                    let n = order[0];
-                    ctx.warn(
-                        "assumed",
-                        format!(
-                            "the dataset lists no network card {} drives; {n} assumed",
-                            ctx.os.short_id
-                        ),
-                    );
-                    reasons.push(format!(
-                        "no network card listed for {}; {n}, the chipset's usual one",
-                        ctx.os.short_id
-                    ));
-                    n
-                }
-            };
-            let placement = placement::emulated_placement(ctx.board, name == "e1000e");
-            if let Some(r) = ctx.named(name, placement) {
-                ctx.add("net", "network interface", "net", r, None, None, "net");
-            }
-            ctx.trace("net", name, reasons, facts);
+        None => {
+            let n = order[0];
+            ctx.warn(
+                "assumed",
+                format!(
+                    "the dataset lists no network card {} drives; {n} assumed",
+                    ctx.os.short_id
+                ),
+            );
+            reasons.push(format!(
+                "no network card listed for {}; {n}, the chipset's usual one",
+                ctx.os.short_id
+            ));
+            n
         }
-    }
+    };
+    let placement = placement::emulated_placement(ctx.board, name == "e1000e");
+    let r = ctx.named(name, placement)?;
+    ctx.add("net", "network interface", "net", r, None, None);
+    ctx.trace(name, reasons, facts);
+    Ok(())
 }
 
-pub(super) fn qemu_of(catalogue: &[DeviceModel], name: &str) -> String {
+fn qemu_of(catalogue: &[DeviceModel], name: &str) -> String {
     catalogue
         .iter()
         .find(|d| d.name == name)
@@ -296,81 +247,62 @@ pub(super) fn qemu_of(catalogue: &[DeviceModel], name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
-pub(super) fn rng(ctx: &mut Ctx) {
-    let class = vclass("rng");
-    match ctx.virtio_mode(class) {
-        Ok((mode, reasons, facts)) => {
-            if let Some(r) = ctx.virtio_device(class, mode, None) {
-                let decision = format!(
-                    "virtio-rng ({})",
-                    r.libvirt_model.clone().unwrap_or_default()
-                );
-                ctx.add(
-                    "rng",
-                    "entropy source (host /dev/urandom)",
-                    "rng",
-                    r,
-                    None,
-                    None,
-                    "rng",
-                );
-                ctx.trace("rng", decision, reasons, facts);
-            }
-        }
-        Err((why, facts)) => ctx.trace("rng", "none", vec![why], facts),
+pub(super) fn rng(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    let added = ctx.add_virtio(VirtioDevice {
+        class: "rng",
+        device_class: "rng",
+        role: "entropy source (host /dev/urandom)",
+        prefix: "rng",
+        bus: None,
+        what: "virtio-rng",
+        reason: None,
+    })?;
+    if let Err((why, facts)) = added {
+        ctx.trace("none", vec![why], facts);
     }
+    Ok(())
 }
 
-pub(super) fn balloon(ctx: &mut Ctx) {
-    let class = vclass("balloon");
-    match ctx.virtio_mode(class) {
-        Ok((mode, reasons, facts)) => {
-            if let Some(r) = ctx.virtio_device(class, mode, None) {
-                let decision = format!(
-                    "virtio-balloon ({})",
-                    r.libvirt_model.clone().unwrap_or_default()
-                );
-                ctx.add(
-                    "balloon",
-                    "memory balloon",
-                    "balloon",
-                    r,
-                    None,
-                    None,
-                    "balloon",
-                );
-                ctx.trace("balloon", decision, reasons, facts);
-            }
-        }
-        Err((why, facts)) => {
-            ctx.add_plain(
-                "balloon",
-                "memory balloon: none",
-                "balloon",
-                "none",
-                Some("none"),
-                None,
-                Placement::Absent,
-                None,
-                "balloon",
-            );
-            if let Some(d) = ctx.devices.last_mut() {
-                d.qemu_device = None;
-            }
-            ctx.trace(
-                "balloon",
-                "none",
-                vec![
-                    why,
-                    "model='none': libvirt would otherwise add a plain virtio balloon".into(),
-                ],
-                facts,
-            );
-        }
-    }
+pub(super) fn balloon(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    let added = ctx.add_virtio(VirtioDevice {
+        class: "balloon",
+        device_class: "balloon",
+        role: "memory balloon",
+        prefix: "balloon",
+        bus: None,
+        what: "virtio-balloon",
+        reason: None,
+    })?;
+    let Err((why, facts)) = added else {
+        return Ok(());
+    };
+    ctx.add(
+        "balloon",
+        "memory balloon: none",
+        "balloon",
+        Realised {
+            catalogue: None,
+            qemu_device: None,
+            libvirt_model: Some("none".into()),
+            placement: Placement::Absent,
+            pci_id: None,
+            interfaces: Vec::new(),
+        },
+        None,
+        None,
+    );
+    ctx.trace(
+        "none",
+        vec![
+            why,
+            "model='none': libvirt would otherwise add a plain virtio balloon".into(),
+        ],
+        facts,
+    );
+    Ok(())
 }
 
-pub(super) fn console(ctx: &mut Ctx) {
+pub(super) fn console(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     // The serial console the board has.
     let (qemu, placement, model) = match ctx.family {
         "virt" => ("pl011", Placement::Platform, "pl011"),
@@ -378,57 +310,43 @@ pub(super) fn console(ctx: &mut Ctx) {
         "s390-ccw-virtio" => ("sclpconsole", Placement::Platform, "sclp"),
         _ => ("isa-serial", Placement::Isa, "isa-serial"),
     };
-    let r = ctx.named(qemu, placement).unwrap_or(Realised {
-        catalogue: None,
-        qemu_device: Some(qemu.to_string()),
-        libvirt_model: Some(model.to_string()),
-        placement,
-        pci_id: None,
-        interfaces: Vec::new(),
-    });
-    ctx.add(
-        "console",
-        "serial console",
-        "serial",
-        r,
-        None,
-        None,
-        "console",
-    );
-    let class = vclass("console");
-    match ctx.virtio_mode(class) {
-        Ok((mode, mut reasons, facts)) => {
-            if let Some(r) = ctx.virtio_device(class, mode, None) {
-                let decision = format!(
-                    "{qemu} and virtio-serial ({})",
-                    r.libvirt_model.clone().unwrap_or_default()
-                );
-                let id = ctx.add(
-                    "console",
-                    "virtio-serial controller (guest agent)",
-                    "vserial",
-                    r,
-                    None,
-                    None,
-                    "console",
-                );
-                ctx.add_plain(
-                    "console",
-                    "guest agent channel org.qemu.guest_agent.0",
-                    "channel",
-                    "virtserialport",
-                    None,
-                    Some("virtio"),
-                    Placement::VirtioSerial,
-                    Some(id),
-                    "console",
-                );
-                reasons.push("a channel for the QEMU guest agent".into());
-                ctx.trace("console", decision, reasons, facts);
-            }
+    let r = if qemu == "isa-serial" {
+        ctx.named(qemu, placement)?
+    } else {
+        Realised {
+            catalogue: None,
+            qemu_device: Some(qemu.to_string()),
+            libvirt_model: Some(model.to_string()),
+            placement,
+            pci_id: None,
+            interfaces: Vec::new(),
+        }
+    };
+    ctx.add("console", "serial console", "serial", r, None, None);
+    let what = format!("{qemu} and virtio-serial");
+    let added = ctx.add_virtio(VirtioDevice {
+        class: "console",
+        device_class: "console",
+        role: "virtio-serial controller (guest agent)",
+        prefix: "vserial",
+        bus: None,
+        what: &what,
+        reason: Some("a channel for the QEMU guest agent"),
+    })?;
+    match added {
+        Ok(controller) => {
+            ctx.add_plain(
+                "console",
+                "guest agent channel org.qemu.guest_agent.0",
+                "channel",
+                "virtserialport",
+                None,
+                Some("virtio"),
+                Placement::VirtioSerial,
+                Some(controller),
+            );
         }
         Err((why, facts)) => ctx.trace(
-            "console",
             qemu,
             vec![
                 why,
@@ -438,21 +356,21 @@ pub(super) fn console(ctx: &mut Ctx) {
             facts,
         ),
     }
+    Ok(())
 }
 
-pub(super) fn video(ctx: &mut Ctx) {
+pub(super) fn video(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let os = ctx.os;
     let gpu = vclass("gpu");
     let mut reasons = Vec::new();
     let mut facts = Vec::new();
     if ctx.family == "s390-ccw-virtio" {
         ctx.trace(
-            "video",
             "none",
             vec!["s390x guests use the serial (SCLP) console".into()],
             facts,
         );
-        return;
+        return Ok(());
     }
     // Modern-only: virtio-gpu only when the OS drives its modern interface.
     match ctx.virtio_mode(gpu) {
@@ -463,22 +381,21 @@ pub(super) fn video(ctx: &mut Ctx) {
                 "virtio-gpu-pci"
             };
             if ctx.all_have(prefer) {
-                if let Some(mut dev) = ctx.virtio_device(gpu, mode, Some(prefer)) {
-                    if ctx.x86 {
-                        // The primary display sits on the root bus like other VGA devices.
-                        dev.placement = if ctx.board == Board::Pcie {
-                            Placement::PcieRoot
-                        } else {
-                            Placement::PciSlot
-                        };
-                    }
-                    reasons.extend(r);
-                    reasons.push(format!("{} has a modern virtio-gpu driver", os.short_id));
-                    facts.extend(f);
-                    ctx.add("video", "display", "video", dev, None, None, "video");
-                    ctx.trace("video", "virtio", reasons, facts);
-                    return;
+                let mut dev = ctx.virtio_device(gpu, mode, Some(prefer))?;
+                if ctx.x86 {
+                    // The primary display sits on the root bus like other VGA devices.
+                    dev.placement = if ctx.board == Board::Pcie {
+                        Placement::PcieRoot
+                    } else {
+                        Placement::PciSlot
+                    };
                 }
+                reasons.extend(r);
+                reasons.push(format!("{} has a modern virtio-gpu driver", os.short_id));
+                facts.extend(f);
+                ctx.add("video", "display", "video", dev, None, None);
+                ctx.trace("virtio", reasons, facts);
+                return Ok(());
             }
         }
         Ok((_, _, f)) | Err((_, f)) => {
@@ -504,19 +421,17 @@ pub(super) fn video(ctx: &mut Ctx) {
         } else {
             format!("{} drives QXL", os.short_id)
         });
-        if let Some(mut r) = ctx.named("qxl", primary) {
-            r.qemu_device = Some("qxl-vga".into());
-            ctx.add("video", "display", "video", r, None, None, "video");
-        }
-        ctx.trace("video", "qxl", reasons, facts);
-        return;
+        let mut r = ctx.named("qxl", primary)?;
+        r.qemu_device = Some("qxl-vga".into());
+        ctx.add("video", "display", "video", r, None, None);
+        ctx.trace("qxl", reasons, facts);
+        return Ok(());
     }
     if ctx.x86 || ctx.family == "pseries" {
         reasons.push("standard VGA: every x86 OS drives it (VESA/VGA), installers included".into());
-        if let Some(r) = ctx.named("vga", primary) {
-            ctx.add("video", "display", "video", r, None, None, "video");
-        }
-        ctx.trace("video", "vga", reasons, facts);
+        let r = ctx.named("vga", primary)?;
+        ctx.add("video", "display", "video", r, None, None);
+        ctx.trace("vga", reasons, facts);
     } else {
         reasons.push("ramfb: a boot framebuffer without PCI".into());
         ctx.add_plain(
@@ -528,16 +443,16 @@ pub(super) fn video(ctx: &mut Ctx) {
             None,
             Placement::Platform,
             None,
-            "video",
         );
-        ctx.trace("video", "ramfb", reasons, facts);
+        ctx.trace("ramfb", reasons, facts);
     }
+    Ok(())
 }
 
-pub(super) fn usb(ctx: &mut Ctx) {
+pub(super) fn usb(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if ctx.family == "s390-ccw-virtio" {
-        ctx.trace("usb", "none", vec!["s390x has no USB".into()], Vec::new());
-        return;
+        ctx.trace("none", vec!["s390x has no USB".into()], Vec::new());
+        return Ok(());
     }
     let os = ctx.os;
     let xhci = os
@@ -555,12 +470,11 @@ pub(super) fn usb(ctx: &mut Ctx) {
             None => reasons.push(format!("{} boards use xHCI (assumed driven)", ctx.family)),
         }
         let placement = placement::emulated_placement(ctx.board, true);
-        if let Some(r) = ctx.named("qemu-xhci", placement) {
-            let id = ctx.add("usb", "USB 3 controller", "usb", r, None, None, "usb");
-            ctx.usb = Some(id);
-        }
-        ctx.trace("usb", "qemu-xhci", reasons, facts);
-        return;
+        let r = ctx.named("qemu-xhci", placement)?;
+        let id = ctx.add("usb", "USB 3 controller", "usb", r, None, None);
+        ctx.usb = Some(id);
+        ctx.trace("qemu-xhci", reasons, facts);
+        return Ok(());
     }
     reasons.push(format!(
         "the dataset lists no xHCI driver for {}",
@@ -570,39 +484,37 @@ pub(super) fn usb(ctx: &mut Ctx) {
         // libvirt places the ICH9 set at 00:1d on the root complex.
         let mut ids = Vec::new();
         for name in ["ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3"] {
-            if let Some(r) = ctx.named(name, Placement::PcieRoot) {
-                let role = if name == "ich9-ehci1" {
-                    "USB 2 controller (EHCI)"
-                } else {
-                    "USB 1 companion (UHCI)"
-                };
-                let parent = ids.first().cloned();
-                ids.push(ctx.add("usb", role, "usb", r, None, parent, "usb"));
-            }
+            let r = ctx.named(name, Placement::PcieRoot)?;
+            let role = if name == "ich9-ehci1" {
+                "USB 2 controller (EHCI)"
+            } else {
+                "USB 1 companion (UHCI)"
+            };
+            let parent = ids.first().cloned();
+            ids.push(ctx.add("usb", role, "usb", r, None, parent));
         }
         ctx.usb = ids.first().cloned();
         reasons
             .push("ICH9 EHCI with its UHCI companions, as libvirt's ich9-ehci1 model gives".into());
-        ctx.trace("usb", "ich9-ehci1", reasons, facts);
+        ctx.trace("ich9-ehci1", reasons, facts);
     } else {
-        if let Some(r) = ctx.named("piix3-uhci", Placement::Integrated) {
-            let id = ctx.add(
-                "usb",
-                "USB 1 controller (integrated at 00:01.2)",
-                "usb",
-                r,
-                None,
-                None,
-                "usb",
-            );
-            ctx.usb = Some(id);
-        }
+        let r = ctx.named("piix3-uhci", Placement::Integrated)?;
+        let id = ctx.add(
+            "usb",
+            "USB 1 controller (integrated at 00:01.2)",
+            "usb",
+            r,
+            None,
+            None,
+        );
+        ctx.usb = Some(id);
         reasons.push("i440fx's PIIX3 UHCI".into());
-        ctx.trace("usb", "piix3-uhci", reasons, facts);
+        ctx.trace("piix3-uhci", reasons, facts);
     }
+    Ok(())
 }
 
-pub(super) fn input(ctx: &mut Ctx) {
+pub(super) fn input(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let os = ctx.os;
     let mut reasons = Vec::new();
     let mut facts = Vec::new();
@@ -612,15 +524,8 @@ pub(super) fn input(ctx: &mut Ctx) {
             ("ps2-keyboard", "PS/2 keyboard"),
             ("ps2-mouse", "PS/2 mouse"),
         ] {
-            let r = ctx.named(name, Placement::Ps2).unwrap_or(Realised {
-                catalogue: None,
-                qemu_device: None,
-                libvirt_model: None,
-                placement: Placement::Ps2,
-                pci_id: None,
-                interfaces: Vec::new(),
-            });
-            ctx.add("input", role, "input", r, Some("ps2"), None, "input");
+            let r = ctx.named(name, Placement::Ps2)?;
+            ctx.add("input", role, "input", r, Some("ps2"), None);
         }
         reasons.push(
             "the chipset's PS/2 keyboard and mouse (libvirt adds them by itself; stated here)"
@@ -630,7 +535,6 @@ pub(super) fn input(ctx: &mut Ctx) {
     }
     let Some(usb) = ctx.usb.clone() else {
         ctx.trace(
-            "input",
             if decision.is_empty() {
                 "none".into()
             } else {
@@ -639,22 +543,20 @@ pub(super) fn input(ctx: &mut Ctx) {
             reasons,
             facts,
         );
-        return;
+        return Ok(());
     };
     if !ctx.x86 {
-        if let Some(r) = ctx.named("usb-keyboard", Placement::Usb) {
-            ctx.add(
-                "input",
-                "USB keyboard",
-                "input",
-                r,
-                Some("usb"),
-                Some(usb.clone()),
-                "input",
-            );
-            decision.push("usb keyboard");
-            reasons.push(format!("{} has no PS/2", ctx.family));
-        }
+        let r = ctx.named("usb-keyboard", Placement::Usb)?;
+        ctx.add(
+            "input",
+            "USB keyboard",
+            "input",
+            r,
+            Some("usb"),
+            Some(usb.clone()),
+        );
+        decision.push("usb keyboard");
+        reasons.push(format!("{} has no PS/2", ctx.family));
     }
     let tablet = os.device("tablet").cloned();
     if tablet.is_some() || !ctx.x86 {
@@ -665,23 +567,15 @@ pub(super) fn input(ctx: &mut Ctx) {
                 os.short_id
             ));
         }
-        if let Some(r) = ctx.named("tablet", Placement::Usb) {
-            ctx.add(
-                "input",
-                "USB tablet",
-                "input",
-                r,
-                Some("usb"),
-                Some(usb),
-                "input",
-            );
-            decision.push("usb tablet");
-        }
+        let r = ctx.named("tablet", Placement::Usb)?;
+        ctx.add("input", "USB tablet", "input", r, Some("usb"), Some(usb));
+        decision.push("usb tablet");
     } else {
         reasons.push(format!(
             "no USB tablet: the dataset does not say {} drives one",
             os.short_id
         ));
     }
-    ctx.trace("input", decision.join(" + "), reasons, facts);
+    ctx.trace(decision.join(" + "), reasons, facts);
+    Ok(())
 }

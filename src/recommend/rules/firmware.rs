@@ -3,7 +3,7 @@
 use super::*;
 use guestdb_data::model::FirmwareType;
 
-pub(super) fn firmware(ctx: &mut Ctx) -> Result<FirmwareChoice, NoRecommendation> {
+pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let os = ctx.os;
     let arch = ctx.arch;
     let policy = ctx.target.policy;
@@ -133,15 +133,12 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<FirmwareChoice, NoRecommendation
             );
             kind = FirmwareType::Bios;
         } else {
-            return Err(ctx.fail(
-                "firmware",
-                format!(
-                    "{} needs {} firmware, which {} does not have for {arch}",
-                    os.short_id,
-                    kind.name(),
-                    missing.join(", ")
-                ),
-            ));
+            return Err(ctx.fail(format!(
+                "{} needs {} firmware, which {} does not have for {arch}",
+                os.short_id,
+                kind.name(),
+                missing.join(", ")
+            )));
         }
     }
     // Secure Boot.
@@ -194,7 +191,6 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<FirmwareChoice, NoRecommendation
         .or_else(|| ctx.hosts()[0].firmware_for(arch).find(|f| f.kind == kind))
         .cloned();
     ctx.trace(
-        "firmware",
         format!(
             "{}{}",
             kind.name(),
@@ -203,23 +199,53 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<FirmwareChoice, NoRecommendation
         reasons,
         facts,
     );
-    Ok(FirmwareChoice {
+    ctx.firmware = Some(FirmwareChoice {
         kind: kind.name().to_string(),
         secure_boot,
         smm,
         tpm: None,
         code: files.as_ref().and_then(|f| f.code.clone()),
         vars: files.as_ref().and_then(|f| f.vars.clone()),
-    })
+    });
+    Ok(())
 }
 
-pub(super) fn tpm(ctx: &mut Ctx) -> Option<TpmChoice> {
+/// The TPM: a choice in the firmware, and the device.
+pub(super) fn tpm(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    let Some(choice) = tpm_choice(ctx) else {
+        return Ok(());
+    };
+    // tpm-tis sits on the ISA bus; tpm-crb and tpm-tis-device are platform devices.
+    let placement = if choice.model == "tpm-tis" {
+        Placement::Isa
+    } else {
+        Placement::Platform
+    };
+    let r = if ctx.rule.devices.contains(&choice.model.as_str()) {
+        ctx.named(&choice.model, placement)?
+    } else {
+        Realised {
+            catalogue: None,
+            qemu_device: Some(choice.model.clone()),
+            libvirt_model: Some(choice.model.clone()),
+            placement,
+            pci_id: None,
+            interfaces: Vec::new(),
+        }
+    };
+    ctx.add("tpm", "TPM", "tpm", r, None, None);
+    if let Some(f) = ctx.firmware.as_mut() {
+        f.tpm = Some(choice);
+    }
+    Ok(())
+}
+
+fn tpm_choice(ctx: &mut Ctx) -> Option<TpmChoice> {
     let os = ctx.os;
     let required: Vec<&super::facts::TpmFacts> = os.tpm.iter().filter(|t| t.required).collect();
     let facts: Vec<FactRef> = os.tpm.iter().map(|t| t.fact.clone()).collect();
     let Some(want) = required.iter().max_by(|a, b| a.version.cmp(&b.version)) else {
         ctx.trace(
-            "tpm",
             "none",
             vec![format!("{} does not require a TPM", os.short_id)],
             facts,
@@ -245,7 +271,6 @@ pub(super) fn tpm(ctx: &mut Ctx) -> Option<TpmChoice> {
     match model {
         Some(m) => {
             ctx.trace(
-                "tpm",
                 format!("{m} {version}"),
                 vec![format!("{} requires TPM {version}; every host offers {m} with an emulated TPM {version}", os.short_id)],
                 facts,
@@ -263,7 +288,7 @@ pub(super) fn tpm(ctx: &mut Ctx) -> Option<TpmChoice> {
                 ctx.arch
             );
             ctx.warn("unsupported", message.clone());
-            ctx.trace("tpm", "none", vec![message], facts);
+            ctx.trace("none", vec![message], facts);
             None
         }
     }

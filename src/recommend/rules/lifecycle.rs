@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn os_fallback(ctx: &mut Ctx) {
+pub(super) fn os_fallback(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if let Some(f) = &ctx.os.fallback {
         let message = format!(
             "'{}' is not in the dataset; {} ({}) stands in for it: {}",
@@ -11,12 +11,12 @@ pub(super) fn os_fallback(ctx: &mut Ctx) {
         );
         ctx.warn("fallback", message.clone());
         ctx.trace(
-            "os-fallback",
             format!("use {}", ctx.os.short_id),
             vec![message],
             Vec::new(),
         );
     }
+    Ok(())
 }
 
 pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
@@ -27,19 +27,16 @@ pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         .map(|h| h.name.as_str())
         .collect();
     if !lacking.is_empty() {
-        return Err(ctx.fail(
-            "arch",
-            format!(
-                "{} cannot run {} guests (it offers {})",
-                lacking.join(", "),
-                ctx.arch,
-                ctx.hosts()
-                    .iter()
-                    .find(|h| lacking.contains(&h.name.as_str()))
-                    .map(|h| h.arches.join(", "))
-                    .unwrap_or_default()
-            ),
-        ));
+        return Err(ctx.fail(format!(
+            "{} cannot run {} guests (it offers {})",
+            lacking.join(", "),
+            ctx.arch,
+            ctx.hosts()
+                .iter()
+                .find(|h| lacking.contains(&h.name.as_str()))
+                .map(|h| h.arches.join(", "))
+                .unwrap_or_default()
+        )));
     }
     let t: Vec<String> = ctx
         .hosts()
@@ -48,7 +45,6 @@ pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         .collect();
     ctx.transitional = ctx.hosts().iter().all(|h| h.transitional.available);
     ctx.trace(
-        "arch",
         ctx.arch.to_string(),
         vec![
             format!("every host runs {} guests: {}", ctx.arch, ctx.host_names()),
@@ -67,7 +63,7 @@ pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     Ok(())
 }
 
-pub(super) fn end_of_life(ctx: &mut Ctx) {
+pub(super) fn end_of_life(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let os = ctx.os;
     let mut reasons = Vec::new();
     if let (Some(eol), Some(today)) = (os.eol_date, ctx.target.today) {
@@ -86,9 +82,9 @@ pub(super) fn end_of_life(ctx: &mut Ctx) {
         reasons.push(m);
     }
     ctx.trace(
-        "end-of-life",
         if reasons.is_empty() { "ok" } else { "warn" },
         reasons,
         Vec::new(),
     );
+    Ok(())
 }

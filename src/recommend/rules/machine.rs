@@ -15,7 +15,7 @@ pub(super) fn preference(
     )
 }
 
-pub(super) fn machine_version(ctx: &mut Ctx) -> Result<Machine, NoRecommendation> {
+pub(super) fn machine_version(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let family = ctx.family;
     let arch = ctx.arch;
     let hosts = ctx.hosts();
@@ -102,13 +102,10 @@ pub(super) fn machine_version(ctx: &mut Ctx) -> Result<Machine, NoRecommendation
         } else {
             ""
         };
-        return Err(ctx.fail(
-            "machine-version",
-            format!(
-                "no {family} machine type is offered by every host: {}{hint}",
-                per_host.join("; ")
-            ),
-        ));
+        return Err(ctx.fail(format!(
+            "no {family} machine type is offered by every host: {}{hint}",
+            per_host.join("; ")
+        )));
     };
     let dep_hosts = deprecated_on(&best.name);
     let mut reasons = vec![format!(
@@ -160,8 +157,8 @@ pub(super) fn machine_version(ctx: &mut Ctx) -> Result<Machine, NoRecommendation
     if let Some(a) = &alias {
         reasons.push(format!("'{a}' points to it on {}; the versioned name keeps the guest ABI fixed across upgrades", first.name));
     }
-    ctx.trace("machine-version", best.name.clone(), reasons, facts);
-    Ok(Machine {
+    ctx.trace(best.name.clone(), reasons, facts);
+    ctx.machine = Some(Machine {
         name: best.name.clone(),
         family: family.to_string(),
         alias,
@@ -171,5 +168,6 @@ pub(super) fn machine_version(ctx: &mut Ctx) -> Result<Machine, NoRecommendation
             Origin::Upstream => "upstream".to_string(),
             Origin::Downstream { line } => line.clone(),
         },
-    })
+    });
+    Ok(())
 }

@@ -1,7 +1,9 @@
-//! The rules of the recommendation, one named unit each, applied in the
-//! order of [`RULES`] (documented in `docs/recommend-rules.md`). Each rule
-//! reads the OS facts, the hosts and the policy, may add devices and
-//! warnings, and records its decision with its reasons and the facts it used.
+//! The rules of the recommendation, one named unit each: [`RULES`] is the
+//! list `run` walks, in the order documented in `docs/recommend-rules.md`
+//! (a test compares the two). Each rule reads the OS facts, the hosts and
+//! the policy, may add devices (each records the rule that added it) and
+//! warnings, and records its decision with its reasons and the facts it
+//! used; a rule that finds no possible choice ends the recommendation.
 
 mod chipset;
 mod devices;
@@ -16,31 +18,141 @@ use super::*;
 use crate::device::DeviceModel;
 use guestdb_data::model::VirtioClass;
 
+/// A rule of the recommendation.
+pub struct Rule {
+    /// Its name, under which it traces its decision (`--explain`).
+    pub name: &'static str,
+    /// What it decides, in one sentence.
+    pub summary: &'static str,
+    /// The catalogue devices (data/devices.xml) it may ask for by name; a
+    /// test checks that the catalogue has each.
+    pub devices: &'static [&'static str],
+    apply: fn(&mut Ctx) -> Result<(), NoRecommendation>,
+}
+
 /// The rules, in the order they are applied.
-pub const RULES: &[(&str, &str)] = &[
-    ("os-fallback", "a release newer than the dataset knows stands in for the nearest known one"),
-    ("arch", "every host must run guests of the architecture"),
-    ("chipset", "q35 when the OS supports it and every host offers it (and legacy-only virtio can be made transitional); i440fx otherwise; Secure Boot needs q35"),
-    ("disk", "virtio-blk the OS drives (transitional on q35 for legacy-only OSes), else SATA (q35) or IDE (i440fx); on s390x none for a kernel without virtio-ccw"),
-    ("cdrom", "the install medium on SATA (q35), IDE (i440fx) or SCSI (virt, s390x, pseries)"),
-    ("net", "virtio-net the OS drives, else e1000e (q35), e1000 or rtl8139 as the OS supports"),
-    ("rng", "virtio-rng when the OS drives it"),
-    ("balloon", "virtio-balloon when the OS drives it, else none (libvirt would add a plain virtio one)"),
-    ("console", "a serial console, and a virtio-serial guest-agent channel when the OS drives virtio console"),
-    ("video", "virtio-gpu only for OSes with a modern virtio-gpu driver; else QXL where the OS drives it; else standard VGA"),
-    ("usb", "qemu-xhci for OSes with an xHCI driver; else EHCI with UHCI companions (q35) or PIIX3 UHCI (i440fx)"),
-    ("input", "PS/2 keyboard and mouse (x86), a USB tablet where the OS drives it; USB keyboard and tablet on boards without PS/2"),
-    ("machine-version", "the newest non-deprecated versioned type of the chosen family that every host offers"),
-    ("firmware", "UEFI when the OS requires or prefers it, the policy asks for it, or the board has no BIOS; Secure Boot (with SMM) when the OS requires it or the policy asks"),
-    ("tpm", "TPM 2.0 (tpm-crb on x86) when the OS requires a TPM"),
-    ("pci-topology", "a root port per PCI Express device and a pcie-to-pci-bridge for conventional ones (q35, virt)"),
-    ("end-of-life", "a warning when the OS is past its end of life or not released"),
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "os-fallback",
+        summary: "a release newer than the dataset knows stands in for the nearest known one",
+        devices: &[],
+        apply: lifecycle::os_fallback,
+    },
+    Rule {
+        name: "arch",
+        summary: "every host must run guests of the architecture",
+        devices: &[],
+        apply: lifecycle::check_arch,
+    },
+    Rule {
+        name: "chipset",
+        summary: "q35 when the OS supports it and every host offers it (and legacy-only virtio can be made transitional); i440fx otherwise; Secure Boot needs q35",
+        devices: &[],
+        apply: chipset::chipset,
+    },
+    Rule {
+        name: "disk",
+        summary: "virtio-blk the OS drives (transitional on q35 for legacy-only OSes), else SATA (q35) or IDE (i440fx); on s390x none for a kernel without virtio-ccw",
+        devices: &["ich9-ahci", "piix3-ide"],
+        apply: devices::disk,
+    },
+    Rule {
+        name: "cdrom",
+        summary: "the install medium on SATA (q35), IDE (i440fx) or SCSI (virt, s390x, pseries)",
+        devices: &["ich9-ahci", "piix3-ide"],
+        apply: devices::cdrom,
+    },
+    Rule {
+        name: "net",
+        summary: "virtio-net the OS drives, else e1000e (q35), e1000 or rtl8139 as the OS supports",
+        devices: &["e1000e", "e1000", "rtl8139"],
+        apply: devices::net,
+    },
+    Rule {
+        name: "rng",
+        summary: "virtio-rng when the OS drives it",
+        devices: &[],
+        apply: devices::rng,
+    },
+    Rule {
+        name: "balloon",
+        summary: "virtio-balloon when the OS drives it, else none (libvirt would add a plain virtio one)",
+        devices: &[],
+        apply: devices::balloon,
+    },
+    Rule {
+        name: "console",
+        summary: "a serial console, and a virtio-serial guest-agent channel when the OS drives virtio console",
+        devices: &["isa-serial"],
+        apply: devices::console,
+    },
+    Rule {
+        name: "video",
+        summary: "virtio-gpu only for OSes with a modern virtio-gpu driver; else QXL where the OS drives it; else standard VGA",
+        devices: &["qxl", "vga"],
+        apply: devices::video,
+    },
+    Rule {
+        name: "usb",
+        summary: "qemu-xhci for OSes with an xHCI driver; else EHCI with UHCI companions (q35) or PIIX3 UHCI (i440fx)",
+        devices: &["qemu-xhci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", "piix3-uhci"],
+        apply: devices::usb,
+    },
+    Rule {
+        name: "input",
+        summary: "PS/2 keyboard and mouse (x86), a USB tablet where the OS drives it; USB keyboard and tablet on boards without PS/2",
+        devices: &["ps2-keyboard", "ps2-mouse", "usb-keyboard", "tablet"],
+        apply: devices::input,
+    },
+    Rule {
+        name: "machine-version",
+        summary: "the newest non-deprecated versioned type of the chosen family that every host offers",
+        devices: &[],
+        apply: machine::machine_version,
+    },
+    Rule {
+        name: "firmware",
+        summary: "UEFI when the OS requires or prefers it, the policy asks for it, or the board has no BIOS; Secure Boot (with SMM) when the OS requires it or the policy asks",
+        devices: &[],
+        apply: firmware::firmware,
+    },
+    Rule {
+        name: "tpm",
+        summary: "TPM 2.0 (tpm-crb on x86) when the OS requires a TPM",
+        devices: &["tpm-crb", "tpm-tis"],
+        apply: firmware::tpm,
+    },
+    Rule {
+        name: "pci-topology",
+        summary: "a root port per PCI Express device and a pcie-to-pci-bridge for conventional ones (q35, virt)",
+        devices: &[
+            "pcie-root-port",
+            "pcie-pci-bridge",
+            "q35-host-bridge",
+            "ich9-lpc",
+            "ich9-ahci",
+            "ich9-smbus",
+            "i440fx-host-bridge",
+            "piix3-isa",
+            "piix3-ide",
+            "piix4-acpi",
+        ],
+        apply: topology::pci_topology,
+    },
+    Rule {
+        name: "end-of-life",
+        summary: "a warning when the OS is past its end of life or not released",
+        devices: &[],
+        apply: lifecycle::end_of_life,
+    },
 ];
 
 /// How to ask for a virtio class (mode, reasons, facts), or why not (reason, facts).
 type VirtioChoice = Result<(Mode, Vec<String>, Vec<FactRef>), (String, Vec<FactRef>)>;
 
 pub(super) struct Ctx<'a> {
+    /// The rule being applied: what it adds and traces is recorded under it.
+    rule: &'static Rule,
     os: &'a OsFacts,
     catalogue: &'a [DeviceModel],
     target: &'a Target<'a>,
@@ -58,18 +170,17 @@ pub(super) struct Ctx<'a> {
     devices: Vec<Device>,
     /// How many ids of each prefix were handed out.
     counters: Vec<(&'static str, usize)>,
+    /// The machine type, once the machine-version rule chose it.
+    machine: Option<Machine>,
+    /// The firmware, once the firmware rule chose it (the TPM rule adds its TPM).
+    firmware: Option<FirmwareChoice>,
 }
 
 impl<'a> Ctx<'a> {
-    fn trace(
-        &mut self,
-        rule: &'static str,
-        decision: impl Into<String>,
-        reasons: Vec<String>,
-        facts: Vec<FactRef>,
-    ) {
+    /// Records the current rule's decision, its reasons and the facts it used.
+    fn trace(&mut self, decision: impl Into<String>, reasons: Vec<String>, facts: Vec<FactRef>) {
         self.rules.push(RuleTrace {
-            rule,
+            rule: self.rule.name,
             decision: decision.into(),
             reasons,
             facts,
@@ -80,9 +191,10 @@ impl<'a> Ctx<'a> {
         self.warnings.push(Warning { code, message });
     }
 
-    fn fail(&self, rule: &'static str, message: String) -> NoRecommendation {
+    /// Ends the recommendation: the current rule finds no possible choice.
+    fn fail(&self, message: String) -> NoRecommendation {
         NoRecommendation {
-            rule,
+            rule: self.rule.name,
             message,
             rules: self.rules.clone(),
         }
@@ -101,8 +213,7 @@ impl<'a> Ctx<'a> {
         id
     }
 
-    /// Adds a device realised as `r`.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a device realised as `r`, recorded under the current rule.
     fn add(
         &mut self,
         class: &'static str,
@@ -111,7 +222,6 @@ impl<'a> Ctx<'a> {
         r: Realised,
         bus: Option<&str>,
         parent: Option<String>,
-        rule: &'static str,
     ) -> String {
         let id = self.id(prefix);
         self.devices.push(Device {
@@ -126,7 +236,7 @@ impl<'a> Ctx<'a> {
             pci_id: r.pci_id,
             interfaces: r.interfaces,
             catalogue: r.catalogue,
-            rule,
+            rule: self.rule.name,
         });
         id
     }
@@ -143,7 +253,6 @@ impl<'a> Ctx<'a> {
         bus: Option<&str>,
         placement: Placement,
         parent: Option<String>,
-        rule: &'static str,
     ) -> String {
         self.add(
             class,
@@ -159,12 +268,23 @@ impl<'a> Ctx<'a> {
             },
             bus,
             parent,
-            rule,
         )
     }
 
-    fn named(&self, name: &str, placement: Placement) -> Option<Realised> {
-        placement::named(self.catalogue, name, placement)
+    /// The catalogue device `name` plugged at `placement`. The rule must
+    /// name it among its [`Rule::devices`]; a catalogue without it (another
+    /// data directory) ends the recommendation rather than dropping the device.
+    fn named(&self, name: &str, placement: Placement) -> Result<Realised, NoRecommendation> {
+        debug_assert!(
+            self.rule.devices.contains(&name),
+            "rule {} asks for {name}, which its devices do not list",
+            self.rule.name
+        );
+        placement::named(self.catalogue, name, placement).ok_or_else(|| {
+            self.fail(format!(
+                "the device catalogue has no '{name}' (data/devices.xml)"
+            ))
+        })
     }
 
     fn hosts(&self) -> &'a [Host] {
@@ -259,14 +379,64 @@ impl<'a> Ctx<'a> {
         Ok((mode, reasons, facts))
     }
 
+    /// The virtio device of `class` asked for as `mode` on this board; a
+    /// catalogue without it ends the recommendation.
     fn virtio_device(
         &self,
         class: VirtioClass,
         mode: Mode,
         prefer: Option<&str>,
-    ) -> Option<Realised> {
-        placement::virtio(self.catalogue, class, mode, self.board, prefer)
+    ) -> Result<Realised, NoRecommendation> {
+        placement::virtio(self.catalogue, class, mode, self.board, prefer).ok_or_else(|| {
+            self.fail(format!(
+                "the device catalogue has no virtio {} device of that generation (data/devices.xml)",
+                class.name
+            ))
+        })
     }
+
+    /// Adds the virtio device of `v.class` the OS drives, as it must be
+    /// asked for here, and records the decision "`v.what` (libvirt model)":
+    /// the one way every rule adds a virtio device. `Ok(Err)` says why the
+    /// OS cannot have it (no driver, or one the policy or hosts rule out),
+    /// for the rule's fallback.
+    fn add_virtio(
+        &mut self,
+        v: VirtioDevice,
+    ) -> Result<Result<String, (String, Vec<FactRef>)>, NoRecommendation> {
+        let class = vclass(v.class);
+        let (mode, mut reasons, facts) = match self.virtio_mode(class) {
+            Ok(choice) => choice,
+            Err(why) => return Ok(Err(why)),
+        };
+        let r = self.virtio_device(class, mode, None)?;
+        let decision = format!(
+            "{} ({})",
+            v.what,
+            r.libvirt_model.clone().unwrap_or_default()
+        );
+        let id = self.add(v.device_class, v.role, v.prefix, r, v.bus, None);
+        reasons.extend(v.reason.map(str::to_string));
+        self.trace(decision, reasons, facts);
+        Ok(Ok(id))
+    }
+}
+
+/// A virtio device a rule adds with [`Ctx::add_virtio`].
+struct VirtioDevice<'s> {
+    /// The virtio class (`block`).
+    class: &'static str,
+    /// The recommendation's device class (`disk`).
+    device_class: &'static str,
+    role: &'s str,
+    /// The id prefix (`disk` for `disk0`).
+    prefix: &'static str,
+    /// The libvirt bus, for disks.
+    bus: Option<&'static str>,
+    /// The decision, before the model (`virtio-blk`).
+    what: &'s str,
+    /// A reason to add to the mode's reasons.
+    reason: Option<&'static str>,
 }
 
 fn class_modern_id(class: VirtioClass) -> String {
@@ -277,7 +447,7 @@ fn vclass(name: &str) -> VirtioClass {
     VirtioClass::by_name(name).unwrap_or(VirtioClass::ALL[0])
 }
 
-/// Applies every rule in order.
+/// Applies every rule of [`RULES`] in order.
 pub(super) fn run(
     os: &OsFacts,
     catalogue: &[DeviceModel],
@@ -285,6 +455,7 @@ pub(super) fn run(
 ) -> Result<Recommendation, NoRecommendation> {
     let arch = target.arch;
     let mut ctx = Ctx {
+        rule: &RULES[0],
         os,
         catalogue,
         target,
@@ -298,48 +469,20 @@ pub(super) fn run(
         warnings: Vec::new(),
         devices: Vec::new(),
         counters: Vec::new(),
+        machine: None,
+        firmware: None,
     };
     if target.hosts.is_empty() {
-        return Err(ctx.fail("arch", "no host given".into()));
+        ctx.rule = &RULES[1];
+        return Err(ctx.fail("no host given".into()));
     }
-    lifecycle::os_fallback(&mut ctx);
-    lifecycle::check_arch(&mut ctx)?;
-    chipset::chipset(&mut ctx)?;
-    devices::disk(&mut ctx)?;
-    devices::cdrom(&mut ctx);
-    devices::net(&mut ctx);
-    devices::rng(&mut ctx);
-    devices::balloon(&mut ctx);
-    devices::console(&mut ctx);
-    devices::video(&mut ctx);
-    devices::usb(&mut ctx);
-    devices::input(&mut ctx);
-    let machine = machine::machine_version(&mut ctx)?;
-    let mut firmware = firmware::firmware(&mut ctx)?;
-    firmware.tpm = firmware::tpm(&mut ctx);
-    if firmware.tpm.is_some() {
-        let model = firmware
-            .tpm
-            .as_ref()
-            .map(|t| t.model.clone())
-            .unwrap_or_default();
-        let placement = if model == "tpm-tis" {
-            Placement::Isa
-        } else {
-            Placement::Platform
-        };
-        let r = ctx.named(&model, placement).unwrap_or(Realised {
-            catalogue: None,
-            qemu_device: Some(model.clone()),
-            libvirt_model: Some(model.clone()),
-            placement,
-            pci_id: None,
-            interfaces: Vec::new(),
-        });
-        ctx.add("tpm", "TPM", "tpm", r, None, None, "tpm");
+    for rule in RULES {
+        ctx.rule = rule;
+        (rule.apply)(&mut ctx)?;
     }
-    topology::pci_topology(&mut ctx);
-    lifecycle::end_of_life(&mut ctx);
+    let (Some(machine), Some(firmware)) = (ctx.machine.take(), ctx.firmware.take()) else {
+        return Err(ctx.fail("the rules chose no machine type or firmware".into()));
+    };
     let resources = resources(os);
     Ok(Recommendation {
         os: OsRef {

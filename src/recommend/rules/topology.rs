@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn pci_topology(ctx: &mut Ctx) {
+pub(super) fn pci_topology(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if ctx.board != Board::Pcie {
         let slots = ctx
             .devices
@@ -11,7 +11,6 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
             .filter(|d| d.placement == Placement::PciSlot)
             .count();
         ctx.trace(
-            "pci-topology",
             if ctx.board == Board::Pci {
                 "root bus"
             } else {
@@ -28,9 +27,9 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
             add_internals(
                 ctx,
                 &["i440fx-host-bridge", "piix3-isa", "piix3-ide", "piix4-acpi"],
-            );
+            )?;
         }
-        return;
+        return Ok(());
     }
     let mut reasons = Vec::new();
     let needs_bridge = ctx
@@ -41,29 +40,24 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
     let mut bridge_id = None;
     if needs_bridge {
         ports += 1;
-        let port = ctx.named("pcie-root-port", Placement::PcieRoot);
-        let port_id = port.map(|r| {
-            ctx.add(
-                "controller",
-                "PCIe root port (for the pcie-to-pci-bridge)",
-                "rp",
-                r,
-                None,
-                None,
-                "pci-topology",
-            )
-        });
-        if let Some(r) = ctx.named("pcie-pci-bridge", Placement::PcieRootPort) {
-            bridge_id = Some(ctx.add(
-                "controller",
-                "pcie-to-pci-bridge (conventional PCI slots)",
-                "pcibr",
-                r,
-                None,
-                port_id,
-                "pci-topology",
-            ));
-        }
+        let port = ctx.named("pcie-root-port", Placement::PcieRoot)?;
+        let port_id = ctx.add(
+            "controller",
+            "PCIe root port (for the pcie-to-pci-bridge)",
+            "rp",
+            port,
+            None,
+            None,
+        );
+        let bridge = ctx.named("pcie-pci-bridge", Placement::PcieRootPort)?;
+        bridge_id = Some(ctx.add(
+            "controller",
+            "pcie-to-pci-bridge (conventional PCI slots)",
+            "pcibr",
+            bridge,
+            None,
+            Some(port_id),
+        ));
         reasons.push("conventional PCI devices (transitional virtio, PCI-only emulated cards) go behind a pcie-to-pci-bridge".into());
     }
     let endpoints: Vec<usize> = ctx
@@ -73,21 +67,18 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         .filter(|(_, d)| d.placement == Placement::PcieRootPort && d.class != "controller")
         .map(|(i, _)| i)
         .collect();
-    let root_port = ctx.named("pcie-root-port", Placement::PcieRoot);
+    let root_port = ctx.named("pcie-root-port", Placement::PcieRoot)?;
     for i in endpoints {
         ports += 1;
-        if let Some(r) = root_port.clone() {
-            let port = ctx.add(
-                "controller",
-                "PCIe root port",
-                "rp",
-                r,
-                None,
-                None,
-                "pci-topology",
-            );
-            ctx.devices[i].parent = Some(port);
-        }
+        let port = ctx.add(
+            "controller",
+            "PCIe root port",
+            "rp",
+            root_port.clone(),
+            None,
+            None,
+        );
+        ctx.devices[i].parent = Some(port);
     }
     if let Some(b) = bridge_id {
         for d in ctx
@@ -99,18 +90,15 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         }
     }
     // A free port for hot-plugging a device later; libvirt adds one by itself.
-    if let Some(r) = root_port {
-        ports += 1;
-        ctx.add(
-            "controller",
-            "PCIe root port (free, for hot-plug)",
-            "rp",
-            r,
-            None,
-            None,
-            "pci-topology",
-        );
-    }
+    ports += 1;
+    ctx.add(
+        "controller",
+        "PCIe root port (free, for hot-plug)",
+        "rp",
+        root_port,
+        None,
+        None,
+    );
     reasons.push(format!(
         "{ports} pcie-root-port(s): one per PCI Express device, as libvirt plugs them, and a free one for hot-plug (libvirt adds it by itself)"
     ));
@@ -118,10 +106,9 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         add_internals(
             ctx,
             &["q35-host-bridge", "ich9-lpc", "ich9-ahci", "ich9-smbus"],
-        );
+        )?;
     }
     ctx.trace(
-        "pci-topology",
         format!(
             "{ports} root ports{}",
             if needs_bridge {
@@ -133,10 +120,11 @@ pub(super) fn pci_topology(ctx: &mut Ctx) {
         reasons,
         Vec::new(),
     );
+    Ok(())
 }
 
 /// The chipset's integrated PCI functions the guest always sees.
-pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) {
+pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) -> Result<(), NoRecommendation> {
     for name in names {
         if ctx
             .devices
@@ -145,7 +133,8 @@ pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) {
         {
             continue;
         }
-        if let Some(r) = ctx.named(name, Placement::Integrated) {
+        let r = ctx.named(name, Placement::Integrated)?;
+        {
             let role = match *name {
                 "q35-host-bridge" | "i440fx-host-bridge" => "chipset: host bridge (00:00.0)",
                 "ich9-lpc" => "chipset: LPC/ISA bridge (00:1f.0)",
@@ -154,7 +143,8 @@ pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) {
                 "piix4-acpi" => "chipset: ACPI/power management (00:01.3)",
                 _ => "chipset",
             };
-            ctx.add("controller", role, "chip", r, None, None, "pci-topology");
+            ctx.add("controller", role, "chip", r, None, None);
         }
     }
+    Ok(())
 }

@@ -83,28 +83,7 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
         named.extend(os.source.as_ref());
         // Derived facts carry their driver-table row's source, checked once
         // with the table below.
-        let provenances = os
-            .virtio
-            .iter()
-            .filter(|f| !f.derived)
-            .map(|f| &f.provenance)
-            .chain(
-                os.chipsets
-                    .iter()
-                    .filter(|f| !f.derived)
-                    .map(|f| &f.provenance),
-            )
-            .chain(
-                os.kernel
-                    .iter()
-                    .chain(&os.arch_kernels)
-                    .map(|k| &k.provenance),
-            )
-            .chain(os.firmware.iter().map(|f| &f.provenance))
-            .chain(os.secure_boot.iter().map(|f| &f.provenance))
-            .chain(os.tpm.iter().map(|f| &f.provenance))
-            .chain(os.devices.iter().map(|f| &f.provenance))
-            .chain(os.fact_sources.iter().map(|f| &f.provenance));
+        let provenances = os.provenances().filter(|p| !p.derived);
         named.extend(provenances.filter_map(|p| p.source.as_ref()));
     }
     let m = &data.machines;

@@ -91,7 +91,7 @@ pub(super) fn check_references(data: &Dataset, index: &Index, findings: &mut Fin
         }
         for link in &os.devices {
             if !devices.contains(link.device.as_str()) {
-                unresolved(findings, &link.loc, "device", &link.device);
+                unresolved(findings, link.loc(), "device", &link.device);
             }
         }
         for d in os.drivers.iter().flat_map(|d| &d.devices) {
@@ -225,7 +225,7 @@ pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
         .map(|f| {
             (
                 format!("<virtio class=\"{}\" arch=\"{}\">", f.class.name, f.arch),
-                &f.loc,
+                f.loc(),
             )
         })
         .chain(os.chipsets.iter().map(|f| {
@@ -235,30 +235,30 @@ pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
                     f.chipset.name(),
                     f.arch
                 ),
-                &f.loc,
+                f.loc(),
             )
         }))
         .chain(os.firmware.iter().map(|f| {
             (
                 format!("<firmware arch=\"{}\" type=\"{}\">", f.arch, f.kind.name()),
-                &f.loc,
+                f.loc(),
             )
         }))
         .chain(
             os.secure_boot
                 .iter()
-                .map(|f| (format!("<secure-boot arch=\"{}\">", f.arch), &f.loc)),
+                .map(|f| (format!("<secure-boot arch=\"{}\">", f.arch), f.loc())),
         )
         .chain(os.tpm.iter().map(|f| {
             (
                 format!("<tpm arch=\"{}\" version=\"{}\">", f.arch, f.version),
-                &f.loc,
+                f.loc(),
             )
         }))
         .chain(
             os.devices
                 .iter()
-                .map(|f| (format!("<device ref=\"{}\">", f.device), &f.loc)),
+                .map(|f| (format!("<device ref=\"{}\">", f.device), f.loc())),
         )
         .chain(
             os.variants
@@ -386,7 +386,7 @@ pub(super) fn check_virtio_against_devices(
             });
             if let Some(v) = denying {
                 let at = if v.inherited_from.is_none() {
-                    v.fact.loc.clone()
+                    v.fact.loc().clone()
                 } else {
                     os.loc.clone()
                 };
@@ -402,7 +402,7 @@ pub(super) fn check_virtio_against_devices(
                             dev.name.value
                         ),
                     )
-                    .note(link.fact.loc.clone(), "device supported here"),
+                    .note(link.fact.loc().clone(), "device supported here"),
                 );
             }
         }
@@ -430,14 +430,14 @@ pub(super) fn check_firmware(data: &Dataset, resolved: &[ResolvedOs], findings: 
             if efi.is_none_or(|e| !e.fact.supported) {
                 let mut f = Finding::new(
                     Rule::FirmwareContradiction,
-                    at(&sb.fact.loc, sb.inherited_from),
+                    at(sb.fact.loc(), sb.inherited_from),
                     format!(
                         "OS '{}' supports Secure Boot on {} but no UEFI firmware there; add <firmware arch=\"{}\" type=\"efi\"/>",
                         os.id.value, sb.fact.arch, sb.fact.arch
                     ),
                 );
                 if let Some(e) = efi {
-                    f = f.note(e.fact.loc.clone(), "UEFI unsupported here");
+                    f = f.note(e.fact.loc().clone(), "UEFI unsupported here");
                 }
                 findings.push(f);
             }
@@ -455,26 +455,26 @@ pub(super) fn check_firmware(data: &Dataset, resolved: &[ResolvedOs], findings: 
                 findings.push(
                     Finding::new(
                         Rule::FirmwareContradiction,
-                        at(&efi.fact.loc, efi.inherited_from),
+                        at(efi.fact.loc(), efi.inherited_from),
                         format!(
                             "OS '{}' supports neither BIOS nor UEFI on {arch}",
                             os.id.value
                         ),
                     )
-                    .note(bios.fact.loc.clone(), "BIOS unsupported here"),
+                    .note(bios.fact.loc().clone(), "BIOS unsupported here"),
                 );
             }
             if bios.fact.preferred && efi.fact.preferred {
                 findings.push(
                     Finding::new(
                         Rule::FirmwareContradiction,
-                        at(&efi.fact.loc, efi.inherited_from),
+                        at(efi.fact.loc(), efi.inherited_from),
                         format!(
                             "OS '{}' prefers both BIOS and UEFI on {arch}; prefer one",
                             os.id.value
                         ),
                     )
-                    .note(bios.fact.loc.clone(), "BIOS preferred here"),
+                    .note(bios.fact.loc().clone(), "BIOS preferred here"),
                 );
             }
         }

@@ -17,11 +17,12 @@
 //!   naming releases newer than known;
 //! - `datamaps`: every datamap, `{id: {in: out}}`.
 
-use super::{languages_json, opt};
+use super::catalogue::json;
+use super::os::languages;
+use crate::doc::detect as d;
 use crate::model::*;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use rusqlite::{params, Connection};
-use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Literal strings of which every match of `pattern` contains one; `None`
@@ -160,7 +161,7 @@ struct Patterns {
 
 impl Patterns {
     /// The id of the pattern `p` (stored once), used in `field`.
-    fn id(&mut self, field: &'static str, p: &Option<Located<String>>) -> Option<usize> {
+    fn id(&mut self, field: &'static str, p: &Option<Located<String>>) -> Option<u32> {
         let p = p.as_ref()?;
         let i = match self.index.get(&p.value) {
             Some(&i) => i,
@@ -174,7 +175,7 @@ impl Patterns {
             }
         };
         self.fields[i].insert(field);
-        Some(i)
+        Some(i as u32)
     }
 }
 
@@ -248,57 +249,47 @@ fn spelled(regex: &str) -> usize {
 pub(super) fn emit_detect(
     tx: &Connection,
     data: &Dataset,
-    store_idx: &[i64],
+    store_idx: &[u32],
 ) -> rusqlite::Result<()> {
     let mut patterns = Patterns::default();
-    let mut media: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let mut trees: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let key = |p: Option<usize>| p.map_or("none".to_string(), |p| p.to_string());
+    let mut media: BTreeMap<String, Vec<d::MediumEntry>> = BTreeMap::new();
+    let mut trees: BTreeMap<String, Vec<d::TreeEntry>> = BTreeMap::new();
+    let key = |p: Option<u32>| p.map_or("none".to_string(), |p| p.to_string());
     for (i, os) in data.oses.iter().enumerate() {
         let rolling = os.release_status == ReleaseStatus::Rolling;
         for (n, m) in os.media.iter().enumerate() {
             let Some(iso) = &m.iso else { continue };
-            let mut o = Map::new();
-            o.insert("os".into(), store_idx[i].into());
-            o.insert("n".into(), n.into());
-            o.insert("arch".into(), m.arch.clone().into());
-            o.insert("variants".into(), super::texts(&m.variants));
-            o.insert("fallback".into(), (m.arch == "all" || rolling).into());
             let volume = patterns.id("volume_id", &iso.volume_id);
-            opt(&mut o, "volume_id", volume);
-            opt(
-                &mut o,
-                "system_id",
-                patterns.id("system_id", &iso.system_id),
-            );
-            opt(
-                &mut o,
-                "publisher_id",
-                patterns.id("publisher_id", &iso.publisher_id),
-            );
-            opt(
-                &mut o,
-                "application_id",
-                patterns.id("application_id", &iso.application_id),
-            );
-            opt(&mut o, "volume_size", iso.volume_size);
-            o.insert("languages".into(), languages_json(&iso.languages));
-            media.entry(key(volume)).or_default().push(Value::Object(o));
+            let entry = d::MediumEntry {
+                os: store_idx[i],
+                n,
+                arch: m.arch.clone(),
+                variants: texts(&m.variants),
+                fallback: m.arch == "all" || rolling,
+                volume_id: volume,
+                system_id: patterns.id("system_id", &iso.system_id),
+                publisher_id: patterns.id("publisher_id", &iso.publisher_id),
+                application_id: patterns.id("application_id", &iso.application_id),
+                volume_size: iso.volume_size,
+                languages: languages(&iso.languages),
+            };
+            media.entry(key(volume)).or_default().push(entry);
         }
         for (n, t) in os.trees.iter().enumerate() {
             let Some(info) = &t.treeinfo else { continue };
-            let mut o = Map::new();
-            o.insert("os".into(), store_idx[i].into());
-            o.insert("n".into(), n.into());
-            o.insert("arch".into(), t.arch.clone().into());
-            o.insert("variants".into(), super::texts(&t.variants));
-            o.insert("fallback".into(), (t.arch == "all").into());
             let family = patterns.id("family", &info.family);
-            opt(&mut o, "family", family);
-            opt(&mut o, "version", patterns.id("version", &info.version));
-            opt(&mut o, "treeinfo_arch", patterns.id("arch", &info.arch));
-            opt(&mut o, "variant", patterns.id("variant", &info.variant));
-            trees.entry(key(family)).or_default().push(Value::Object(o));
+            let entry = d::TreeEntry {
+                os: store_idx[i],
+                n,
+                arch: t.arch.clone(),
+                variants: texts(&t.variants),
+                fallback: t.arch == "all",
+                family,
+                version: patterns.id("version", &info.version),
+                treeinfo_arch: patterns.id("arch", &info.arch),
+                variant: patterns.id("variant", &info.variant),
+            };
+            trees.entry(key(family)).or_default().push(entry);
         }
     }
     let mut stmt = tx.prepare("INSERT INTO detect (name, doc) VALUES (?1, ?2)")?;
@@ -330,10 +321,12 @@ pub(super) fn emit_detect(
                     .push((i, k));
             }
         }
-        stmt.execute(params![
-            format!("detect/pattern/{i}"),
-            json!({"regex": regex, "weight": weight, "literals": literals}).to_string()
-        ])?;
+        let pattern = d::Pattern {
+            regex: regex.clone(),
+            weight: weight as u32,
+            literals: literals.clone(),
+        };
+        stmt.execute(params![format!("detect/pattern/{i}"), json(&pattern)?])?;
     }
     let words = |ids: &[usize]| {
         ids.iter()
@@ -350,34 +343,25 @@ pub(super) fn emit_detect(
         stmt.execute(params![format!("detect/always/{field}"), words(ids)])?;
     }
     for (k, list) in &media {
-        stmt.execute(params![
-            format!("detect/media/{k}"),
-            Value::Array(list.clone()).to_string()
-        ])?;
+        stmt.execute(params![format!("detect/media/{k}"), json(list)?])?;
     }
     for (k, list) in &trees {
-        stmt.execute(params![
-            format!("detect/trees/{k}"),
-            Value::Array(list.clone()).to_string()
-        ])?;
+        stmt.execute(params![format!("detect/trees/{k}"), json(list)?])?;
     }
-    stmt.execute(params![
-        "detect/newest",
-        newest(data, store_idx).to_string()
-    ])?;
-    let datamaps: Map<String, Value> = data
+    stmt.execute(params!["detect/newest", json(&newest(data, store_idx))?])?;
+    let datamaps: d::Datamaps = data
         .datamaps
         .iter()
-        .map(|d| {
-            let entries: Map<String, Value> = d
+        .map(|m| {
+            let entries = m
                 .entries
                 .iter()
-                .map(|(i, o, _)| (i.clone(), Value::String(o.clone())))
+                .map(|(i, o, _)| (i.clone(), o.clone()))
                 .collect();
-            (d.id.value.clone(), Value::Object(entries))
+            (m.id.value.clone(), entries)
         })
         .collect();
-    stmt.execute(params!["datamaps", Value::Object(datamaps).to_string()])?;
+    stmt.execute(params!["datamaps", json(&datamaps)?])?;
     Ok(())
 }
 
@@ -386,7 +370,7 @@ pub(super) fn emit_detect(
 /// (and the one that has trees): `{media: [{distro, os, version,
 /// volume_ids: [[pattern, arch, n]]}], trees: [{distro, os, version,
 /// trees: [[family, treeinfo arch, variant, arch, n]]}]}`.
-fn newest(data: &Dataset, store_idx: &[i64]) -> Value {
+fn newest(data: &Dataset, store_idx: &[u32]) -> d::Newest {
     let mut with_media: BTreeMap<&str, usize> = BTreeMap::new();
     let mut with_trees: BTreeMap<&str, usize> = BTreeMap::new();
     let numeric = |os: &OsRecord| {
@@ -430,38 +414,58 @@ fn newest(data: &Dataset, store_idx: &[i64]) -> Value {
             }
         }
     }
-    let media: Vec<Value> = with_media
+    let media = with_media
         .iter()
         .map(|(distro, &i)| {
             let os = &data.oses[i];
-            let volume_ids: Vec<Value> = os
+            let volume_ids = os
                 .media
                 .iter()
                 .enumerate()
                 .filter_map(|(n, m)| {
                     let v = m.iso.as_ref()?.volume_id.as_ref()?;
-                    Some(json!([v.value, m.arch, n]))
+                    Some((v.value.clone(), m.arch.clone(), n))
                 })
                 .collect();
-            json!({"distro": distro, "os": store_idx[i], "version": os.version.as_ref().map(|v| v.value.clone()), "volume_ids": volume_ids})
+            d::NewestMedia {
+                distro: distro.to_string(),
+                os: store_idx[i],
+                version: os.version.as_ref().map(|v| v.value.clone()),
+                volume_ids,
+            }
         })
         .collect();
-    let trees: Vec<Value> = with_trees
+    let trees = with_trees
         .iter()
         .map(|(distro, &i)| {
             let os = &data.oses[i];
             let text = |p: &Option<Located<String>>| p.as_ref().map(|p| p.value.clone());
-            let list: Vec<Value> = os
+            let list = os
                 .trees
                 .iter()
                 .enumerate()
                 .filter_map(|(n, t)| {
                     let info = t.treeinfo.as_ref()?;
-                    Some(json!([text(&info.family), text(&info.arch), text(&info.variant), t.arch, n]))
+                    Some((
+                        text(&info.family),
+                        text(&info.arch),
+                        text(&info.variant),
+                        t.arch.clone(),
+                        n,
+                    ))
                 })
                 .collect();
-            json!({"distro": distro, "os": store_idx[i], "version": os.version.as_ref().map(|v| v.value.clone()), "trees": list})
+            d::NewestTrees {
+                distro: distro.to_string(),
+                os: store_idx[i],
+                version: os.version.as_ref().map(|v| v.value.clone()),
+                trees: list,
+            }
         })
         .collect();
-    json!({"media": media, "trees": trees})
+    d::Newest { media, trees }
+}
+
+fn texts(list: &[Located<String>]) -> Vec<String> {
+    list.iter().map(|v| v.value.clone()).collect()
 }

@@ -82,40 +82,6 @@ pub fn compact_ddl(ddl: &str) -> String {
     out
 }
 
-/// Adds `key: value` to a JSON object unless the value is absent.
-fn opt(
-    obj: &mut serde_json::Map<String, serde_json::Value>,
-    key: &str,
-    value: Option<impl Into<serde_json::Value>>,
-) {
-    if let Some(v) = value {
-        obj.insert(key.to_string(), v.into());
-    }
-}
-
-/// Located strings as a JSON array of their values.
-fn texts(list: &[Located<String>]) -> serde_json::Value {
-    list.iter()
-        .map(|v| v.value.clone())
-        .collect::<Vec<_>>()
-        .into()
-}
-
-/// A medium's language patterns as JSON: `[{value, regex, map?}]`.
-fn languages_json(languages: &[crate::model::Language]) -> serde_json::Value {
-    languages
-        .iter()
-        .map(|l| {
-            let mut o = serde_json::Map::new();
-            o.insert("value".into(), l.value.clone().into());
-            o.insert("regex".into(), l.regex.into());
-            opt(&mut o, "map", l.map.clone());
-            serde_json::Value::Object(o)
-        })
-        .collect::<Vec<_>>()
-        .into()
-}
-
 /// Values joined by spaces (the reader refuses names with white space).
 fn words<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
     values.into_iter().collect::<Vec<_>>().join(" ")

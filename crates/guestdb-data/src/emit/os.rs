@@ -1,12 +1,12 @@
 //! OS rows: identity and summary columns, and every effective fact (after
 //! inheritance, each with where it was declared) as one JSON document.
 
-use super::{languages_json, opt, texts, words};
+use super::words;
 use crate::check::os_path_for_id;
+use crate::doc;
 use crate::model::*;
 use crate::resolve::{Effective, Index, ResolvedOs};
 use rusqlite::{params, Connection};
-use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// Bit of a virtio class in the `os.virtio_*` masks.
@@ -44,30 +44,25 @@ impl Ctx<'_> {
             .unwrap_or(&os.id.value)
     }
 
-    /// `{source?, note?, inherited_from?, declared_at}` of a fact of OS `os`
-    /// declared by `from` (itself when `None`) at `line`.
-    fn provenance(&self, os: usize, from: Option<usize>, p: &Provenance, line: u32) -> Value {
+    /// The stored provenance of a fact of OS `os` declared by `from`
+    /// (itself when `None`): every fact kind's provenance is written here.
+    fn provenance(&self, os: usize, from: Option<usize>, p: &Provenance) -> doc::Provenance {
         let declarer = from.unwrap_or(os);
-        let mut o = Map::new();
-        opt(
-            &mut o,
-            "source",
-            p.source
+        doc::Provenance {
+            source: p
+                .source
                 .as_ref()
                 .or(self.data.oses[declarer].source.as_ref())
                 .map(|s| s.value.clone()),
-        );
-        opt(&mut o, "note", p.note.clone());
-        opt(
-            &mut o,
-            "inherited_from",
-            from.map(|f| self.short_id(f).to_string()),
-        );
-        o.insert(
-            "declared_at".into(),
-            Value::String(format!("{}:{line}", self.paths[declarer])),
-        );
-        Value::Object(o)
+            note: p.note.clone(),
+            inherited_from: from.map(|f| self.short_id(f).to_string()),
+            declared_at: format!("{}:{}", self.paths[declarer], p.loc.line),
+        }
+    }
+
+    /// The provenance of an effective fact.
+    fn of<T>(&self, os: usize, e: &Effective<Fact<T>>) -> doc::Provenance {
+        self.provenance(os, e.inherited_from, &e.fact.provenance)
     }
 }
 
@@ -95,6 +90,25 @@ pub fn is_x86(arches: &BTreeSet<&str>) -> bool {
     arches.is_empty() || arches.iter().any(|a| is_x86_arch(a))
 }
 
+fn text(v: &Option<Located<String>>) -> Option<String> {
+    v.as_ref().map(|v| v.value.clone())
+}
+
+fn texts(list: &[Located<String>]) -> Vec<String> {
+    list.iter().map(|v| v.value.clone()).collect()
+}
+
+/// A medium's language patterns.
+pub(super) fn languages(list: &[Language]) -> Vec<doc::Language> {
+    list.iter()
+        .map(|l| doc::Language {
+            value: l.value.clone(),
+            regex: l.regex,
+            map: l.map.clone(),
+        })
+        .collect()
+}
+
 /// The `facts` document of OS `i`.
 fn facts(
     ctx: &Ctx,
@@ -103,58 +117,48 @@ fn facts(
     index: &Index,
     devices: &HashMap<&str, &Device>,
     arches: &BTreeSet<&str>,
-) -> Value {
+) -> doc::OsFacts {
     let os = &ctx.data.oses[i];
-    let relations: Vec<Value> = [
-        ("derives-from", &os.derives_from),
-        ("clones", &os.clones),
-        ("upgrades", &os.upgrades),
+    let relations: Vec<doc::Relation> = [
+        (doc::RelationKind::DerivesFrom, &os.derives_from),
+        (doc::RelationKind::Clones, &os.clones),
+        (doc::RelationKind::Upgrades, &os.upgrades),
     ]
     .iter()
     .flat_map(|(kind, targets)| {
-        targets.iter().map(move |t| {
-            let short = index
+        targets.iter().map(move |t| doc::Relation {
+            kind: *kind,
+            target: t.value.clone(),
+            short_id: index
                 .by_id
                 .get(t.value.as_str())
-                .map(|&j| ctx.short_id(j).to_string());
-            json!({"kind": kind, "target": t.value, "short_id": short})
+                .map(|&j| ctx.short_id(j).to_string()),
         })
     })
     .collect();
-    let mut virtio: Vec<Value> = r
+    let mut virtio: Vec<doc::VirtioFact> = r
         .virtio
         .iter()
-        .map(
-            |Effective {
-                 fact: v,
-                 inherited_from,
-             }| {
-                let mut o = Map::new();
-                o.insert("class".into(), v.class.name.into());
-                o.insert("arch".into(), v.arch.clone().into());
-                o.insert("legacy".into(), v.legacy.into());
-                o.insert("modern".into(), v.modern.into());
-                if v.unknown {
-                    o.insert("unknown".into(), true.into());
-                }
-                if v.derived {
-                    o.insert("derived".into(), true.into());
-                }
-                opt(&mut o, "driver", v.driver.clone());
-                opt(&mut o, "since", v.since.clone());
-                opt(&mut o, "exception", v.exception.clone());
-                // An exception is the fact's reason: the note when it has none.
-                let mut p = v.provenance.clone();
-                if p.note.is_none() {
-                    p.note = v.exception.clone();
-                }
-                o.insert(
-                    "provenance".into(),
-                    ctx.provenance(i, *inherited_from, &p, v.loc.line),
-                );
-                Value::Object(o)
-            },
-        )
+        .map(|e| {
+            let v = e.fact;
+            // An exception is the fact's reason: the note when it has none.
+            let mut p = v.provenance.clone();
+            if p.note.is_none() {
+                p.note = p.exception.clone();
+            }
+            doc::VirtioFact {
+                class: v.class,
+                arch: v.arch.clone(),
+                legacy: v.legacy,
+                modern: v.modern,
+                unknown: v.unknown,
+                derived: v.derived(),
+                driver: v.driver.clone(),
+                since: v.since.clone(),
+                exception: v.provenance.exception.clone(),
+                provenance: ctx.provenance(i, e.inherited_from, &p),
+            }
+        })
         .collect();
     let x86 = is_x86(arches);
     // The provenance of an answer no fact gives.
@@ -165,48 +169,42 @@ fn facts(
                 "unknown: no source in the dataset says whether {} {what}; treated as not supported (emulated devices are used instead)",
                 ctx.short_id(i)
             )),
+            ..Provenance::noted(String::new(), os.loc.clone())
         };
-        ctx.provenance(i, None, &p, os.loc.line)
+        ctx.provenance(i, None, &p)
     };
     if x86 {
         for class in VirtioClass::ALL {
             // A fact for one architecture answers too (Windows: the driver
             // package's per-architecture facts).
             if !r.virtio.iter().any(|v| v.fact.class == class) {
-                virtio.push(json!({
-                    "class": class.name,
-                    "arch": "all",
-                    "legacy": false,
-                    "modern": false,
-                    "unknown": true,
-                    "provenance": unknown(format!("drives virtio {}", class.name)),
-                }));
+                virtio.push(doc::VirtioFact {
+                    class,
+                    arch: "all".into(),
+                    legacy: false,
+                    modern: false,
+                    unknown: true,
+                    derived: false,
+                    driver: None,
+                    since: None,
+                    exception: None,
+                    provenance: unknown(format!("drives virtio {}", class.name)),
+                });
             }
         }
     }
-    let mut chipsets: Vec<Value> = r
+    let mut chipsets: Vec<doc::ChipsetFact> = r
         .chipsets
         .iter()
-        .map(
-            |Effective {
-                 fact: c,
-                 inherited_from,
-             }| {
-                let mut o = json!({
-                    "chipset": c.chipset.name(),
-                    "arch": c.arch,
-                    "supported": c.supported,
-                    "provenance": ctx.provenance(i, *inherited_from, &c.provenance, c.loc.line),
-                });
-                if c.derived {
-                    o["derived"] = true.into();
-                }
-                if let Some(e) = &c.exception {
-                    o["exception"] = e.clone().into();
-                }
-                o
-            },
-        )
+        .map(|e| doc::ChipsetFact {
+            chipset: e.fact.chipset,
+            arch: e.fact.arch.clone(),
+            supported: e.fact.supported,
+            unknown: false,
+            derived: e.fact.derived(),
+            exception: e.fact.provenance.exception.clone(),
+            provenance: ctx.of(i, e),
+        })
         .collect();
     if x86 {
         for chipset in Chipset::ALL {
@@ -215,169 +213,131 @@ fn facts(
                 .iter()
                 .any(|c| c.fact.chipset == chipset && counts_for_x86(&c.fact.arch));
             if !stated {
-                chipsets.push(json!({
-                    "chipset": chipset.name(),
-                    "arch": "all",
-                    "supported": false,
-                    "unknown": true,
-                    "provenance": unknown(format!("boots on the {} chipset", chipset.name())),
-                }));
+                chipsets.push(doc::ChipsetFact {
+                    chipset,
+                    arch: "all".into(),
+                    supported: false,
+                    unknown: true,
+                    derived: false,
+                    exception: None,
+                    provenance: unknown(format!("boots on the {} chipset", chipset.name())),
+                });
             }
         }
     }
-    let kernel_json = |k: &KernelFact| {
-        let mut o = json!({
-            "version": k.version.to_string(),
-            "provenance": ctx.provenance(i, None, &k.provenance, k.loc.line),
-        });
-        if let Some(p) = &k.package {
-            o["package"] = p.clone().into();
-        }
-        o
+    let kernel = |k: &KernelFact| doc::KernelFact {
+        version: k.version,
+        package: k.package.clone(),
+        provenance: ctx.provenance(i, None, &k.provenance),
     };
-    let kernel = os.kernel.as_ref().map(kernel_json);
-    let arch_kernels: Vec<Value> = os
-        .arch_kernels
-        .iter()
-        .map(|k| {
-            let mut o = kernel_json(k);
-            o["arch"] = k.arch.clone().into();
-            o
-        })
-        .collect();
-    let firmware: Vec<Value> = r
+    let firmware = r
         .firmware
         .iter()
-        .map(
-            |Effective {
-                 fact: f,
-                 inherited_from,
-             }| {
-                json!({
-                    "arch": f.arch,
-                    "type": f.kind.name(),
-                    "supported": f.supported,
-                    "preferred": f.preferred,
-                    "provenance": ctx.provenance(i, *inherited_from, &f.provenance, f.loc.line),
-                })
-            },
-        )
+        .map(|e| doc::FirmwareFact {
+            arch: e.fact.arch.clone(),
+            kind: e.fact.kind,
+            supported: e.fact.supported,
+            preferred: e.fact.preferred,
+            provenance: ctx.of(i, e),
+        })
         .collect();
-    let secure_boot = r.secure_boot.iter().map(|e| {
-        json!({
-            "kind": "secure-boot",
-            "arch": e.fact.arch,
-            "supported": e.fact.supported,
-            "required": e.fact.required,
-            "provenance": ctx.provenance(i, e.inherited_from, &e.fact.provenance, e.fact.loc.line),
-        })
+    let secure_boot = r.secure_boot.iter().map(|e| doc::BootSecurityFact {
+        kind: doc::BootSecurity::SecureBoot,
+        arch: e.fact.arch.clone(),
+        version: None,
+        supported: e.fact.supported,
+        required: e.fact.required,
+        provenance: ctx.of(i, e),
     });
-    let tpm = r.tpm.iter().map(|e| {
-        json!({
-            "kind": "tpm",
-            "arch": e.fact.arch,
-            "version": e.fact.version,
-            "supported": e.fact.supported,
-            "required": e.fact.required,
-            "provenance": ctx.provenance(i, e.inherited_from, &e.fact.provenance, e.fact.loc.line),
-        })
+    let tpm = r.tpm.iter().map(|e| doc::BootSecurityFact {
+        kind: doc::BootSecurity::Tpm,
+        arch: e.fact.arch.clone(),
+        version: Some(e.fact.version.clone()),
+        supported: e.fact.supported,
+        required: e.fact.required,
+        provenance: ctx.of(i, e),
     });
-    let boot_security: Vec<Value> = secure_boot.chain(tpm).collect();
-    let linked: Vec<Value> = r
+    let linked = r
         .devices
         .iter()
-        .filter_map(
-            |Effective {
-                 fact: d,
-                 inherited_from,
-             }| {
-                let dev = devices.get(d.device.as_str())?;
-                let mut o = Map::new();
-                o.insert("name".into(), dev.name.value.clone().into());
-                o.insert("class".into(), dev.class.clone().into());
-                opt(&mut o, "pci", dev.pci.as_ref().map(|p| p.value.to_string()));
-                o.insert(
-                    "provenance".into(),
-                    ctx.provenance(i, *inherited_from, &d.provenance, d.loc.line),
-                );
-                Some(Value::Object(o))
-            },
-        )
-        .collect();
-    let drivers: Vec<Value> = os
-        .drivers
-        .iter()
-        .map(|d| {
-            let devs: Vec<&str> = d
-                .devices
-                .iter()
-                .filter(|x| devices.contains_key(x.value.as_str()))
-                .map(|x| x.value.as_str())
-                .collect();
-            json!({
-                "arch": d.arch,
-                "location": d.location,
-                "pre_installable": d.pre_installable,
-                "signed": d.signed,
-                "devices": devs,
+        .filter_map(|e| {
+            let dev = devices.get(e.fact.device.as_str())?;
+            Some(doc::DeviceFact {
+                name: dev.name.value.clone(),
+                class: dev.class.clone(),
+                pci: dev.pci.as_ref().map(|p| p.value.to_string()),
+                provenance: ctx.of(i, e),
             })
         })
         .collect();
-    let variants: Vec<Value> = os
+    let drivers = os
+        .drivers
+        .iter()
+        .map(|d| doc::Driver {
+            arch: d.arch.clone(),
+            location: d.location.clone(),
+            pre_installable: d.pre_installable,
+            signed: d.signed,
+            devices: d
+                .devices
+                .iter()
+                .filter(|x| devices.contains_key(x.value.as_str()))
+                .map(|x| x.value.clone())
+                .collect(),
+        })
+        .collect();
+    let variants = os
         .variants
         .iter()
-        .map(|v| json!({"id": v.id, "name": v.name}))
+        .map(|v| doc::Variant {
+            id: v.id.clone(),
+            name: v.name.clone(),
+        })
         .collect();
-    let media: Vec<Value> = os
+    let media = os
         .media
         .iter()
         .map(|m| {
-            let mut o = Map::new();
-            o.insert("arch".into(), m.arch.clone().into());
-            o.insert("variants".into(), texts(&m.variants));
-            o.insert("live".into(), m.live.into());
-            o.insert("installer".into(), m.installer.into());
-            opt(&mut o, "installer_reboots", m.installer_reboots);
-            o.insert("installer_script".into(), m.installer_script.into());
-            opt(&mut o, "url", m.url.clone());
-            opt(&mut o, "kernel", m.kernel.clone());
-            opt(&mut o, "initrd", m.initrd.clone());
             let iso = m.iso.as_ref();
-            let pat = |f: fn(&IsoPattern) -> &Option<Located<String>>| {
-                iso.and_then(|i| f(i).as_ref()).map(|p| p.value.clone())
-            };
-            opt(&mut o, "volume_id", pat(|i| &i.volume_id));
-            opt(&mut o, "system_id", pat(|i| &i.system_id));
-            opt(&mut o, "publisher_id", pat(|i| &i.publisher_id));
-            opt(&mut o, "application_id", pat(|i| &i.application_id));
-            opt(&mut o, "volume_size", iso.and_then(|i| i.volume_size));
-            o.insert(
-                "languages".into(),
-                languages_json(iso.map(|i| &i.languages[..]).unwrap_or(&[])),
-            );
-            Value::Object(o)
+            let pat = |f: fn(&IsoPattern) -> &Option<Located<String>>| iso.and_then(|i| text(f(i)));
+            doc::Medium {
+                arch: m.arch.clone(),
+                variants: texts(&m.variants),
+                live: m.live,
+                installer: m.installer,
+                installer_reboots: m.installer_reboots,
+                installer_script: m.installer_script,
+                url: m.url.clone(),
+                volume_id: pat(|i| &i.volume_id),
+                system_id: pat(|i| &i.system_id),
+                publisher_id: pat(|i| &i.publisher_id),
+                application_id: pat(|i| &i.application_id),
+                volume_size: iso.and_then(|i| i.volume_size),
+                languages: languages(iso.map(|i| &i.languages[..]).unwrap_or(&[])),
+                kernel: m.kernel.clone(),
+                initrd: m.initrd.clone(),
+            }
         })
         .collect();
-    let trees: Vec<Value> = os
+    let trees = os
         .trees
         .iter()
         .map(|t| {
-            let mut o = Map::new();
-            o.insert("arch".into(), t.arch.clone().into());
-            o.insert("variants".into(), texts(&t.variants));
-            opt(&mut o, "url", t.url.clone());
-            opt(&mut o, "kernel", t.kernel.clone());
-            opt(&mut o, "initrd", t.initrd.clone());
-            opt(&mut o, "boot_iso", t.boot_iso.clone());
             let info = t.treeinfo.as_ref();
-            let pat = |f: fn(&TreeinfoPattern) -> &Option<Located<String>>| {
-                info.and_then(|i| f(i).as_ref()).map(|p| p.value.clone())
-            };
-            opt(&mut o, "treeinfo_family", pat(|i| &i.family));
-            opt(&mut o, "treeinfo_version", pat(|i| &i.version));
-            opt(&mut o, "treeinfo_arch", pat(|i| &i.arch));
-            opt(&mut o, "treeinfo_variant", pat(|i| &i.variant));
-            Value::Object(o)
+            let pat =
+                |f: fn(&TreeinfoPattern) -> &Option<Located<String>>| info.and_then(|i| text(f(i)));
+            doc::Tree {
+                arch: t.arch.clone(),
+                variants: texts(&t.variants),
+                url: t.url.clone(),
+                kernel: t.kernel.clone(),
+                initrd: t.initrd.clone(),
+                boot_iso: t.boot_iso.clone(),
+                treeinfo_family: pat(|i| &i.family),
+                treeinfo_version: pat(|i| &i.version),
+                treeinfo_arch: pat(|i| &i.arch),
+                treeinfo_variant: pat(|i| &i.variant),
+            }
         })
         .collect();
     let parent = os
@@ -389,45 +349,52 @@ fn facts(
     let mut resources = Vec::new();
     for res in &r.resources {
         for (kind, set) in &res.sets {
-            let mut o = Map::new();
-            o.insert("arch".into(), res.arch.clone().into());
-            o.insert("kind".into(), kind.name().into());
-            opt(&mut o, "n_cpus", set.n_cpus);
-            opt(&mut o, "cpu", set.cpu);
-            opt(&mut o, "ram", set.ram);
-            opt(&mut o, "storage", set.storage);
-            if res.inherited {
-                opt(&mut o, "inherited_from", parent.clone());
-            }
-            resources.push(Value::Object(o));
+            resources.push(doc::Resources {
+                arch: res.arch.clone(),
+                kind: *kind,
+                amounts: doc::Amounts {
+                    n_cpus: set.n_cpus,
+                    cpu: set.cpu,
+                    ram: set.ram,
+                    storage: set.storage,
+                },
+                inherited_from: if res.inherited { parent.clone() } else { None },
+            });
         }
     }
-    let fact_sources: Vec<Value> = os
+    let fact_sources = os
         .fact_sources
         .iter()
-        .map(|f| {
-            json!({
-                "fact": f.fact,
-                "provenance": ctx.provenance(i, None, &f.provenance, f.loc.line),
-            })
+        .map(|f| doc::FactSource {
+            fact: f.fact.clone(),
+            provenance: ctx.provenance(i, None, &f.provenance),
         })
         .collect();
-    json!({
-        "relations": relations,
-        "kernel": kernel,
-        "arch_kernels": arch_kernels,
-        "virtio": virtio,
-        "chipsets": chipsets,
-        "firmware": firmware,
-        "boot_security": boot_security,
-        "devices": linked,
-        "drivers": drivers,
-        "variants": variants,
-        "media": media,
-        "trees": trees,
-        "resources": resources,
-        "fact_sources": fact_sources,
-    })
+    doc::OsFacts {
+        source: None,
+        path: String::new(),
+        relations,
+        kernel: os.kernel.as_ref().map(kernel),
+        arch_kernels: os
+            .arch_kernels
+            .iter()
+            .map(|k| doc::ArchKernelFact {
+                arch: k.arch.clone(),
+                kernel: kernel(k),
+            })
+            .collect(),
+        virtio,
+        chipsets,
+        firmware,
+        boot_security: secure_boot.chain(tpm).collect(),
+        devices: linked,
+        drivers,
+        variants,
+        media,
+        trees,
+        resources,
+        fact_sources,
+    }
 }
 
 /// Inserts every OS, in natural id order (rhel/5.6 before rhel/5.10), and
@@ -437,13 +404,13 @@ pub(super) fn emit_oses(
     data: &Dataset,
     index: &Index,
     resolved: &[ResolvedOs],
-) -> rusqlite::Result<Vec<i64>> {
+) -> rusqlite::Result<Vec<u32>> {
     // `order[k]` is the dataset index of the k-th OS in the store.
     let mut order: Vec<usize> = (0..data.oses.len()).collect();
     order.sort_by(|a, b| natural_cmp(&data.oses[*a].id.value, &data.oses[*b].id.value));
-    let mut store_idx = vec![0i64; data.oses.len()];
+    let mut store_idx = vec![0u32; data.oses.len()];
     for (k, &i) in order.iter().enumerate() {
-        store_idx[i] = k as i64;
+        store_idx[i] = k as u32;
     }
     let ctx = Ctx {
         data,
@@ -524,7 +491,8 @@ pub(super) fn emit_oses(
         ])?;
         facts_stmt.execute(params![
             k,
-            facts(&ctx, i, r, index, &devices, &arches).to_string()
+            serde_json::to_string(&facts(&ctx, i, r, index, &devices, &arches))
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
         ])?;
         for (n, s) in os.short_ids.iter().enumerate() {
             name_stmt.execute(params![s.value, k, "short-id", n as i64])?;

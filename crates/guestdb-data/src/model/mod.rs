@@ -170,8 +170,81 @@ impl fmt::Display for Version {
 /// own `source` applies to facts that name none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Provenance {
+    /// The source id (`data/dataset.xml`) the fact names, if any; facts
+    /// naming none take their file's.
     pub source: Option<Located<String>>,
     pub note: Option<String>,
+    /// Why the fact differs from what the OS's kernel implies (a backport,
+    /// a driver the distribution leaves out).
+    pub exception: Option<String>,
+    /// Not written in the data but derived (from the OS's `<kernel>` and the
+    /// driver table `data/linux.xml`, or by the importer) when it was loaded.
+    pub derived: bool,
+    /// Where the fact is declared.
+    pub loc: Loc,
+}
+
+impl Provenance {
+    /// A provenance that says only why, declared at `loc`.
+    pub fn noted(note: String, loc: Loc) -> Provenance {
+        Provenance {
+            note: Some(note),
+            loc,
+            ..Provenance::default()
+        }
+    }
+}
+
+/// A fact with where it came from: the value of its kind, the architecture
+/// it holds for (`all`, or one), and the provenance every kind shares.
+/// It reads as its value (`fact.legacy` is `fact.value.legacy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact<T> {
+    pub arch: String,
+    pub value: T,
+    pub provenance: Provenance,
+}
+
+impl<T> Fact<T> {
+    pub fn with(arch: &str, value: T, provenance: Provenance) -> Fact<T> {
+        Fact {
+            arch: arch.to_string(),
+            value,
+            provenance,
+        }
+    }
+
+    /// The same fact with its value turned into another kind's.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
+        Fact {
+            arch: self.arch,
+            value: f(self.value),
+            provenance: self.provenance,
+        }
+    }
+
+    /// Where the fact is declared.
+    pub fn loc(&self) -> &Loc {
+        &self.provenance.loc
+    }
+
+    /// Derived, not written in the data.
+    pub fn derived(&self) -> bool {
+        self.provenance.derived
+    }
+}
+
+impl<T> std::ops::Deref for Fact<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Fact<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,6 +410,46 @@ as_text!(
     "a firmware type",
     |k: &FirmwareType| k.name(),
     FirmwareType::parse
+);
+/// Displays a named value as its name (padding and alignment respected).
+macro_rules! display_name {
+    ($($t:ty => $name:expr),* $(,)?) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad($name(self))
+            }
+        }
+    )*};
+}
+display_name!(
+    VirtioClass => |c: &VirtioClass| c.name,
+    Chipset => |c: &Chipset| c.name(),
+    FirmwareType => |k: &FirmwareType| k.name(),
+    ResourceKind => |k: &ResourceKind| k.name(),
+    ReleaseStatus => |r: &ReleaseStatus| r.name(),
+    Slot => |s: &Slot| s.name(),
+    Generation => |g: &Generation| g.name(),
+);
+
+as_text!(
+    VirtioClass,
+    "a virtio class",
+    |c: &VirtioClass| c.name,
+    VirtioClass::by_name
+);
+as_text!(Chipset, "a chipset", |c: &Chipset| c.name(), Chipset::parse);
+as_text!(
+    ResourceKind,
+    "a resource kind",
+    |k: &ResourceKind| k.name(),
+    ResourceKind::parse
+);
+as_text!(Slot, "a slot", |s: &Slot| s.name(), Slot::parse);
+as_text!(
+    Generation,
+    "a virtio generation",
+    |g: &Generation| g.name(),
+    Generation::parse
 );
 as_text!(
     ReleaseStatus,

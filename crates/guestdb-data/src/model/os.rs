@@ -83,11 +83,11 @@ impl FirmwareType {
 }
 
 /// `<virtio class="net" legacy="true" modern="false" driver="virtio-win"/>`,
-/// or `<virtio class="gpu" unknown="true" note="why"/>`.
+/// or `<virtio class="gpu" unknown="true" note="why"/>`: which virtio
+/// interfaces the OS's drivers speak for one device class.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VirtioFact {
+pub struct Virtio {
     pub class: VirtioClass,
-    pub arch: String,
     pub legacy: bool,
     pub modern: bool,
     /// Nobody knows (yet): no source says either way. `legacy` and `modern`
@@ -98,15 +98,10 @@ pub struct VirtioFact {
     /// The first release of the driver package that drives the class on
     /// this OS (`since="0.1.215"` of virtio-win).
     pub since: Option<String>,
-    /// Why this fact differs from what the OS's kernel implies (a backport,
-    /// a driver the distribution leaves out).
-    pub exception: Option<String>,
-    /// Not written in the data but derived from the OS's `<kernel>` and the
-    /// driver table `data/linux.xml` when the data was loaded.
-    pub derived: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A virtio fact (see [`Virtio`]).
+pub type VirtioFact = Fact<Virtio>;
 
 impl VirtioFact {
     /// A fact for every architecture, of the OS's own (in-box) driver, or of
@@ -118,120 +113,110 @@ impl VirtioFact {
         note: String,
         loc: Loc,
     ) -> VirtioFact {
-        VirtioFact {
-            class,
-            arch: "all".into(),
-            legacy,
-            modern,
-            unknown: false,
-            driver,
-            since: None,
-            exception: None,
-            derived: false,
-            provenance: Provenance {
-                source: None,
-                note: Some(note),
+        Fact::with(
+            "all",
+            Virtio {
+                class,
+                legacy,
+                modern,
+                unknown: false,
+                driver,
+                since: None,
             },
-            loc,
-        }
+            Provenance::noted(note, loc),
+        )
     }
 }
 
 /// `<kernel version="4.18" package="4.18.0-80.el8"/>`: the Linux kernel the
-/// release ships (the one its installer boots and installs by default).
+/// release ships (the one its installer boots and installs by default). Its
+/// architecture is `all`, or one whose kernel differs, as RHEL 7's
+/// kernel-alt on aarch64.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KernelFact {
-    /// The architecture this kernel is for (`all`, or one whose kernel
-    /// differs, as RHEL 7's kernel-alt on aarch64).
-    pub arch: String,
+pub struct Kernel {
     /// The upstream version the distribution kernel is based on.
     pub version: Version,
     /// The distribution's package version, where it matters (backports).
     pub package: Option<String>,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A kernel fact (see [`Kernel`]).
+pub type KernelFact = Fact<Kernel>;
 
 /// `<chipset name="q35" supported="true"/>`
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChipsetFact {
+pub struct ChipsetSupport {
     pub chipset: Chipset,
-    pub arch: String,
     pub supported: bool,
-    /// Why this fact differs from what the OS's kernel implies.
-    pub exception: Option<String>,
-    /// Derived from the OS's `<kernel>` (see [`VirtioFact::derived`]).
-    pub derived: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A chipset fact (see [`ChipsetSupport`]).
+pub type ChipsetFact = Fact<ChipsetSupport>;
 
 impl ChipsetFact {
     /// "Supported", for every architecture, with its reason.
     pub fn supported(chipset: Chipset, note: String, loc: Loc) -> ChipsetFact {
-        ChipsetFact {
-            chipset,
-            arch: "all".into(),
-            supported: true,
-            exception: None,
-            derived: false,
-            provenance: Provenance {
-                source: None,
-                note: Some(note),
+        Fact::with(
+            "all",
+            ChipsetSupport {
+                chipset,
+                supported: true,
             },
-            loc,
-        }
+            Provenance::noted(note, loc),
+        )
     }
 }
 
 /// `<firmware arch="x86_64" type="efi" supported="true"/>`
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FirmwareFact {
-    pub arch: String,
+pub struct FirmwareSupport {
     pub kind: FirmwareType,
     pub supported: bool,
     /// The OS installs and runs best with this firmware when both are
     /// supported (`preferred="true"`).
     pub preferred: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A firmware fact (see [`FirmwareSupport`]).
+pub type FirmwareFact = Fact<FirmwareSupport>;
 
 /// `<secure-boot arch="x86_64" supported="true" required="false"/>`: whether
 /// the OS boots with UEFI Secure Boot enabled (a signed shim or boot loader),
 /// and whether it requires it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecureBootFact {
-    pub arch: String,
+pub struct SecureBoot {
     pub supported: bool,
     pub required: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A Secure Boot fact (see [`SecureBoot`]).
+pub type SecureBootFact = Fact<SecureBoot>;
 
 /// The TPM versions an OS can use.
 pub const TPM_VERSIONS: &[&str] = &["1.2", "2.0"];
 
 /// `<tpm arch="all" version="2.0" supported="true" required="true"/>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TpmFact {
-    pub arch: String,
+pub struct Tpm {
     pub version: String,
     pub supported: bool,
     pub required: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
 
+/// A TPM fact (see [`Tpm`]).
+pub type TpmFact = Fact<Tpm>;
+
 /// `<device ref="virtio-net"/>`: the OS supports (or, with
-/// `supported="false"`, no longer supports) a catalogue device.
+/// `supported="false"`, no longer supports) a catalogue device. Its
+/// architecture is always `all`; its place is the `ref` attribute's.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeviceLink {
+pub struct DeviceSupport {
     pub device: String,
     pub supported: bool,
-    pub provenance: Provenance,
-    pub loc: Loc,
 }
+
+/// A device link (see [`DeviceSupport`]).
+pub type DeviceLink = Fact<DeviceSupport>;
 
 /// A driver package for devices the OS has no in-box driver for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,6 +322,10 @@ impl ResourceKind {
         ResourceKind::NetworkInstall,
     ];
 
+    pub fn parse(s: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ResourceKind::Minimum => "minimum",
@@ -372,7 +361,6 @@ impl Resources {
 pub struct FactSource {
     pub fact: String,
     pub provenance: Provenance,
-    pub loc: Loc,
 }
 
 /// One OS release, as written in `data/os/<vendor-domain>/<name>.xml`.
@@ -459,6 +447,26 @@ impl OsRecord {
             .iter()
             .find(|f| f.fact == fact)
             .map(|f| &f.provenance)
+    }
+
+    /// The provenance of every fact the OS states (and of those derived
+    /// for it), kind by kind: kernels, virtio, chipsets, firmware, Secure
+    /// Boot, TPM, device links, then the plain facts that state one.
+    pub fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        fn of<T>(facts: &[Fact<T>]) -> impl Iterator<Item = &Provenance> {
+            facts.iter().map(|f| &f.provenance)
+        }
+        self.kernel
+            .iter()
+            .map(|k| &k.provenance)
+            .chain(of(&self.arch_kernels))
+            .chain(of(&self.virtio))
+            .chain(of(&self.chipsets))
+            .chain(of(&self.firmware))
+            .chain(of(&self.secure_boot))
+            .chain(of(&self.tpm))
+            .chain(of(&self.devices))
+            .chain(self.fact_sources.iter().map(|f| &f.provenance))
     }
 
     /// Every name the OS answers to besides its id: short-ids first, then aliases.

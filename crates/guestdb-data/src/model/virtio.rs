@@ -68,6 +68,14 @@ impl Generation {
             Generation::Modern => "modern",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Generation> {
+        match s {
+            "legacy" => Some(Generation::Legacy),
+            "modern" => Some(Generation::Modern),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

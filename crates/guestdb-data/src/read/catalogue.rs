@@ -145,11 +145,7 @@ fn read_device(ctx: &mut Ctx, el: &Element) -> Option<Device> {
     let pci = ctx.pci_attr(el, "pci");
     let usb = ctx.pci_attr(el, "usb");
     let virtio_type = ctx.num_attr(el, "virtio-type", u16::MAX);
-    let generation = ctx.parsed_attr(el, "generation", "legacy or modern", |s| match s {
-        "legacy" => Some(Generation::Legacy),
-        "modern" => Some(Generation::Modern),
-        _ => None,
-    });
+    let generation = ctx.parsed_attr(el, "generation", "legacy or modern", Generation::parse);
     let mut device = Device {
         name: name?,
         osinfo_id: ctx.attr(el, "osinfo-id"),

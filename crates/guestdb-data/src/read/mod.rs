@@ -230,18 +230,31 @@ impl<'a> Ctx<'a> {
     fn fact_source(&mut self, el: &Element, fact: String, out: &mut Vec<FactSource>) {
         let provenance = self.provenance(el);
         if provenance.source.is_some() || provenance.note.is_some() {
-            out.push(FactSource {
-                fact,
-                provenance,
-                loc: self.loc(el.pos),
-            });
+            out.push(FactSource { fact, provenance });
         }
     }
 
+    /// What an element says of where its fact came from: `source`, `note`
+    /// and `exception` (where the element allows them; `check_attrs`
+    /// reports them where it does not), and its place.
     fn provenance(&mut self, el: &Element) -> Provenance {
         Provenance {
             source: self.attr(el, "source"),
             note: el.attr("note").map(|a| a.value.clone()),
+            exception: el.attr("exception").map(|a| a.value.clone()),
+            derived: false,
+            loc: self.loc(el.pos),
+        }
+    }
+
+    /// The fact `value` an element states, with the attributes every fact
+    /// kind shares read once: its architecture (`arch`, `all` when absent
+    /// and not `arch_required`) and its provenance.
+    fn fact<T>(&mut self, el: &Element, arch_required: bool, value: T) -> Fact<T> {
+        Fact {
+            arch: self.arch(el, arch_required),
+            value,
+            provenance: self.provenance(el),
         }
     }
 

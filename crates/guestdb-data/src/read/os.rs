@@ -139,24 +139,16 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 ctx.check_attrs(el, &["arch", "version", "package", "source", "note"]);
                 ctx.no_children(el);
                 ctx.no_text(el);
-                let arch = ctx.arch(el, false);
                 let version = ctx.version_attr(el, "version", true);
                 let package = ctx.attr(el, "package").map(|p| p.value);
-                let provenance = ctx.provenance(el);
                 if let Some(version) = version {
-                    let fact = KernelFact {
-                        arch,
-                        version,
-                        package,
-                        provenance,
-                        loc: ctx.loc(el.pos),
-                    };
+                    let fact = ctx.fact(el, false, Kernel { version, package });
                     if fact.arch == "all" {
                         os.kernel = Some(fact);
                     } else if os.arch_kernels.iter().any(|k| k.arch == fact.arch) {
                         ctx.findings.push(Finding::new(
                             Rule::DuplicateElement,
-                            fact.loc.clone(),
+                            fact.loc().clone(),
                             format!("a second <kernel> for arch '{}'; state one kernel per architecture", fact.arch),
                         ));
                     } else {
@@ -177,20 +169,11 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 ctx.no_children(el);
                 ctx.no_text(el);
                 let name = ctx.req_attr(el, "name");
-                let arch = ctx.arch(el, false);
                 let supported = ctx.bool_attr(el, "supported", true);
-                let exception = ctx.attr(el, "exception").map(|e| e.value);
-                let provenance = ctx.provenance(el);
+                let fact = ctx.fact(el, false, supported);
                 if let Some(chipset) = name.and_then(|n| ctx.chipset(&n)) {
-                    os.chipsets.push(ChipsetFact {
-                        chipset,
-                        arch,
-                        supported,
-                        exception,
-                        derived: false,
-                        provenance,
-                        loc: ctx.loc(el.pos),
-                    });
+                    os.chipsets
+                        .push(fact.map(|supported| ChipsetSupport { chipset, supported }));
                 }
             }
             "firmware" => {
@@ -200,7 +183,6 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 );
                 ctx.no_children(el);
                 ctx.no_text(el);
-                let arch = ctx.arch(el, true);
                 let kind = ctx.req_attr(el, "type");
                 let supported = ctx.bool_attr(el, "supported", true);
                 let preferred = ctx.bool_attr(el, "preferred", false);
@@ -211,17 +193,14 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                         "firmware cannot be preferred and unsupported at once".into(),
                     );
                 }
-                let provenance = ctx.provenance(el);
+                let fact = ctx.fact(el, true, ());
                 if let Some(kind) = kind {
                     match FirmwareType::parse(&kind.value) {
-                        Some(kind) => os.firmware.push(FirmwareFact {
-                            arch,
+                        Some(kind) => os.firmware.push(fact.map(|()| FirmwareSupport {
                             kind,
                             supported,
                             preferred,
-                            provenance,
-                            loc: ctx.loc(el.pos),
-                        }),
+                        })),
                         None => ctx.findings.push(Finding::new(
                             Rule::InvalidValue,
                             kind.loc,
@@ -237,15 +216,16 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 ctx.check_attrs(el, &["arch", "supported", "required", "source", "note"]);
                 ctx.no_children(el);
                 ctx.no_text(el);
-                let arch = ctx.arch(el, true);
                 let (supported, required) = support_and_requirement(ctx, el);
-                os.secure_boot.push(SecureBootFact {
-                    arch,
-                    supported,
-                    required,
-                    provenance: ctx.provenance(el),
-                    loc: ctx.loc(el.pos),
-                });
+                let fact = ctx.fact(
+                    el,
+                    true,
+                    SecureBoot {
+                        supported,
+                        required,
+                    },
+                );
+                os.secure_boot.push(fact);
             }
             "tpm" => {
                 ctx.check_attrs(
@@ -254,19 +234,16 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 );
                 ctx.no_children(el);
                 ctx.no_text(el);
-                let arch = ctx.arch(el, false);
                 let version = ctx.req_attr(el, "version");
                 let (supported, required) = support_and_requirement(ctx, el);
+                let fact = ctx.fact(el, false, ());
                 if let Some(version) = version {
                     if TPM_VERSIONS.contains(&version.value.as_str()) {
-                        os.tpm.push(TpmFact {
-                            arch,
+                        os.tpm.push(fact.map(|()| Tpm {
                             version: version.value,
                             supported,
                             required,
-                            provenance: ctx.provenance(el),
-                            loc: ctx.loc(el.pos),
-                        });
+                        }));
                     } else {
                         ctx.findings.push(Finding::new(
                             Rule::InvalidValue,
@@ -286,14 +263,14 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
                 ctx.no_text(el);
                 let device = ctx.req_attr(el, "ref");
                 let supported = ctx.bool_attr(el, "supported", true);
-                let provenance = ctx.provenance(el);
+                let mut fact = Fact::with("all", (), ctx.provenance(el));
                 if let Some(device) = device {
-                    os.devices.push(DeviceLink {
+                    // A link is found by its `ref`: findings point there.
+                    fact.provenance.loc = device.loc;
+                    os.devices.push(fact.map(|()| DeviceSupport {
                         device: device.value,
                         supported,
-                        provenance,
-                        loc: device.loc,
-                    });
+                    }));
                 }
             }
             "driver" => {
@@ -392,7 +369,6 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
     ctx.no_children(el);
     ctx.no_text(el);
     let class = ctx.req_attr(el, "class");
-    let arch = ctx.arch(el, false);
     let unknown = ctx.bool_attr(el, "unknown", false);
     for required in ["legacy", "modern"] {
         match (unknown, el.attr(required)) {
@@ -427,8 +403,7 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
             "'since' names the first release of a driver package; give the package as driver=\"...\"".into(),
         );
     }
-    let exception = ctx.attr(el, "exception").map(|d| d.value);
-    let provenance = ctx.provenance(el);
+    let fact = ctx.fact(el, false, ());
     let class_name = class?;
     let class = ctx.virtio_class(&class_name)?;
     if legacy && class.legacy_pci.is_none() {
@@ -441,19 +416,14 @@ fn read_virtio(ctx: &mut Ctx, el: &Element) -> Option<VirtioFact> {
             ),
         ));
     }
-    Some(VirtioFact {
+    Some(fact.map(|()| Virtio {
         class,
-        arch,
         legacy,
         modern,
         unknown,
         driver,
         since,
-        exception,
-        derived: false,
-        provenance,
-        loc: ctx.loc(el.pos),
-    })
+    }))
 }
 
 fn read_driver(ctx: &mut Ctx, el: &Element) -> Driver {

@@ -1,0 +1,194 @@
+//! The catalogue documents: the device catalogue (`devices`), QEMU's
+//! machine types (`machines`), each distribution's machine line
+//! (`line/ID`) and the host profiles (rows of `host`).
+
+use super::Place;
+use crate::model::{Date, FirmwareType, Generation, Slot, Version};
+use serde::{Deserialize, Serialize};
+
+/// A name that yields a device model, and where it must be plugged for that.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Realisation {
+    pub name: String,
+    /// Any slot, a conventional PCI slot only, behind a PCIe port only, or
+    /// the root complex.
+    pub slot: Slot,
+}
+
+/// A device model: the PCI ID QEMU shows and the QEMU device names and
+/// libvirt models that produce it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceModel {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osinfo_id: Option<String>,
+    pub class: String,
+    pub bus: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usb: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtio_type: Option<u16>,
+    /// For virtio devices: which interface the PCI ID belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<Generation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    pub qemu_devices: Vec<Realisation>,
+    pub libvirt_models: Vec<Realisation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A QEMU release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub version: Version,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    pub at: Place,
+}
+
+/// A family of versioned machine types (`pc-q35-X.Y`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    pub name: String,
+    pub arches: Vec<String>,
+    pub prefix: String,
+    /// The unversioned name of the newest (`q35`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_since: Option<Version>,
+    /// The first QEMU release with a type of the family.
+    pub first: Version,
+    pub default_machine: bool,
+    pub at: Place,
+}
+
+/// A machine type outside a family's one-per-release pattern (bug-fix types).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extra {
+    pub name: String,
+    pub family: String,
+    pub version: Version,
+    pub added: Version,
+    pub at: Place,
+}
+
+/// A deliberate removal or deprecation of a range of a family's types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub removed: bool,
+    pub family: String,
+    pub from: Version,
+    pub to: Version,
+    pub release: Version,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: Place,
+}
+
+/// QEMU's lifecycle rule for versioned machine types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    pub since: Version,
+    pub deprecate_after: u16,
+    pub delete_after: u16,
+    pub delete_since: Version,
+    pub at: Place,
+}
+
+/// Upstream QEMU's machine types: the `machines` document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Machines {
+    pub releases: Vec<Release>,
+    pub families: Vec<Family>,
+    pub extras: Vec<Extra>,
+    pub changes: Vec<Change>,
+    pub lifecycle: Option<Lifecycle>,
+}
+
+/// One machine type of a distribution's line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineMachine {
+    pub name: String,
+    pub family: String,
+    pub arches: Vec<String>,
+    /// The releases of the line that offer it (`9.4`; the first of each
+    /// series it is in).
+    pub since: Vec<String>,
+    pub deprecated_since: Vec<String>,
+    /// A variant (`hpb`, `maxcpus`): never chosen unless named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    pub at: Place,
+}
+
+/// A distribution's own machine types: the `line/ID` document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub id: String,
+    pub name: String,
+    /// Its QEMU also offers the upstream types.
+    pub with_upstream: bool,
+    /// (alias, family) pairs.
+    pub aliases: Vec<(String, String)>,
+    pub machines: Vec<LineMachine>,
+    pub at: Place,
+}
+
+/// Firmware a host can give guests of one architecture.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostFirmware {
+    pub arch: String,
+    #[serde(rename = "type")]
+    pub kind: FirmwareType,
+    pub secure_boot: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vars: Option<String>,
+}
+
+/// A TPM model a host can give guests, and its versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostTpm {
+    pub arch: String,
+    pub model: String,
+    pub versions: Vec<String>,
+}
+
+/// A host profile (`data/hosts/ID.xml`): a row of `host`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostProfile {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub released: Option<Date>,
+    pub qemu: Option<Version>,
+    #[serde(default)]
+    pub qemu_package: Option<String>,
+    #[serde(default)]
+    pub libvirt: Option<Version>,
+    #[serde(default)]
+    pub libvirt_package: Option<String>,
+    /// Offers the upstream machine types of its QEMU version.
+    pub upstream_machines: bool,
+    /// A distribution line and release whose own types it offers.
+    #[serde(default)]
+    pub machine_line: Option<(String, String)>,
+    pub arches: Vec<String>,
+    pub default: bool,
+    pub firmware: Vec<HostFirmware>,
+    pub tpm: Vec<HostTpm>,
+    pub missing_devices: Vec<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub at: Place,
+}

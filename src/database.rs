@@ -1,0 +1,407 @@
+//! The guest-OS database: what a library user opens. Built on a read-only
+//! [`Store`], it keeps what it has read in memory (the name index, each OS's
+//! summary, the device and machine-type catalogues, detection's patterns)
+//! and offers every lookup, listing, detection and recommendation.
+//!
+//! Opening reads only the store's `meta` table; the rest is read on first
+//! use. A `Database` is `Send + Sync`: share one between threads.
+
+use crate::detect::{Detector, Input, Match, MediaInfo, TreeInfo};
+use crate::device::DeviceModel;
+use crate::error::Error;
+use crate::host::profile::{self, HostProfile};
+use crate::host::Host;
+use crate::machine::MachineCatalogue;
+use crate::os::{Os, OsDetails, RelationKind};
+use crate::query::{self, Filter, Resolved};
+use crate::recommend::{self, NoRecommendation, OsFacts, Recommendation, Target};
+use crate::store::{Origin, Store};
+use once_cell::sync::OnceCell;
+use rustc_hash::FxHashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The guest-OS database: lookups in memory, details from the store.
+pub struct Database {
+    store: Store,
+    /// Every id, short-id and alias to its OS, built the first time a caller
+    /// needs all names (suggestions) or looks up a second name; the first
+    /// lookup asks SQLite instead (one-shot commands look up one name).
+    by_name: OnceCell<FxHashMap<Box<str>, u32>>,
+    /// Lookups answered by SQLite so far (the second builds the index).
+    sql_lookups: AtomicU32,
+    /// Each OS's summary, read from the store on first use (boxed: the
+    /// vector of empty cells stays small for a one-shot lookup).
+    rows: Vec<OnceCell<Box<Os>>>,
+    devices: OnceCell<Vec<DeviceModel>>,
+    machines: OnceCell<MachineCatalogue>,
+    detector: Detector,
+}
+
+// Shared between threads (the Python package releases its lock while it works).
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Database>();
+};
+
+/// Why a recommendation could not be made: the database failed, or the
+/// rules found no answer (no common machine type, an unsupported
+/// architecture, a requirement no host meets).
+#[derive(Debug)]
+pub enum RecommendError {
+    /// The store could not be read.
+    Failed(Error),
+    /// The rules found no recommendation; it says which rule and why.
+    No(NoRecommendation),
+}
+
+impl std::fmt::Display for RecommendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecommendError::Failed(e) => e.fmt(f),
+            RecommendError::No(n) => n.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RecommendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecommendError::Failed(e) => Some(e),
+            RecommendError::No(n) => Some(n),
+        }
+    }
+}
+
+impl From<Error> for RecommendError {
+    fn from(e: Error) -> RecommendError {
+        RecommendError::Failed(e)
+    }
+}
+
+impl Database {
+    /// The dataset embedded in this binary.
+    pub fn embedded() -> Result<Database, Error> {
+        Ok(Database::on(Store::embedded()?))
+    }
+
+    /// A compiled store file (`guestdb build DIR -o FILE`), opened read-only
+    /// after checking its header, length and pages.
+    pub fn open(path: &Path) -> Result<Database, Error> {
+        Ok(Database::on(Store::open(path)?))
+    }
+
+    /// Reads, checks and compiles a data directory in memory.
+    pub fn from_data_dir(dir: &Path) -> Result<Database, Error> {
+        Ok(Database::on(Store::from_data_dir(dir)?))
+    }
+
+    /// A database on an opened store.
+    pub fn on(store: Store) -> Database {
+        let rows = (0..store.meta().os_count)
+            .map(|_| OnceCell::new())
+            .collect();
+        Database {
+            store,
+            by_name: OnceCell::new(),
+            sql_lookups: AtomicU32::new(0),
+            rows,
+            devices: OnceCell::new(),
+            machines: OnceCell::new(),
+            detector: Detector::default(),
+        }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The date-stamped version of the dataset, e.g. `2026.11.22`.
+    pub fn dataset_version(&self) -> &str {
+        &self.store.meta().dataset_version
+    }
+
+    /// The schema version of the store.
+    pub fn schema_version(&self) -> u32 {
+        self.store.meta().schema_version
+    }
+
+    /// Where the store came from.
+    pub fn origin(&self) -> &Origin {
+        self.store.origin()
+    }
+
+    /// How many OSes the database holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The name index, built on first use.
+    fn index(&self) -> Result<&FxHashMap<Box<str>, u32>, Error> {
+        self.by_name.get_or_try_init(|| {
+            Ok(self
+                .store
+                .names()?
+                .into_iter()
+                .map(|(name, idx)| (name.into_boxed_str(), idx))
+                .collect())
+        })
+    }
+
+    /// Keeps `os` as its row's summary (the first reader wins) and returns it.
+    fn keep(cell: &OnceCell<Box<Os>>, os: Os) -> &Os {
+        cell.get_or_init(|| Box::new(os))
+    }
+
+    /// The OS with a store index (as in [`Os::idx`]), read on first use.
+    pub fn get(&self, idx: u32) -> Result<Option<&Os>, Error> {
+        let Some(cell) = self.rows.get(idx as usize) else {
+            return Ok(None);
+        };
+        if let Some(os) = cell.get() {
+            return Ok(Some(os));
+        }
+        match self.store.os(idx)? {
+            Some(os) => Ok(Some(Database::keep(cell, os))),
+            None => Err(self.store.damaged(format!(
+                "its meta table counts {} OSes, but table os has no row {idx}",
+                self.rows.len()
+            ))),
+        }
+    }
+
+    /// Finds an OS by id, short-id or alias: exact match, O(1) once the
+    /// index is built. `Ok(None)` when the name is unknown.
+    pub fn lookup(&self, name: &str) -> Result<Option<&Os>, Error> {
+        if self.by_name.get().is_some() || self.sql_lookups.load(Ordering::Relaxed) >= 1 {
+            return match self.index()?.get(name) {
+                Some(&idx) => self.get(idx),
+                None => Ok(None),
+            };
+        }
+        self.sql_lookups.fetch_add(1, Ordering::Relaxed);
+        // One statement finds the name and reads the OS's row.
+        let Some(os) = self.store.os_named(name)? else {
+            return Ok(None);
+        };
+        let Some(cell) = self.rows.get(os.idx as usize) else {
+            return Err(self.store.damaged(format!(
+                "OS row {} is beyond the {} its meta table counts",
+                os.idx,
+                self.rows.len()
+            )));
+        };
+        Ok(Some(Database::keep(cell, os)))
+    }
+
+    /// Every OS, in natural id order (rhel/5.6 before rhel/5.10).
+    pub fn oses(&self) -> Result<Vec<&Os>, Error> {
+        if self.rows.iter().any(|c| c.get().is_none()) {
+            for os in self.store.oses()? {
+                if let Some(cell) = self.rows.get(os.idx as usize) {
+                    if cell.get().is_none() {
+                        Database::keep(cell, os);
+                    }
+                }
+            }
+        }
+        Ok(self
+            .rows
+            .iter()
+            .filter_map(|c| c.get().map(|b| &**b))
+            .collect())
+    }
+
+    /// Every name lookups accept (ids, short-ids, aliases), in no order.
+    pub fn names(&self) -> Result<Vec<&str>, Error> {
+        Ok(self.index()?.keys().map(|k| k.as_ref()).collect())
+    }
+
+    /// Reads every fact about `os` from the store.
+    pub fn details(&self, os: &Os) -> Result<OsDetails, Error> {
+        self.store.os_facts(os)
+    }
+
+    /// The facts of `os` on `arch` that a recommendation reads.
+    pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
+        Ok(OsFacts::from_details(os, &self.details(os)?, arch))
+    }
+
+    fn rows_to_oses(&self, rows: Vec<u32>) -> Result<Vec<&Os>, Error> {
+        let mut out = Vec::with_capacity(rows.len());
+        for idx in rows {
+            out.extend(self.get(idx)?);
+        }
+        Ok(out)
+    }
+
+    /// OSes that `os` names in `kind`, in its order.
+    pub fn related(&self, os: &Os, kind: RelationKind) -> Result<Vec<&Os>, Error> {
+        self.rows_to_oses(self.store.related(os.idx, kind)?)
+    }
+
+    /// OSes that name `os` in `kind` (e.g. the releases deriving from it).
+    pub fn related_to(&self, os: &Os, kind: RelationKind) -> Result<Vec<&Os>, Error> {
+        self.rows_to_oses(self.store.related_to(os.idx, kind)?)
+    }
+
+    /// The OSes that match `filter`, in id order.
+    pub fn list(&self, filter: &Filter) -> Result<Vec<&Os>, Error> {
+        Ok(self
+            .oses()?
+            .into_iter()
+            .filter(|os| filter.matches(os))
+            .collect())
+    }
+
+    /// The newest released version of a distro (see [`query::newest`]).
+    pub fn newest(&self, distro: &str) -> Result<Option<&Os>, Error> {
+        Ok(query::newest(&self.oses()?, distro))
+    }
+
+    /// Known names closest to `name`, best first, for "did you mean"
+    /// (see [`query::suggest`]).
+    pub fn suggest(&self, name: &str, max: usize) -> Result<Vec<&str>, Error> {
+        Ok(query::suggest(&self.names()?, name, max))
+    }
+
+    /// Finds an OS by id, short-id or alias; failing that, a release newer
+    /// than the dataset knows (`rhel10.9`, `fedora60`) resolves to the
+    /// nearest earlier release of the same name (`rhel10.1`), and failing
+    /// both, a family name with no entry of its own to guestdb's generic
+    /// entry for it ([`query::generic_entry`]), each with the fallback said.
+    /// `Ok(None)` when nothing applies.
+    pub fn resolve(&self, name: &str) -> Result<Option<Resolved<'_>>, Error> {
+        if let Some(os) = self.lookup(name)? {
+            return Ok(Some(Resolved { os, fallback: None }));
+        }
+        if let Some(r) = query::newer_release(&self.oses()?, name) {
+            return Ok(Some(r));
+        }
+        let Some((short, reason)) = query::generic_entry(name) else {
+            return Ok(None);
+        };
+        Ok(self.lookup(&short)?.map(|os| Resolved {
+            os,
+            fallback: Some(recommend::Fallback {
+                requested: name.to_string(),
+                reason,
+            }),
+        }))
+    }
+
+    /// Every device model of the catalogue, in catalogue order (read once).
+    pub fn device_models(&self) -> Result<&[DeviceModel], Error> {
+        Ok(self
+            .devices
+            .get_or_try_init(|| self.store.required_catalogue("devices"))?)
+    }
+
+    /// The machine-type catalogue with every downstream line, read from the
+    /// store on first use.
+    pub fn machine_catalogue(&self) -> Result<&MachineCatalogue, Error> {
+        self.machines
+            .get_or_try_init(|| self.read_machine_catalogue(None))
+    }
+
+    /// The catalogue with only the downstream lines `lines` (cheaper for one
+    /// host profile, which needs at most its own line).
+    pub fn machine_catalogue_for(&self, lines: &[&str]) -> Result<MachineCatalogue, Error> {
+        match self.machines.get() {
+            Some(all) => Ok(all.clone()),
+            None => self.read_machine_catalogue(Some(lines)),
+        }
+    }
+
+    fn read_machine_catalogue(&self, only: Option<&[&str]>) -> Result<MachineCatalogue, Error> {
+        let upstream = self.store.required_catalogue("machines")?;
+        let ids = match only {
+            Some(ids) => ids.iter().map(|s| s.to_string()).collect(),
+            None => self.store.catalogue_names("line/")?,
+        };
+        let mut lines = Vec::with_capacity(ids.len());
+        for id in ids {
+            lines.extend(self.store.catalogue(&format!("line/{id}"))?);
+        }
+        Ok(MachineCatalogue::new(upstream, lines))
+    }
+
+    /// Every host profile, by id.
+    pub fn host_profiles(&self) -> Result<Vec<HostProfile>, Error> {
+        self.store.host_profiles(None)
+    }
+
+    /// The host profile `id`, if the dataset has it.
+    pub fn host_profile(&self, id: &str) -> Result<Option<HostProfile>, Error> {
+        Ok(self.store.host_profiles(Some(id))?.into_iter().next())
+    }
+
+    /// The profile marked as the default host.
+    pub fn default_host_profile(&self) -> Result<Option<HostProfile>, Error> {
+        Ok(self.host_profiles()?.into_iter().find(|h| h.default))
+    }
+
+    /// The host profile `id` as a host, with the machine types it offers for
+    /// `arch` (every arch it runs when `None`); `Ok(None)` when the dataset
+    /// has no such profile.
+    pub fn profile_host(&self, id: &str, arch: Option<&str>) -> Result<Option<Host>, Error> {
+        let Some(p) = self.host_profile(id)? else {
+            return Ok(None);
+        };
+        let lines: Vec<&str> = p.machine_line.iter().map(|(l, _)| l.as_str()).collect();
+        let catalogue = self.machine_catalogue_for(&lines)?;
+        profile::host(&p, &catalogue, arch)
+            .map(Some)
+            .map_err(Error::input)
+    }
+
+    /// The host a `virsh domcapabilities` file describes.
+    pub fn domcaps_host(&self, path: &Path) -> Result<Host, Error> {
+        crate::host::domcaps::read(path, self.machine_catalogue()?).map_err(|e| Error::input(e.0))
+    }
+
+    /// The host a QEMU binary describes when asked (`-machine help`,
+    /// `-device help`), for guests of `arch` (the binary's own when `None`).
+    pub fn qemu_host(&self, binary: &Path, arch: Option<&str>) -> Result<Host, Error> {
+        crate::host::probe::probe(binary, arch, self.machine_catalogue()?).map_err(Error::input)
+    }
+
+    /// Every OS whose install media match `media`, the best first.
+    pub fn identify_media(&self, media: &MediaInfo) -> Result<Vec<Match<'_>>, Error> {
+        self.detector
+            .media(&self.store, &|idx| self.get(idx), media)
+    }
+
+    /// Every OS whose install trees match `tree`, the best first.
+    pub fn identify_tree(&self, tree: &TreeInfo) -> Result<Vec<Match<'_>>, Error> {
+        self.detector.tree(&self.store, &|idx| self.get(idx), tree)
+    }
+
+    /// Matches for what [`crate::detect::read_path`] read.
+    pub fn identify(&self, input: &Input) -> Result<Vec<Match<'_>>, Error> {
+        match input {
+            Input::Iso(m) | Input::Isoinfo(m) => self.identify_media(m),
+            Input::Treeinfo(t) => self.identify_tree(t),
+        }
+    }
+
+    /// Recommends machine, firmware and every device for the OS `os` (with
+    /// the fallback that brought it, if any) on `target`: the one entry
+    /// point to the rules of [`recommend`], which see only the OS's facts
+    /// on the target's architecture and the device catalogue.
+    pub fn recommend(
+        &self,
+        os: &Resolved<'_>,
+        target: &Target<'_>,
+    ) -> Result<Recommendation, RecommendError> {
+        let mut facts = self.os_facts(os.os, target.arch)?;
+        facts.fallback = os.fallback.clone();
+        recommend::recommend(&facts, self.device_models()?, target).map_err(RecommendError::No)
+    }
+}
