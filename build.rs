@@ -38,6 +38,13 @@ fn main() -> ExitCode {
                 eprintln!("error: cannot write {}: {e}", out.display());
                 return ExitCode::FAILURE;
             }
+            let archive = out_dir.join("data.tar.gz");
+            let packed = pack(Path::new("data"))
+                .and_then(|b| guestdb_data::write_atomic(&archive, &b).map_err(|e| e.to_string()));
+            if let Err(e) = packed {
+                eprintln!("error: cannot write {}: {e}", archive.display());
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -46,4 +53,45 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The data directory as a gzipped tar, for `guestdb export-osinfo` without
+/// `--from`: the files in name order, with no times or owners, so the same
+/// data gives the same bytes.
+fn pack(dir: &Path) -> Result<Vec<u8>, String> {
+    let mut files = Vec::new();
+    collect(dir, Path::new(""), &mut files)?;
+    files.sort();
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut tar = tar::Builder::new(gz);
+    for rel in files {
+        let bytes = std::fs::read(dir.join(&rel)).map_err(|e| format!("{}: {e}", rel.display()))?;
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, &rel, bytes.as_slice())
+            .map_err(|e| format!("{}: {e}", rel.display()))?;
+    }
+    let gz = tar.into_inner().map_err(|e| e.to_string())?;
+    gz.finish().map_err(|e| e.to_string())
+}
+
+fn collect(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let dir = root.join(rel);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = rel.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if kind.is_dir() {
+            collect(root, &path, out)?;
+        } else if kind.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
 }

@@ -18,7 +18,7 @@ fn engine(c: &mut Criterion) {
         .expect("host")
         .expect("debian-12");
     let hosts = [host];
-    let devices = db.device_models().expect("devices");
+    let catalogue = db.recommend_catalogue().expect("catalogues");
     let day = guestdb::Date::parse("2026-12-01");
     for os in ["rhel6.10", "fedora43", "win11"] {
         let facts = db
@@ -32,7 +32,9 @@ fn engine(c: &mut Criterion) {
                     policy: Policy::default(),
                     today: day,
                 };
-                black_box(recommend(black_box(&facts), devices, &target).expect("recommendation"))
+                black_box(
+                    recommend(black_box(&facts), &catalogue, &target).expect("recommendation"),
+                )
             })
         });
     }
@@ -44,7 +46,7 @@ fn engine(c: &mut Criterion) {
         .expect("facts");
     let rec = recommend(
         &facts,
-        devices,
+        &catalogue,
         &Target {
             arch: "x86_64",
             hosts: &hosts,

@@ -10,12 +10,13 @@ use crate::detect::{Detector, Input, Match, MediaInfo, TreeInfo};
 use crate::device::DeviceModel;
 use crate::error::Error;
 use crate::host::profile::{self, HostProfile};
-use crate::host::Host;
+use crate::host::{Catalogues, Host, HostOsinfo};
 use crate::machine::MachineCatalogue;
 use crate::os::{Os, OsDetails, RelationKind};
 use crate::query::{self, Filter, Resolved};
 use crate::recommend::{self, NoRecommendation, OsFacts, Recommendation, Target};
 use crate::store::{Origin, Store};
+use guestdb_data::doc::catalogue::{CpuModel, HypervFeature, OsinfoRelease};
 use once_cell::sync::OnceCell;
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -34,6 +35,8 @@ pub struct Database {
     /// vector of empty cells stays small for a one-shot lookup).
     rows: Vec<OnceCell<Box<Os>>>,
     devices: OnceCell<Vec<DeviceModel>>,
+    hyperv: OnceCell<Vec<HypervFeature>>,
+    cpus: OnceCell<Vec<CpuModel>>,
     machines: OnceCell<MachineCatalogue>,
     detector: Detector,
 }
@@ -107,6 +110,8 @@ impl Database {
             sql_lookups: AtomicU32::new(0),
             rows,
             devices: OnceCell::new(),
+            hyperv: OnceCell::new(),
+            cpus: OnceCell::new(),
             machines: OnceCell::new(),
             detector: Detector::default(),
         }
@@ -303,6 +308,32 @@ impl Database {
             .get_or_try_init(|| self.store.required_catalogue("devices"))?)
     }
 
+    /// The Hyper-V enlightenments (`data/hyperv.xml`), read once.
+    pub fn hyperv_features(&self) -> Result<&[HypervFeature], Error> {
+        Ok(self
+            .hyperv
+            .get_or_try_init(|| self.store.required_catalogue("hyperv"))?)
+    }
+
+    /// The named x86 CPU models (`data/cpus.xml`), read once.
+    pub fn cpu_models(&self) -> Result<&[CpuModel], Error> {
+        Ok(self
+            .cpus
+            .get_or_try_init(|| self.store.required_catalogue("cpus"))?)
+    }
+
+    /// The catalogues hosts are described with, on `machines`.
+    pub fn catalogues<'c>(
+        &'c self,
+        machines: &'c MachineCatalogue,
+    ) -> Result<Catalogues<'c>, Error> {
+        Ok(Catalogues {
+            machines,
+            hyperv: self.hyperv_features()?,
+            cpus: self.cpu_models()?,
+        })
+    }
+
     /// The machine-type catalogue with every downstream line, read from the
     /// store on first use.
     pub fn machine_catalogue(&self) -> Result<&MachineCatalogue, Error> {
@@ -356,20 +387,32 @@ impl Database {
         };
         let lines: Vec<&str> = p.machine_line.iter().map(|(l, _)| l.as_str()).collect();
         let catalogue = self.machine_catalogue_for(&lines)?;
-        profile::host(&p, &catalogue, arch)
-            .map(Some)
-            .map_err(Error::input)
+        let mut host =
+            profile::host(&p, &self.catalogues(&catalogue)?, arch).map_err(Error::input)?;
+        if let Some(version) = &p.osinfo_db {
+            let release: OsinfoRelease = self
+                .store
+                .required_catalogue(&format!("osinfo/{version}"))?;
+            host.osinfo = Some(HostOsinfo {
+                version: release.version,
+                knows: std::sync::Arc::new(release.oses),
+                why: format!("{} ({})", release.note.unwrap_or_default(), release.at),
+            });
+        }
+        Ok(Some(host))
     }
 
     /// The host a `virsh domcapabilities` file describes.
     pub fn domcaps_host(&self, path: &Path) -> Result<Host, Error> {
-        crate::host::domcaps::read(path, self.machine_catalogue()?).map_err(|e| Error::input(e.0))
+        let catalogues = self.catalogues(self.machine_catalogue()?)?;
+        crate::host::domcaps::read(path, &catalogues).map_err(|e| Error::input(e.0))
     }
 
     /// The host a QEMU binary describes when asked (`-machine help`,
     /// `-device help`), for guests of `arch` (the binary's own when `None`).
     pub fn qemu_host(&self, binary: &Path, arch: Option<&str>) -> Result<Host, Error> {
-        crate::host::probe::probe(binary, arch, self.machine_catalogue()?).map_err(Error::input)
+        let catalogues = self.catalogues(self.machine_catalogue()?)?;
+        crate::host::probe::probe(binary, arch, &catalogues).map_err(Error::input)
     }
 
     /// Every OS whose install media match `media`, the best first.
@@ -402,6 +445,17 @@ impl Database {
     ) -> Result<Recommendation, RecommendError> {
         let mut facts = self.os_facts(os.os, target.arch)?;
         facts.fallback = os.fallback.clone();
-        recommend::recommend(&facts, self.device_models()?, target).map_err(RecommendError::No)
+        let catalogue = self.recommend_catalogue()?;
+        recommend::recommend(&facts, &catalogue, target).map_err(RecommendError::No)
+    }
+
+    /// The catalogues the rules read beside an OS's facts (devices, Hyper-V
+    /// enlightenments, CPU models), for [`recommend::recommend`].
+    pub fn recommend_catalogue(&self) -> Result<recommend::Catalogue<'_>, Error> {
+        Ok(recommend::Catalogue {
+            devices: self.device_models()?,
+            hyperv: self.hyperv_features()?,
+            cpus: self.cpu_models()?,
+        })
     }
 }

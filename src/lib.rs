@@ -19,9 +19,9 @@
 //! let rec = db.recommend(&os, &Target {
 //!     arch: "x86_64", hosts: &[host], policy: Policy::default(), today: guestdb::Date::parse("2026-12-01"),
 //! })?;
-//! assert_eq!(rec.machine.name, "pc-q35-7.2");
+//! assert_eq!(rec.machine.name, "pc-i440fx-7.2"); // Red Hat runs RHEL 6 on i440fx
 //! let xml = guestdb::render::libvirt::render(&rec, &guestdb::render::Options::default());
-//! assert!(xml.contains("model='virtio-transitional'"));
+//! assert!(xml.contains("<timer name='rtc' tickpolicy='catchup'/>"));
 //! # Ok(())
 //! # }
 //! ```

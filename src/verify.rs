@@ -30,8 +30,8 @@ pub struct Check {
     pub ok: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 /// The outcome of starting a recommended guest and reading what it sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Verification {
     /// `qemu` or `libvirt`.
     pub via: &'static str,
@@ -220,6 +220,19 @@ fn start_swtpm(dir: &Path, version: &str) -> Result<(Swtpm, PathBuf), String> {
     Ok((child, socket))
 }
 
+/// The checks run QEMU's software emulation: a recommendation for KVM
+/// (`--virt-type qemu` gives one for TCG) is refused.
+fn tcg_only(rec: &Recommendation) -> Result<(), String> {
+    if rec.domain_type == "qemu" {
+        Ok(())
+    } else {
+        Err(format!(
+            "the recommendation is for a '{}' domain; verify runs QEMU's software emulation (recommend with --virt-type qemu)",
+            rec.domain_type
+        ))
+    }
+}
+
 /// Starts the recommendation's QEMU command line (TCG, paused, null disk)
 /// and checks every PCI function.
 pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Verification, String> {
@@ -227,8 +240,8 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
         .prefix("guestdb-verify-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    tcg_only(rec)?;
     let mut opts = Options {
-        virt_type: "qemu".into(),
         for_test: true,
         ..Options::default()
     };
@@ -432,7 +445,7 @@ pub fn on_libvirt(
         name: Some(name.to_string()),
         disk: Some(disk.display().to_string()),
         network: render::Network::User,
-        virt_type: "qemu".into(),
+        for_test: true,
         ..Options::default()
     };
     let xml = render::libvirt::render(rec, &opts);

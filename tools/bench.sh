@@ -3,16 +3,19 @@
 #
 # Usage: tools/bench.sh            (from anywhere; works in the repository root)
 #
-# Builds the release binary, then runs hyperfine four times:
+# Builds the release binary, then runs hyperfine six times:
 #   1. guestdb show rhel6.10        vs  osinfo-query os short-id=rhel6.10
 #   2. guestdb list --distro rhel   vs  osinfo-query os distro=rhel
 #   3. guestdb recommend rhel6.10 --host debian-12
 #                                   vs  virt-install --dry-run --print-xml against
 #                                       the test set-up's libvirtd (qemu:///system)
-#   4. guestdb detect fedora36.iso   vs  osinfo-detect fedora36.iso (a real, bootable
+#   4. guestdb recommend win11 --host debian-12 --format libvirt (the whole
+#      profile: Hyper-V, clock, CPU, SPICE)
+#                                   vs  virt-install --dry-run --print-xml --osinfo win11
+#   5. guestdb detect fedora36.iso   vs  osinfo-detect fedora36.iso (a real, bootable
 #                                       ISO built here with xorriso: volume id
 #                                       Fedora-S-dvd-x86_64-36, system id LINUX)
-#   5. guestdb validate data
+#   6. guestdb validate data
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -68,6 +71,10 @@ VIRT_INSTALL=(virt-install --connect qemu:///system --dry-run --print-xml --osin
     --name bench-rhel6.10 --memory 1024 --vcpus 1 --disk none --network none --graphics none
     --noautoconsole)
 check "${VIRT_INSTALL[@]}"
+check "$GUESTDB" recommend win11 --host debian-12 --format libvirt
+VIRT_INSTALL_WIN11=(virt-install --connect qemu:///system --dry-run --print-xml --osinfo win11
+    --name bench-win11 --memory 4096 --vcpus 2 --disk none --import --noautoconsole)
+check "${VIRT_INSTALL_WIN11[@]}"
 command -v xorriso >/dev/null || die "xorriso not found; run tools/test-setup.sh"
 command -v osinfo-detect >/dev/null || die "osinfo-detect not found (package libosinfo-bin); run tools/test-setup.sh"
 ISO_DIR=$OUT/iso
@@ -98,6 +105,9 @@ run_hyperfine list \
 run_hyperfine recommend \
     -n "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB recommend rhel6.10 --host debian-12" \
     -n "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[*]}"
+run_hyperfine recommend-win11 \
+    -n "guestdb recommend win11 --host debian-12 --format libvirt" "$GUESTDB recommend win11 --host debian-12 --format libvirt" \
+    -n "virt-install --dry-run --print-xml --osinfo win11 (qemu:///system)" "${VIRT_INSTALL_WIN11[*]}"
 run_hyperfine detect \
     -n "guestdb detect fedora36.iso" "$GUESTDB detect $ISO" \
     -n "osinfo-detect fedora36.iso" "osinfo-detect $ISO"
@@ -135,6 +145,8 @@ rss "guestdb list --distro rhel" "$GUESTDB" list --distro rhel
 rss "osinfo-query os distro=rhel" osinfo-query os distro=rhel
 rss "guestdb recommend rhel6.10 --host debian-12" "$GUESTDB" recommend rhel6.10 --host debian-12
 rss "virt-install --dry-run --print-xml --osinfo rhel6.10 (qemu:///system)" "${VIRT_INSTALL[@]}"
+rss "guestdb recommend win11 --host debian-12 --format libvirt" "$GUESTDB" recommend win11 --host debian-12 --format libvirt
+rss "virt-install --dry-run --print-xml --osinfo win11 (qemu:///system)" "${VIRT_INSTALL_WIN11[@]}"
 rss "guestdb detect fedora36.iso" "$GUESTDB" detect "$ISO"
 rss "osinfo-detect fedora36.iso" osinfo-detect "$ISO"
 rss "guestdb validate data" "$GUESTDB" validate data
@@ -153,7 +165,7 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "recommend", "detect", "validate"):
+for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
     peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
@@ -176,4 +188,4 @@ print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, detect, validate .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate .md/.json; summary.md)" >&2

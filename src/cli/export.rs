@@ -10,35 +10,39 @@ use std::path::PathBuf;
 
 pub(super) const AFTER_HELP: &str = "Examples:
   guestdb export-osinfo /tmp/osinfo
+  guestdb export-osinfo --from data /tmp/osinfo
   osinfo-db-validate --dir /tmp/osinfo
   OSINFO_SYSTEM_DIR=/tmp/osinfo osinfo-query os short-id=fedora45
   OSINFO_SYSTEM_DIR=/tmp/osinfo virt-install --osinfo fedora45 ...
 
 Writes os/, device/ and datamap/ as osinfo-db lays them out. Each OS's device links are its
 effective devices plus what its virtio and chipset facts imply, so libosinfo consumers decide
-from guestdb's facts. OUTDIR must be new, empty or an earlier export (files it no longer
+from guestdb's facts. Without --from the embedded dataset is exported. OUTDIR must be new, empty or an earlier export (files it no longer
 writes are removed). Exit status: 0 written, 2 error.";
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// The directory to write the osinfo-db tree into
     out: PathBuf,
-    /// The guestdb data directory to export
-    #[arg(long, value_name = "DIR", default_value = "data")]
-    from: PathBuf,
+    /// The guestdb data directory to export (default: the embedded dataset)
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
     /// Print JSON
     #[arg(long)]
     json: bool,
 }
 
 pub(super) fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
-    if !args.from.is_dir() {
-        return Err(usage(format!(
-            "'{}' is not a directory; give the data directory with --from, e.g. '--from data'",
-            args.from.display()
-        )));
-    }
-    let r = osinfo::export(&args.from, &args.out)?;
+    let r = match &args.from {
+        Some(from) if !from.is_dir() => {
+            return Err(usage(format!(
+                "'{}' is not a directory; give the data directory with --from, e.g. '--from data'",
+                from.display()
+            )))
+        }
+        Some(from) => osinfo::export(from, &args.out)?,
+        None => osinfo::export_embedded(&args.out)?,
+    };
     if args.json {
         let v = json!({
             "out": args.out.display().to_string(),

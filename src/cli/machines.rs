@@ -4,7 +4,7 @@
 use super::target::{check_arch, profile_host};
 use super::{usage, write_json, Failure, Outcome};
 use crate::data::model::Version;
-use crate::host::{self, Host};
+use crate::host::Host;
 use crate::machine::{MachineType, Origin};
 use crate::render::table::table;
 use crate::Database;
@@ -133,12 +133,9 @@ pub(super) fn run(
         (format!("QEMU {} ({arch})", version.release()), list)
     } else {
         host = if let Some(path) = &args.domcaps {
-            host::domcaps::read(path, catalogue).map_err(|e| Failure {
-                message: e.0,
-                code: 2,
-            })?
+            db.domcaps_host(path)?
         } else if let Some(binary) = &args.qemu {
-            host::probe::probe(binary, args.arch.as_deref(), catalogue).map_err(usage)?
+            db.qemu_host(binary, args.arch.as_deref())?
         } else {
             let name = match &args.host {
                 Some(n) => n.clone(),

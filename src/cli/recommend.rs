@@ -59,9 +59,10 @@ pub struct RecommendArgs {
     /// user, network=NAME or bridge=NAME (default: network=default)
     #[arg(long, default_value = "network=default")]
     network: String,
-    /// kvm or qemu (software emulation)
-    #[arg(long, default_value = "kvm")]
-    virt_type: String,
+    /// virtio-win's driver medium, for the driver CD-ROM --drivers virtio-win adds
+    /// (default: /usr/share/virtio-win/virtio-win.iso, where Fedora's and RHEL's package puts it)
+    #[arg(long, value_name = "PATH")]
+    drivers_iso: Option<String>,
 }
 
 pub fn render_options(
@@ -69,7 +70,6 @@ pub fn render_options(
     disk: Option<String>,
     cdrom: Option<String>,
     network: &str,
-    virt_type: &str,
 ) -> Result<Options, Failure> {
     let network = match network.split_once('=') {
         None if network == "user" => Network::User,
@@ -81,17 +81,11 @@ pub fn render_options(
             )))
         }
     };
-    if virt_type != "kvm" && virt_type != "qemu" {
-        return Err(usage(format!(
-            "--virt-type '{virt_type}'; expected kvm or qemu"
-        )));
-    }
     Ok(Options {
         name,
         disk,
         cdrom,
         network,
-        virt_type: virt_type.to_string(),
         ..Options::default()
     })
 }
@@ -172,8 +166,11 @@ pub(super) fn run(
         args.disk.clone(),
         args.cdrom.clone(),
         &args.network,
-        &args.virt_type,
     )?;
+    let opts = Options {
+        drivers_iso: args.drivers_iso.clone(),
+        ..opts
+    };
     let (resolved, media_arch) = match (&args.os, &args.media) {
         (Some(os), _) => (super::resolve(db, os)?, None),
         (None, Some(path)) => from_media(db, path)?,

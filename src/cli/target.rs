@@ -3,7 +3,10 @@
 
 use super::{usage, Failure};
 use crate::host::Host;
-use crate::recommend::{ChipsetPolicy, DriversPolicy, FirmwarePolicy, ModelsPolicy, Policy};
+use crate::recommend::{
+    ChipsetPolicy, DriversPolicy, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
+    ProfilePolicy, VirtTypePolicy,
+};
 use crate::Database;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -44,6 +47,15 @@ pub struct PolicyArgs {
     /// plain ('virtio') or explicit ('virtio-transitional' / 'virtio-non-transitional') models
     #[arg(long, default_value = "plain")]
     pub models: String,
+    /// Hyper-V enlightenments for Windows: auto (what the OS uses and every host offers), off, or passthrough (one KVM host)
+    #[arg(long, default_value = "auto")]
+    pub hyperv: String,
+    /// What the VM is for: auto (the OS's role), server (no sound) or desktop
+    #[arg(long, default_value = "auto")]
+    pub profile: String,
+    /// auto (KVM where every host has it, else TCG), kvm, or qemu (software emulation)
+    #[arg(long = "virt-type", value_name = "VIRT_TYPE", default_value = "auto")]
+    pub virt_type: String,
 }
 
 impl PolicyArgs {
@@ -74,6 +86,24 @@ impl PolicyArgs {
                 "plain" => ModelsPolicy::Plain,
                 "explicit" => ModelsPolicy::Explicit,
                 v => return Err(bad("--models", v, "plain or explicit")),
+            },
+            hyperv: match self.hyperv.as_str() {
+                "auto" => HypervPolicy::Auto,
+                "off" => HypervPolicy::Off,
+                "passthrough" => HypervPolicy::Passthrough,
+                v => return Err(bad("--hyperv", v, "auto, off or passthrough")),
+            },
+            profile: match self.profile.as_str() {
+                "auto" => ProfilePolicy::Auto,
+                "server" => ProfilePolicy::Server,
+                "desktop" => ProfilePolicy::Desktop,
+                v => return Err(bad("--profile", v, "auto, server or desktop")),
+            },
+            virt_type: match self.virt_type.as_str() {
+                "auto" => VirtTypePolicy::Auto,
+                "kvm" => VirtTypePolicy::Kvm,
+                "qemu" | "tcg" => VirtTypePolicy::Qemu,
+                v => return Err(bad("--virt-type", v, "auto, kvm or qemu")),
             },
         })
     }

@@ -4,7 +4,7 @@
 use super::recommend::today;
 use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
-use crate::recommend::Target;
+use crate::recommend::{Target, VirtTypePolicy};
 use crate::verify::{self, Verification};
 use crate::{Database, RecommendError};
 use clap::Args;
@@ -90,7 +90,17 @@ pub(super) fn run(
     args: &VerifyArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
-    let policy = args.policy.policy()?;
+    let mut policy = args.policy.policy()?;
+    // The check runs QEMU's software emulation (KVM is not dependable where
+    // checks run): recommend what TCG runs.
+    match policy.virt_type {
+        VirtTypePolicy::Kvm => {
+            return Err(usage(
+                "--virt-type kvm: verify runs the guest under QEMU's software emulation (TCG); leave --virt-type out or give qemu".into(),
+            ))
+        }
+        _ => policy.virt_type = VirtTypePolicy::Qemu,
+    }
     let resolved = super::resolve(db, &args.os)?;
     let hosts = hosts(db, &args.hosts)?;
     let arch = args.hosts.arch(&hosts);

@@ -7,7 +7,7 @@
 //! release (or the distribution line and release, for `pc-q35-rhel9.4.0`)
 //! from that name and computes the other machine types from the catalogue.
 
-use super::{Capability, DeviceSet, Firmware, Host, HostSource, Tpm};
+use super::{Accel, Capability, Catalogues, DeviceSet, Firmware, Host, HostCpu, HostSource, Tpm};
 use crate::machine::{MachineCatalogue, MachineType, Origin};
 use guestdb_data::diag::LineIndex;
 use guestdb_data::model::{FirmwareType, Version};
@@ -49,18 +49,15 @@ fn supported(el: Option<&Element>) -> bool {
 }
 
 /// Reads a domcaps file and describes its host.
-pub fn read(path: &Path, catalogue: &MachineCatalogue) -> Result<Host, DomcapsError> {
+pub fn read(path: &Path, catalogues: &Catalogues) -> Result<Host, DomcapsError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| DomcapsError(format!("{shown}: {e}")))?;
-    parse(&shown, &bytes, catalogue)
+    parse(&shown, &bytes, catalogues)
 }
 
 /// Describes the host of domcaps XML `bytes`; `shown` names it in messages.
-pub fn parse(
-    shown: &str,
-    bytes: &[u8],
-    catalogue: &MachineCatalogue,
-) -> Result<Host, DomcapsError> {
+pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host, DomcapsError> {
+    let catalogue = catalogues.machines;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         DomcapsError(format!(
             "{shown}: not UTF-8 text (invalid byte at offset {}); expected the XML 'virsh domcapabilities' prints",
@@ -194,6 +191,106 @@ pub fn parse(
             }
         }
     }
+    // Remote display.
+    let graphics = enum_values(dev("graphics"), "type");
+    let spice = Capability {
+        available: graphics
+            .as_ref()
+            .is_some_and(|types| types.iter().any(|t| t == "spice")),
+        why: format!(
+            "{shown}: graphics types {} ({})",
+            graphics
+                .as_ref()
+                .map(|t| t.join(", "))
+                .unwrap_or_else(|| "not listed".into()),
+            at(dev("graphics").map_or(root.pos, |d| d.pos))
+        ),
+    };
+    // KVM or TCG: the domain type these capabilities are for.
+    let kvm = domain.as_deref() == Some("kvm");
+    let accel = Accel {
+        kvm,
+        tcg: !kvm,
+        why: format!(
+            "{shown}: capabilities of a '{}' domain ({})",
+            domain.as_deref().unwrap_or("unknown"),
+            at(child(&root, "domain").map_or(root.pos, |d| d.pos))
+        ),
+    };
+    // CPU modes and the named models this host can run.
+    let cpu_el = child(&root, "cpu");
+    let mode = |name: &str| {
+        cpu_el.and_then(|c| {
+            c.children
+                .iter()
+                .find(|m| m.name == "mode" && m.attr("name").is_some_and(|a| a.value == name))
+        })
+    };
+    let vendor = mode("host-model")
+        .and_then(|m| child(m, "vendor"))
+        .map(|v| v.text.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty());
+    let models: Vec<String> = mode("custom")
+        .filter(|m| supported(Some(m)))
+        .map(|m| {
+            m.children
+                .iter()
+                .filter(|c| c.name == "model" && c.attr("usable").is_some_and(|u| u.value == "yes"))
+                .map(|c| c.text.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let cpu = HostCpu {
+        vendor: vendor.clone(),
+        host_model: supported(mode("host-model")),
+        host_model_name: mode("host-model")
+            .and_then(|m| child(m, "model"))
+            .map(|v| v.text.trim().to_string())
+            .filter(|v| !v.is_empty()),
+        maximum: supported(mode("maximum")),
+        models,
+        usable_known: true,
+    };
+    // Hyper-V: libvirt (>= 9.0) lists what the host's KVM offers. For a TCG
+    // domain, and where the list is missing, what the QEMU version offers.
+    let hyperv_el = child(&root, "features").and_then(|f| child(f, "hyperv"));
+    let listed = enum_values(hyperv_el.filter(|h| supported(Some(h))), "features");
+    let (hyperv, hyperv_why) = match listed {
+        Some(list) if kvm => {
+            let mut offered: Vec<String> = catalogues
+                .hyperv
+                .iter()
+                .filter(|f| list.contains(&f.name))
+                .map(|f| f.name.clone())
+                .collect();
+            // The reference-time timer is not a <hyperv> child; libvirt >= 9.0 has it.
+            offered.extend(
+                super::hyperv_by_versions(catalogues.hyperv, qemu, None, vendor.as_deref())
+                    .into_iter()
+                    .filter(|n| n == "hypervclock"),
+            );
+            (
+                offered,
+                format!(
+                    "{shown}: the Hyper-V features this host's KVM offers ({})",
+                    at(hyperv_el.map_or(root.pos, |h| h.pos))
+                ),
+            )
+        }
+        _ => (
+            super::hyperv_by_versions(catalogues.hyperv, qemu, None, vendor.as_deref()),
+            format!(
+                "{shown}: what {} offers (data/hyperv.xml){}",
+                qemu.map(|q| format!("QEMU {q}"))
+                    .unwrap_or_else(|| "its QEMU".into()),
+                if kvm {
+                    ", the capabilities list no Hyper-V features (libvirt before 9.0)"
+                } else {
+                    ": for a TCG domain libvirt lists only what KVM would offer"
+                }
+            ),
+        ),
+    };
     let name = Path::new(shown)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -215,6 +312,12 @@ pub fn parse(
         tpm,
         devices: DeviceSet::AllBut(missing),
         transitional,
+        accel,
+        spice,
+        hyperv,
+        hyperv_why,
+        cpu,
+        osinfo: None,
     })
 }
 

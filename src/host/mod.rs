@@ -11,9 +11,53 @@ pub mod domcaps;
 pub mod probe;
 pub mod profile;
 
-use crate::machine::MachineType;
+use crate::machine::{MachineCatalogue, MachineType};
+use guestdb_data::doc::catalogue::{CpuModel, HypervFeature};
 use guestdb_data::model::Version;
 use serde::Serialize;
+
+/// The catalogues a host description is computed from: QEMU's machine
+/// types, the Hyper-V enlightenments and the x86 CPU models.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogues<'a> {
+    /// Machine types per QEMU release and distribution line.
+    pub machines: &'a MachineCatalogue,
+    /// The Hyper-V enlightenments with the QEMU and libvirt releases that added them.
+    pub hyperv: &'a [HypervFeature],
+    /// The named x86 CPU models.
+    pub cpus: &'a [CpuModel],
+}
+
+/// Which accelerators a host runs guests with (libvirt's domain types).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Accel {
+    /// Hardware virtualization (`<domain type='kvm'>`, `-accel kvm`).
+    pub kvm: bool,
+    /// QEMU's software emulation (`<domain type='qemu'>`, `-accel tcg`).
+    pub tcg: bool,
+    /// What says so.
+    pub why: String,
+}
+
+/// The CPU models a host can give guests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct HostCpu {
+    /// The host CPU's vendor (`intel`, `amd`), when known (domcaps).
+    pub vendor: Option<String>,
+    /// libvirt's `host-model` mode.
+    pub host_model: bool,
+    /// The named model libvirt's `host-model` starts from (`EPYC-Rome`),
+    /// when known (domcaps): the QEMU command line's stand-in for host-model.
+    pub host_model_name: Option<String>,
+    /// libvirt's `maximum` mode (QEMU's `-cpu max`).
+    pub maximum: bool,
+    /// Named models it offers, newest first within a vendor as the
+    /// catalogue orders them.
+    pub models: Vec<String>,
+    /// The models were checked runnable on this host's CPU (domcaps
+    /// `usable='yes'`); else they are only what its QEMU has.
+    pub usable_known: bool,
+}
 
 /// Where a host's description came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -87,6 +131,30 @@ pub struct Host {
     /// libvirt's `virtio-transitional`/`virtio-non-transitional` models and
     /// QEMU's `-transitional`/`-non-transitional` devices.
     pub transitional: Capability,
+    /// KVM and/or TCG.
+    pub accel: Accel,
+    /// SPICE remote display (VNC always).
+    pub spice: Capability,
+    /// The Hyper-V enlightenments it offers (libvirt's names).
+    pub hyperv: Vec<String>,
+    /// Where the Hyper-V list comes from.
+    pub hyperv_why: String,
+    /// The CPU models it offers.
+    pub cpu: HostCpu,
+    /// The osinfo-db release its virt-install reads, where known.
+    pub osinfo: Option<HostOsinfo>,
+}
+
+/// The OSes a host's virt-install knows (its osinfo-db release).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HostOsinfo {
+    /// The release (`0.20221130`).
+    pub version: String,
+    /// The OS ids it knows.
+    #[serde(skip)]
+    pub knows: std::sync::Arc<Vec<String>>,
+    /// Where that list comes from.
+    pub why: String,
 }
 
 impl Host {
@@ -128,3 +196,32 @@ pub fn qemu_target(arch: &str) -> &str {
         other => other,
     }
 }
+
+/// The Hyper-V enlightenments QEMU `qemu` with libvirt `libvirt` offers (a
+/// version not known does not limit), leaving out those of another vendor's
+/// hardware than `vendor` (all vendor-specific ones when it is not known).
+pub fn hyperv_by_versions(
+    features: &[HypervFeature],
+    qemu: Option<Version>,
+    libvirt: Option<Version>,
+    vendor: Option<&str>,
+) -> Vec<String> {
+    features
+        .iter()
+        .filter(|f| qemu.is_none_or(|q| f.qemu_since <= q))
+        .filter(|f| libvirt.is_none_or(|l| f.libvirt_since <= l))
+        .filter(|f| f.vendor.as_deref().is_none_or(|v| Some(v) == vendor))
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// The named CPU models QEMU `qemu` has, by the catalogue.
+pub fn cpus_by_version(cpus: &[CpuModel], qemu: Option<Version>) -> Vec<String> {
+    cpus.iter()
+        .filter(|m| qemu.is_none_or(|q| m.qemu_since <= q))
+        .map(|m| m.name.clone())
+        .collect()
+}
+
+/// libvirt's `<cpu mode='maximum'>` (7.1.0).
+pub const CPU_MAXIMUM_LIBVIRT: Version = Version::new(7, 1);

@@ -4,7 +4,7 @@
 //! of QEMU's docs/interop/firmware.json, which libvirt reads too).
 
 use super::TRANSITIONAL_QEMU;
-use super::{Capability, DeviceSet, Firmware, Host, HostSource, Tpm};
+use super::{Accel, Capability, Catalogues, DeviceSet, Firmware, Host, HostCpu, HostSource, Tpm};
 use crate::machine::{MachineCatalogue, MachineType, Origin, Place};
 use guestdb_data::model::{FirmwareType, Version};
 use std::io::Read;
@@ -103,6 +103,24 @@ pub fn parse_machine_help(text: &str) -> Vec<HelpMachine> {
                 deprecated: line.contains("(deprecated)"),
             })
         })
+        .collect()
+}
+
+/// Parses `-cpu help` (x86): the model names of its `x86 NAME ...` lines.
+pub fn parse_cpu_help(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("x86 "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parses `-device TYPE,help`: the names of the properties (`hv-relaxed=<bool>`).
+pub fn parse_property_help(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim_start().split('=').next())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty() && !n.contains(' '))
         .collect()
 }
 
@@ -272,11 +290,8 @@ fn arch_of(binary: &Path) -> Option<String> {
 
 /// Asks the QEMU binary `binary` what it offers. `arch` overrides the
 /// architecture its name implies (for wrappers with other names).
-pub fn probe(
-    binary: &Path,
-    arch: Option<&str>,
-    catalogue: &MachineCatalogue,
-) -> Result<Host, String> {
+pub fn probe(binary: &Path, arch: Option<&str>, catalogues: &Catalogues) -> Result<Host, String> {
+    let catalogue = catalogues.machines;
     let arch = match arch.map(str::to_string).or_else(|| arch_of(binary)) {
         Some(a) => a,
         None => {
@@ -347,6 +362,75 @@ pub fn probe(
     } else {
         Vec::new()
     };
+    // KVM when the kernel offers it to this user; TCG always.
+    let kvm = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/kvm")
+        .is_ok();
+    let accel = Accel {
+        kvm,
+        tcg: true,
+        why: format!(
+            "/dev/kvm {} (QEMU {qemu} runs TCG always)",
+            if kvm { "opens" } else { "does not open here" }
+        ),
+    };
+    let spice = Capability {
+        available: has("qxl-vga"),
+        why: format!(
+            "{} -device help {} qxl-vga (built with SPICE)",
+            binary.display(),
+            if has("qxl-vga") {
+                "lists"
+            } else {
+                "does not list"
+            }
+        ),
+    };
+    let x86 = guestdb_data::model::is_x86_arch(&arch);
+    let (hyperv, hyperv_why, cpu) = if x86 {
+        // The Hyper-V properties the CPU type has, and the named models.
+        let props = run(binary, &["-device", "qemu64-x86_64-cpu,help"])
+            .map(|t| parse_property_help(&t))
+            .unwrap_or_default();
+        let hyperv: Vec<String> = catalogues
+            .hyperv
+            .iter()
+            .filter(|f| f.vendor.is_none())
+            .filter(|f| props.contains(&f.qemu_property))
+            .map(|f| f.name.clone())
+            .collect();
+        let models = run(binary, &["-cpu", "help"])
+            .map(|t| parse_cpu_help(&t))
+            .unwrap_or_default();
+        (
+            hyperv,
+            format!(
+                "{} -device qemu64-x86_64-cpu,help lists their hv-* properties",
+                binary.display()
+            ),
+            HostCpu {
+                vendor: None,
+                host_model: false,
+                maximum: models.iter().any(|m| m == "max"),
+                models: catalogues
+                    .cpus
+                    .iter()
+                    .filter(|m| models.contains(&m.name))
+                    .map(|m| m.name.clone())
+                    .collect(),
+                host_model_name: None,
+                usable_known: false,
+            },
+        )
+    } else {
+        (
+            Vec::new(),
+            "no Hyper-V enlightenments outside x86".to_string(),
+            HostCpu::default(),
+        )
+    };
     Ok(Host {
         name: format!("qemu:{}", binary.display()),
         description: format!(
@@ -363,6 +447,12 @@ pub fn probe(
         tpm,
         devices: DeviceSet::Only(devices),
         transitional,
+        accel,
+        spice,
+        hyperv,
+        hyperv_why,
+        cpu,
+        osinfo: None,
     })
 }
 

@@ -2,9 +2,9 @@
 //! store, and turned into a [`Host`] with the machine types their QEMU
 //! version (and distribution line) offers.
 
-use super::{Capability, DeviceSet, Host, HostSource};
-use super::{TRANSITIONAL_LIBVIRT, TRANSITIONAL_QEMU};
-use crate::machine::{MachineCatalogue, MachineType};
+use super::{Accel, Capability, Catalogues, DeviceSet, Host, HostCpu, HostSource};
+use super::{CPU_MAXIMUM_LIBVIRT, TRANSITIONAL_LIBVIRT, TRANSITIONAL_QEMU};
+use crate::machine::MachineType;
 pub use guestdb_data::doc::catalogue::HostProfile;
 
 /// The host a profile describes, with the machine types its QEMU version
@@ -12,9 +12,10 @@ pub use guestdb_data::doc::catalogue::HostProfile;
 /// when `arch` is `None`.
 pub fn host(
     profile: &HostProfile,
-    catalogue: &MachineCatalogue,
+    catalogues: &Catalogues,
     arch: Option<&str>,
 ) -> Result<Host, String> {
+    let catalogue = catalogues.machines;
     let qemu = profile
         .qemu
         .ok_or_else(|| format!("host profile '{}' names no QEMU version", profile.id))?;
@@ -71,5 +72,40 @@ pub fn host(
         tpm: profile.tpm.clone(),
         devices: DeviceSet::AllBut(profile.missing_devices.clone()),
         transitional,
+        accel: Accel {
+            kvm: true,
+            tcg: true,
+            why: format!(
+                "{}: a distribution host runs KVM guests (and TCG) ({})",
+                profile.id, profile.at
+            ),
+        },
+        spice: Capability {
+            available: profile.spice,
+            why: format!(
+                "{}: SPICE {} ({})",
+                profile.id,
+                if profile.spice { "offered" } else { "not offered" },
+                profile.at
+            ),
+        },
+        hyperv: super::hyperv_by_versions(catalogues.hyperv, Some(qemu), profile.libvirt, None),
+        hyperv_why: format!(
+            "{}: what QEMU {qemu}{} offers (data/hyperv.xml); the CPU vendor is not known, so no vendor-specific feature",
+            profile.id,
+            profile
+                .libvirt
+                .map(|l| format!(" and libvirt {l}"))
+                .unwrap_or_default()
+        ),
+        cpu: HostCpu {
+            vendor: None,
+            host_model: true,
+            maximum: profile.libvirt.is_none_or(|l| l >= CPU_MAXIMUM_LIBVIRT),
+            models: super::cpus_by_version(catalogues.cpus, Some(qemu)),
+            host_model_name: None,
+            usable_known: false,
+        },
+        osinfo: None,
     })
 }

@@ -3,7 +3,9 @@
 //! the rules never touch the store.
 
 use crate::os::{BootSecurity, Os, OsDetails, Provenance};
-use guestdb_data::model::{Chipset, Date, FirmwareType, ReleaseStatus, ResourceKind, VirtioClass};
+use guestdb_data::model::{
+    Chipset, ClockOffset, Date, FirmwareType, ReleaseStatus, ResourceKind, RoleName, VirtioClass,
+};
 use serde::Serialize;
 
 /// A fact a rule used: what it says and where it is declared.
@@ -66,8 +68,28 @@ pub struct Flag {
     pub fact: FactRef,
 }
 
+/// Support for a chipset, and whether the OS's vendor prefers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChipsetFlag {
+    /// The OS boots on it.
+    pub yes: bool,
+    /// Its vendor prefers it.
+    pub preferred: bool,
+    /// The fact.
+    pub fact: FactRef,
+}
+
+/// A value with the fact that states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Stated<T> {
+    /// The value.
+    pub value: T,
+    /// The fact.
+    pub fact: FactRef,
+}
+
 /// Support for one firmware type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FirmwareFacts {
     /// The OS boots with it.
     pub supported: bool,
@@ -77,8 +99,8 @@ pub struct FirmwareFacts {
     pub fact: FactRef,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 /// Support for, and requirement of, a feature (Secure Boot).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Requirement {
     /// The OS works with it.
     pub supported: bool,
@@ -88,8 +110,8 @@ pub struct Requirement {
     pub fact: FactRef,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 /// Support for, and requirement of, one TPM version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TpmFacts {
     /// The TPM version (`1.2`, `2.0`).
     pub version: String,
@@ -143,9 +165,9 @@ pub struct OsFacts {
     /// Every class of [`VirtioClass::ALL`], in that order.
     pub virtio: Vec<(String, VirtioFacts)>,
     /// Whether it supports q35.
-    pub q35: Option<Flag>,
+    pub q35: Option<ChipsetFlag>,
     /// Whether it supports i440fx.
-    pub i440fx: Option<Flag>,
+    pub i440fx: Option<ChipsetFlag>,
     /// Whether it boots with BIOS.
     pub bios: Option<FirmwareFacts>,
     /// Whether it boots with UEFI.
@@ -160,6 +182,20 @@ pub struct OsFacts {
     pub driver_devices: Vec<(String, bool)>,
     /// What it needs at least.
     pub minimum: Sizes,
+    /// A Windows release (Hyper-V enlightenments, a local-time clock).
+    pub windows: bool,
+    /// How it keeps its real-time clock, where the data says.
+    pub clock: Option<Stated<ClockOffset>>,
+    /// Whether it is made for desktops, where the data says.
+    pub desktop: Option<Flag>,
+    /// Whether it is made for servers, where the data says.
+    pub server: Option<Flag>,
+    /// The least x86-64 level it runs on (1 to 4), where the data says.
+    pub cpu_level: Option<Stated<u8>>,
+    /// Whether it has the SPICE agent, where the data says.
+    pub spice_agent: Option<Flag>,
+    /// The Hyper-V enlightenments it uses, each with where that is stated.
+    pub hyperv: Vec<Stated<String>>,
     /// What its vendor recommends.
     pub recommended: Sizes,
     /// Set when these facts stand in for a release the caller asked for.
@@ -290,15 +326,21 @@ impl OsFacts {
                     |c| &c.arch,
                 )
             })?;
-            Some(Flag {
+            Some(ChipsetFlag {
                 yes: f.supported,
+                preferred: f.preferred,
                 fact: FactRef::from(
                     format!(
-                        "{short}: chipset {name} {}",
+                        "{short}: chipset {name} {}{}",
                         if f.supported {
                             "supported"
                         } else {
                             "not supported"
+                        },
+                        if f.preferred {
+                            ", preferred by its vendor"
+                        } else {
+                            ""
                         }
                     ),
                     &f.provenance,
@@ -416,6 +458,19 @@ impl OsFacts {
                 }
             }
         }
+        let role = |name: RoleName| {
+            details.roles.iter().find(|r| r.role == name).map(|r| Flag {
+                yes: r.supported,
+                fact: FactRef::from(
+                    format!(
+                        "{short}: {} {} release",
+                        if r.supported { "a" } else { "not a" },
+                        name.name()
+                    ),
+                    &r.provenance,
+                ),
+            })
+        };
         let sizes = |kind: ResourceKind| {
             let mut s = Sizes::default();
             // The arch's own entry first, then "all" for what it leaves out.
@@ -455,6 +510,58 @@ impl OsFacts {
             devices,
             driver_devices,
             minimum: sizes(ResourceKind::Minimum),
+            windows: matches!(
+                os.family.as_deref(),
+                Some("winnt") | Some("win9x") | Some("win16")
+            ),
+            clock: for_arch(details.clock.iter(), arch, |c| &c.arch).map(|c| Stated {
+                value: c.offset,
+                fact: FactRef::from(
+                    format!("{short}: clock in {}", c.offset.name()),
+                    &c.provenance,
+                ),
+            }),
+            desktop: role(RoleName::Desktop),
+            server: role(RoleName::Server),
+            cpu_level: for_arch(details.cpu_levels.iter(), arch, |c| &c.arch).and_then(|c| {
+                Some(Stated {
+                    value: guestdb_data::model::cpu_level(&c.min)?,
+                    fact: FactRef::from(
+                        format!("{short}: runs on {} and later", c.min),
+                        &c.provenance,
+                    ),
+                })
+            }),
+            spice_agent: for_arch(
+                details.agents.iter().filter(|a| a.name == "spice-vdagent"),
+                arch,
+                |a| &a.arch,
+            )
+            .map(|a| Flag {
+                yes: a.supported,
+                fact: FactRef::from(
+                    format!(
+                        "{short}: SPICE agent {}",
+                        if a.supported {
+                            "available"
+                        } else {
+                            "not available"
+                        }
+                    ),
+                    &a.provenance,
+                ),
+            }),
+            hyperv: details
+                .hyperv
+                .iter()
+                .map(|h| Stated {
+                    value: h.feature.clone(),
+                    fact: FactRef::from(
+                        format!("{short}: uses the Hyper-V enlightenment {}", h.feature),
+                        &h.provenance,
+                    ),
+                })
+                .collect(),
             recommended: sizes(ResourceKind::Recommended),
             fallback: None,
         }

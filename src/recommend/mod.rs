@@ -15,6 +15,7 @@ pub use facts::{FactRef, Fallback, OsFacts};
 
 use crate::device::DeviceModel;
 use crate::host::Host;
+use guestdb_data::doc::catalogue::{CpuModel, HypervFeature};
 use guestdb_data::model::Date;
 use serde::Serialize;
 use std::fmt;
@@ -69,8 +70,48 @@ pub enum ModelsPolicy {
     Explicit,
 }
 
+/// How Hyper-V enlightenments are chosen (Windows guests).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HypervPolicy {
+    /// Every enlightenment the OS uses and every host offers, with its
+    /// dependencies (those of data/hyperv.xml marked default).
+    #[default]
+    Auto,
+    /// None.
+    Off,
+    /// Everything the host's KVM offers (libvirt's passthrough mode; one KVM host only).
+    Passthrough,
+}
+
+/// What the VM is for: sound only for a desktop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfilePolicy {
+    /// As the OS's role facts say (a release not known to be server-only is a desktop).
+    #[default]
+    Auto,
+    /// A server: no sound.
+    Server,
+    /// A desktop: sound.
+    Desktop,
+}
+
+/// Which accelerator runs the guest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VirtTypePolicy {
+    /// KVM where every host has it, else TCG.
+    #[default]
+    Auto,
+    /// KVM (an error where a host has none).
+    Kvm,
+    /// QEMU's software emulation (TCG).
+    Qemu,
+}
+
 /// The caller's choices (the command line's policy options).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {
     /// Which chipset.
     pub chipset: ChipsetPolicy,
@@ -82,6 +123,12 @@ pub struct Policy {
     pub drivers: DriversPolicy,
     /// Plain or explicit virtio models.
     pub models: ModelsPolicy,
+    /// Hyper-V enlightenments.
+    pub hyperv: HypervPolicy,
+    /// Server or desktop.
+    pub profile: ProfilePolicy,
+    /// KVM or TCG.
+    pub virt_type: VirtTypePolicy,
 }
 
 /// What a recommendation is for.
@@ -123,8 +170,8 @@ pub struct TpmChoice {
     pub version: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 /// The chosen firmware.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FirmwareChoice {
     /// `bios` or `efi`.
     #[serde(rename = "type")]
@@ -141,6 +188,96 @@ pub struct FirmwareChoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The first host's template of the UEFI variable store, where it names one.
     pub vars: Option<String>,
+}
+
+/// The CPU the guest gets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CpuChoice {
+    /// libvirt's mode: `host-passthrough`, `host-model`, `custom` (a named
+    /// model), `maximum` (everything the accelerator emulates), or
+    /// `default` (the board's own CPU: nothing stated).
+    pub mode: String,
+    /// The named model, for `custom`; for `host-model`, the model the
+    /// first host's host-model starts from, where known (QEMU command lines
+    /// have no host-model).
+    pub model: Option<String>,
+    /// CPU features the model is raised with (x86-64 level baselines).
+    pub features: Vec<String>,
+}
+
+/// One Hyper-V enlightenment the guest gets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HypervChoice {
+    /// libvirt's name (`synic`; `hypervclock` is a clock timer).
+    pub name: String,
+    /// QEMU's CPU property (`hv-synic`).
+    pub qemu_property: String,
+    /// Its value (spinlock retries), if it takes one.
+    pub value: Option<String>,
+}
+
+/// The Hyper-V enlightenments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Enlightenments {
+    /// `custom` (the list) or `passthrough` (all the host's KVM has).
+    pub mode: String,
+    /// The features, in data/hyperv.xml's order (empty: none).
+    pub features: Vec<HypervChoice>,
+}
+
+impl Enlightenments {
+    /// Whether the guest gets feature `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.mode == "passthrough" || self.features.iter().any(|f| f.name == name)
+    }
+}
+
+/// A clock timer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    /// `rtc`, `pit`, `hpet`, `hypervclock`.
+    pub name: String,
+    /// `catchup`, `delay`, ...
+    pub tickpolicy: Option<String>,
+    /// Present or not (`hpet` off).
+    pub present: Option<bool>,
+}
+
+/// The guest's clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClockChoice {
+    /// `utc` or `localtime`.
+    pub offset: String,
+    /// Timers stated (x86).
+    pub timers: Vec<Timer>,
+}
+
+/// Platform features.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlatformChoice {
+    /// VMware's I/O port: `Some(false)` turns it off (x86).
+    pub vmport: Option<bool>,
+    /// Suspend to RAM (S3): `Some(false)` turns it off.
+    pub suspend_to_mem: Option<bool>,
+    /// Suspend to disk (S4): `Some(false)` turns it off.
+    pub suspend_to_disk: Option<bool>,
+}
+
+/// The remote display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GraphicsChoice {
+    /// `spice`, `vnc`, or `none`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// What virt-install on the first host needs to know the OS.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OsinfoChoice {
+    /// The first host's osinfo-db knows the OS (`None`: not known which).
+    pub known: Option<bool>,
+    /// Why.
+    pub reason: String,
 }
 
 /// Where a device sits, as the guest sees it.
@@ -236,6 +373,9 @@ pub struct Device {
     pub catalogue: Option<String>,
     /// The rule that chose it.
     pub rule: &'static str,
+    /// For a CD-ROM: `install` (the install medium) or `drivers` (virtio-win's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medium: Option<&'static str>,
 }
 
 /// Something the caller should know.
@@ -272,8 +412,8 @@ pub struct Resources {
     pub disk_gib: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 /// The OS a recommendation is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OsRef {
     /// Its id.
     pub id: String,
@@ -296,12 +436,26 @@ pub struct Recommendation {
     pub migrate_to: Vec<String>,
     /// The caller's choices.
     pub policy: Policy,
+    /// libvirt's domain type: `kvm` or `qemu` (TCG).
+    pub domain_type: String,
     /// The machine type.
     pub machine: Machine,
     /// The firmware, Secure Boot and TPM.
     pub firmware: FirmwareChoice,
     /// Memory, CPUs and disk.
     pub resources: Resources,
+    /// The CPU model.
+    pub cpu: CpuChoice,
+    /// Hyper-V enlightenments (Windows).
+    pub hyperv: Enlightenments,
+    /// The clock and its timers.
+    pub clock: ClockChoice,
+    /// Platform features (vmport, power management).
+    pub platform: PlatformChoice,
+    /// The remote display.
+    pub graphics: GraphicsChoice,
+    /// Whether virt-install on the first host knows the OS.
+    pub osinfo: OsinfoChoice,
     /// Every device the guest sees, and those turned off.
     pub devices: Vec<Device>,
     /// What the caller should know.
@@ -346,12 +500,23 @@ impl fmt::Display for NoRecommendation {
 
 impl std::error::Error for NoRecommendation {}
 
+/// The catalogues the rules read beside the OS's facts.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogue<'a> {
+    /// Device models (data/devices.xml).
+    pub devices: &'a [DeviceModel],
+    /// Hyper-V enlightenments (data/hyperv.xml).
+    pub hyperv: &'a [HypervFeature],
+    /// Named x86 CPU models (data/cpus.xml).
+    pub cpus: &'a [CpuModel],
+}
+
 /// Recommends machine, firmware and devices for `os` on `target`, using the
-/// device catalogue `devices`. Pure: same inputs, same answer.
+/// catalogues. Pure: same inputs, same answer.
 pub fn recommend(
     os: &OsFacts,
-    devices: &[DeviceModel],
+    catalogue: &Catalogue,
     target: &Target,
 ) -> Result<Recommendation, NoRecommendation> {
-    rules::run(os, devices, target)
+    rules::run(os, catalogue, target)
 }

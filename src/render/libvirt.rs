@@ -50,7 +50,7 @@ fn target_dev(bus: &str, n: &mut [usize; 3]) -> String {
 pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let name = opts.name(rec);
     let mut x = String::new();
-    let _ = writeln!(x, "<domain type='{}'>", esc(&opts.virt_type));
+    let _ = writeln!(x, "<domain type='{}'>", esc(&rec.domain_type));
     let _ = writeln!(x, "  <name>{}</name>", esc(&name));
     let _ = writeln!(
         x,
@@ -96,26 +96,36 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         if x86 {
             let _ = writeln!(x, "    <apic/>");
         }
+        hyperv(&mut x, rec);
+        if rec.platform.vmport == Some(false) {
+            let _ = writeln!(x, "    <vmport state='off'/>");
+        }
         if rec.firmware.smm {
             let _ = writeln!(x, "    <smm state='on'/>");
         }
         let _ = writeln!(x, "  </features>");
     }
-    if opts.virt_type == "kvm" {
-        let mode = if rec.migrate_to.is_empty() {
-            "host-passthrough"
-        } else {
-            "host-model"
-        };
-        let _ = writeln!(x, "  <cpu mode='{mode}'/>");
-    }
-    let windows = rec.os.id.contains("microsoft.com/win");
-    let _ = writeln!(
-        x,
-        "  <clock offset='{}'/>",
-        if windows { "localtime" } else { "utc" }
-    );
+    cpu(&mut x, rec);
+    clock(&mut x, rec);
     let _ = writeln!(x, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>");
+    let pm = |v: Option<bool>, name: &str| {
+        v.map(|on| {
+            format!(
+                "\n    <{name} enabled='{}'/>",
+                if on { "yes" } else { "no" }
+            )
+        })
+    };
+    let states: String = [
+        pm(rec.platform.suspend_to_mem, "suspend-to-mem"),
+        pm(rec.platform.suspend_to_disk, "suspend-to-disk"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !states.is_empty() {
+        let _ = writeln!(x, "  <pm>{states}\n  </pm>");
+    }
     let _ = writeln!(x, "  <devices>");
     let mut targets = [0usize; 3];
     for d in &rec.devices {
@@ -138,9 +148,8 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
             }
             "cdrom" => {
                 let source = opts
-                    .cdrom
-                    .as_ref()
-                    .map(|c| format!("\n      <source file='{}'/>", esc(c)))
+                    .medium(d)
+                    .map(|c| format!("\n      <source file='{}'/>", esc(&c)))
                     .unwrap_or_default();
                 let _ = writeln!(
                     x,
@@ -205,6 +214,12 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
                     }
                     None => {}
                 },
+                id if id.starts_with("spicech") => {
+                    let _ = writeln!(
+                        x,
+                        "    <channel type='spicevmc'>\n      <target type='virtio' name='com.redhat.spice.0'/>\n    </channel>"
+                    );
+                }
                 id if id.starts_with("vserial") => {
                     let _ = writeln!(
                         x,
@@ -263,6 +278,9 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
                     esc(model)
                 );
             }
+            "sound" => {
+                let _ = writeln!(x, "    <sound{}/>", model_attr(d));
+            }
             "tpm" => {
                 let version = rec
                     .firmware
@@ -287,9 +305,19 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         let _ = writeln!(x, "    <controller type='usb' model='none'/>");
     }
     if rec.of_class("video").next().is_some() {
+        let extra = if rec.graphics.kind == "spice" {
+            "\n      <image compression='off'/>"
+        } else {
+            ""
+        };
+        let kind = if rec.graphics.kind == "spice" {
+            "spice"
+        } else {
+            "vnc"
+        };
         let _ = writeln!(
             x,
-            "    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>\n      <listen type='address' address='127.0.0.1'/>\n    </graphics>"
+            "    <graphics type='{kind}' autoport='yes' listen='127.0.0.1'>\n      <listen type='address' address='127.0.0.1'/>{extra}\n    </graphics>"
         );
     } else if rec.arch != "s390x" {
         let _ = writeln!(x, "    <video>\n      <model type='none'/>\n    </video>");
@@ -297,4 +325,89 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let _ = writeln!(x, "  </devices>");
     let _ = writeln!(x, "</domain>");
     x
+}
+
+/// `<hyperv>` inside `<features>`: the enlightenments (`hypervclock` is a
+/// clock timer; `stimer-direct` the `<direct>` child of `<stimer>`).
+fn hyperv(x: &mut String, rec: &Recommendation) {
+    let h = &rec.hyperv;
+    if h.mode == "passthrough" {
+        let _ = writeln!(x, "    <hyperv mode='passthrough'/>");
+        return;
+    }
+    let features: Vec<_> = h
+        .features
+        .iter()
+        .filter(|f| f.name != "hypervclock" && f.name != "stimer-direct")
+        .collect();
+    if features.is_empty() {
+        return;
+    }
+    let _ = writeln!(x, "    <hyperv mode='custom'>");
+    for f in features {
+        let name = esc(&f.name);
+        match (f.name.as_str(), &f.value) {
+            ("spinlocks", Some(v)) => {
+                let _ = writeln!(x, "      <{name} state='on' retries='{}'/>", esc(v));
+            }
+            ("stimer", _) if h.has("stimer-direct") => {
+                let _ = writeln!(
+                    x,
+                    "      <{name} state='on'>\n        <direct state='on'/>\n      </{name}>"
+                );
+            }
+            _ => {
+                let _ = writeln!(x, "      <{name} state='on'/>");
+            }
+        }
+    }
+    let _ = writeln!(x, "    </hyperv>");
+}
+
+/// `<cpu>`: the mode, and for `custom` the model with the features it is
+/// raised with; nothing for `default`.
+fn cpu(x: &mut String, rec: &Recommendation) {
+    let c = &rec.cpu;
+    match c.mode.as_str() {
+        "default" => {}
+        "custom" => {
+            let model = c.model.as_deref().unwrap_or("qemu64");
+            let _ = write!(
+                x,
+                "  <cpu mode='custom' match='exact' check='none'>\n    <model fallback='forbid'>{}</model>\n",
+                esc(model)
+            );
+            for f in &c.features {
+                let _ = writeln!(x, "    <feature policy='require' name='{}'/>", esc(f));
+            }
+            let _ = writeln!(x, "  </cpu>");
+        }
+        mode => {
+            let _ = writeln!(x, "  <cpu mode='{}'/>", esc(mode));
+        }
+    }
+}
+
+/// `<clock>` with its timers.
+fn clock(x: &mut String, rec: &Recommendation) {
+    let c = &rec.clock;
+    if c.timers.is_empty() {
+        let _ = writeln!(x, "  <clock offset='{}'/>", esc(&c.offset));
+        return;
+    }
+    let _ = writeln!(x, "  <clock offset='{}'>", esc(&c.offset));
+    for t in &c.timers {
+        let mut attrs = format!("name='{}'", esc(&t.name));
+        if let Some(p) = &t.tickpolicy {
+            attrs.push_str(&format!(" tickpolicy='{}'", esc(p)));
+        }
+        if let Some(present) = t.present {
+            attrs.push_str(&format!(
+                " present='{}'",
+                if present { "yes" } else { "no" }
+            ));
+        }
+        let _ = writeln!(x, "    <timer {attrs}/>");
+    }
+    let _ = writeln!(x, "  </clock>");
 }

@@ -9,7 +9,9 @@
 //! and [`table`], the plain-text table layout of every command.
 //!
 //! Renderers are pure: they format what the recommendation says and the
-//! few choices [`Options`] names (VM name, disk, network), nothing else.
+//! few choices [`Options`] names (VM name, disk, media, network), nothing
+//! else: the accelerator, CPU, Hyper-V, clock and display come from the
+//! recommendation, so every format says the same.
 
 pub mod json;
 pub mod libvirt;
@@ -19,6 +21,9 @@ pub mod text;
 pub mod virt_install;
 
 use crate::recommend::Recommendation;
+
+/// Where Fedora's and RHEL's virtio-win package installs the driver medium.
+pub const VIRTIO_WIN_ISO: &str = "/usr/share/virtio-win/virtio-win.iso";
 
 /// How the guest's network is connected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,10 +47,12 @@ pub struct Options {
     pub cdrom: Option<String>,
     /// How the network interface is connected.
     pub network: Network,
-    /// libvirt domain type / QEMU accelerator: `kvm` or `qemu` (TCG).
-    pub virt_type: String,
-    /// QEMU command lines for a check run (`guestdb verify`): a null disk,
-    /// null character devices, no display.
+    /// virtio-win's driver medium, for the driver CD-ROM `--drivers
+    /// virtio-win` adds (default: where Fedora's and RHEL's virtio-win
+    /// package installs it).
+    pub drivers_iso: Option<String>,
+    /// A check run (`guestdb verify`): no media; QEMU command lines get a
+    /// null disk, null character devices and no display.
     pub for_test: bool,
     /// The guest's own copy of the UEFI variable store (QEMU command lines).
     pub efi_vars: Option<String>,
@@ -60,7 +67,7 @@ impl Default for Options {
             disk: None,
             cdrom: None,
             network: Network::Libvirt("default".into()),
-            virt_type: "kvm".into(),
+            drivers_iso: None,
             for_test: false,
             efi_vars: None,
             tpm_socket: None,
@@ -79,6 +86,25 @@ impl Options {
         self.disk
             .clone()
             .unwrap_or_else(|| format!("/var/lib/libvirt/images/{}.qcow2", self.name(rec)))
+    }
+
+    /// The driver medium: the option, else [`VIRTIO_WIN_ISO`].
+    pub fn drivers_iso(&self) -> String {
+        self.drivers_iso
+            .clone()
+            .unwrap_or_else(|| VIRTIO_WIN_ISO.to_string())
+    }
+
+    /// The medium of a CD-ROM: the install ISO or virtio-win's, if any;
+    /// none for a check run (`for_test`).
+    pub fn medium(&self, d: &crate::recommend::Device) -> Option<String> {
+        if self.for_test {
+            None
+        } else if d.medium == Some("drivers") {
+            Some(self.drivers_iso())
+        } else {
+            self.cdrom.clone()
+        }
     }
 
     /// The disk image format, from its file name (`raw` for `.img`/`.raw`).

@@ -48,6 +48,7 @@ fn bus_of(rec: &Recommendation, d: &Device, bridge_slot: &mut u32) -> String {
             let root = "pcie.0";
             match (d.class, d.libvirt_model.as_deref()) {
                 ("video", _) => format!(",bus={root},addr=0x1"),
+                ("sound", Some("ich9")) => format!(",bus={root},addr=0x1b"),
                 ("usb", Some("ich9-ehci1")) => format!(",bus={root},addr=0x1d.0x7"),
                 ("usb", Some(m)) if m.starts_with("ich9-uhci") => {
                     let n: u32 = m.trim_start_matches("ich9-uhci").parse().unwrap_or(1);
@@ -83,18 +84,29 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
     let mut a: Vec<String> = vec![binary(&rec.arch)];
     let mut push = |v: &[&str]| a.extend(v.iter().map(|s| s.to_string()));
     let name = opts.name(rec);
-    let accel = if opts.virt_type == "kvm" {
-        "kvm"
-    } else {
-        "tcg"
-    };
-    let mut machine = format!("{},accel={accel}", rec.machine.name);
+    let kvm = rec.domain_type == "kvm";
+    let mut machine = format!(
+        "{},accel={}",
+        rec.machine.name,
+        if kvm { "kvm" } else { "tcg" }
+    );
     if rec.firmware.smm {
         machine.push_str(",smm=on");
     }
+    if rec.platform.vmport == Some(false) {
+        machine.push_str(",vmport=off");
+    }
+    if rec
+        .clock
+        .timers
+        .iter()
+        .any(|t| t.name == "hpet" && t.present == Some(false))
+    {
+        machine.push_str(",hpet=off");
+    }
     push(&["-name", &opt(&name), "-machine", &machine]);
-    if accel == "kvm" {
-        push(&["-cpu", "host"]);
+    if let Some(cpu) = cpu_arg(rec) {
+        push(&["-cpu", &cpu]);
     }
     let r = &rec.resources;
     push(&[
@@ -105,6 +117,30 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
         "-nodefaults",
         "-no-user-config",
     ]);
+    push(&["-rtc", &rtc_arg(rec)]);
+    if kvm
+        && rec
+            .clock
+            .timers
+            .iter()
+            .any(|t| t.name == "pit" && t.tickpolicy.as_deref() == Some("delay"))
+    {
+        // As libvirt does; QEMU's emulated PIT (TCG) delays already.
+        push(&["-global", "kvm-pit.lost_tick_policy=delay"]);
+    }
+    let pm_device = if rec.machine.family == "q35" {
+        "ICH9-LPC"
+    } else {
+        "PIIX4_PM"
+    };
+    for (state, off) in [
+        ("disable_s3", rec.platform.suspend_to_mem == Some(false)),
+        ("disable_s4", rec.platform.suspend_to_disk == Some(false)),
+    ] {
+        if off {
+            push(&["-global", &format!("{pm_device}.{state}=1")]);
+        }
+    }
     if rec.firmware.kind == "efi" {
         if let Some(code) = &rec.firmware.code {
             push(&[
@@ -132,6 +168,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
         }
     };
     let mut bridge_slot = 0u32;
+    let mut cds = 0u32;
     // Buses before the devices on them (root ports, then the bridge), and
     // devices at fixed addresses (display, ICH9 USB) before the automatically
     // placed ones, which would otherwise take those slots.
@@ -197,19 +234,27 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             }
             "cdrom" => {
                 let mut drive = format!("if=none,id={id}-drive,media=cdrom,readonly=on");
-                if let (Some(iso), false) = (&opts.cdrom, opts.for_test) {
-                    drive.push_str(&format!(",file={},format=raw", opt(iso)));
+                if let Some(iso) = opts.medium(d) {
+                    drive.push_str(&format!(",file={},format=raw", opt(&iso)));
                 }
                 push(&["-drive", &drive]);
+                // The install medium first (the AHCI port or IDE unit after
+                // the disk's), the driver medium after it.
                 let extra = match (d.libvirt_bus.as_deref(), &d.parent) {
-                    (Some("sata"), _) => ",bus=ide.1".to_string(),
-                    (Some("ide"), _) => ",bus=ide.1,unit=0".to_string(),
+                    (Some("sata"), _) => format!(",bus=ide.{}", 1 + cds),
+                    (Some("ide"), _) => format!(",bus=ide.1,unit={cds}"),
                     (Some("scsi"), Some(p)) => format!(",bus={p}.0"),
                     _ => String::new(),
                 };
+                let boot = if d.medium == Some("drivers") {
+                    String::new()
+                } else {
+                    ",bootindex=1".to_string()
+                };
+                cds += 1;
                 push(&[
                     "-device",
-                    &format!("{qemu},id={id},drive={id}-drive{extra},bootindex=1"),
+                    &format!("{qemu},id={id},drive={id}-drive{extra}{boot}"),
                 ]);
             }
             "scsi" => push(&["-device", &format!("{qemu},id={id}{at}")]),
@@ -237,6 +282,21 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 "pl011" => {
                     let backend = if opts.for_test { "null" } else { "pty" };
                     push(&["-serial", backend]);
+                }
+                "virtserialport" if id.starts_with("spicech") => {
+                    let parent = d.parent.clone().unwrap_or_default();
+                    let chr = if opts.for_test {
+                        format!("null,id={id}-chr")
+                    } else {
+                        format!("spicevmc,id={id}-chr,name=vdagent")
+                    };
+                    push(&["-chardev", &chr]);
+                    push(&[
+                        "-device",
+                        &format!(
+                            "virtserialport,bus={parent}.0,nr=2,chardev={id}-chr,name=com.redhat.spice.0"
+                        ),
+                    ]);
                 }
                 "virtserialport" => {
                     let parent = d.parent.clone().unwrap_or_default();
@@ -270,6 +330,18 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                     push(&["-device", &format!("{qemu},id={id}{at}")]);
                 }
             }
+            "sound" => {
+                let audiodev = format!("audiodev={AUDIODEV}");
+                if d.libvirt_model.as_deref() == Some("ac97") {
+                    push(&["-device", &format!("{qemu},id={id},{audiodev}{at}")]);
+                } else {
+                    push(&["-device", &format!("{qemu},id={id}{at}")]);
+                    push(&[
+                        "-device",
+                        &format!("hda-duplex,id={id}-codec0,bus={id}.0,cad=0,{audiodev}"),
+                    ]);
+                }
+            }
             "tpm" => {
                 let socket = opts
                     .tpm_socket
@@ -285,14 +357,69 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             _ => {}
         }
     }
+    let sound = rec.of_class("sound").next().is_some();
     if opts.for_test {
         push(&["-display", "none"]);
+        if sound {
+            push(&["-audiodev", &format!("none,id={AUDIODEV}")]);
+        }
     } else if rec.of_class("video").next().is_some() {
-        push(&["-vnc", "127.0.0.1:0"]);
+        if rec.graphics.kind == "spice" {
+            push(&["-spice", "port=5900,addr=127.0.0.1,disable-ticketing=on"]);
+            if sound {
+                push(&["-audiodev", &format!("spice,id={AUDIODEV}")]);
+            }
+        } else {
+            push(&["-vnc", "127.0.0.1:0"]);
+        }
     } else {
         push(&["-nographic"]);
     }
     a
+}
+
+/// The id of the audio backend the sound device plays through.
+const AUDIODEV: &str = "audio0";
+
+/// `-cpu`: the model (`host` for host-passthrough, `max` for maximum, the
+/// named model for custom and, as QEMU has no host-model, for host-model),
+/// its features, and the Hyper-V enlightenments as `hv-*` properties.
+pub fn cpu_arg(rec: &Recommendation) -> Option<String> {
+    let c = &rec.cpu;
+    let mut arg = match c.mode.as_str() {
+        "host-passthrough" => "host".to_string(),
+        "maximum" => "max".to_string(),
+        "custom" | "host-model" => c.model.clone().unwrap_or_else(|| "qemu64".into()),
+        _ if rec.hyperv.mode == "custom" && rec.hyperv.features.is_empty() => return None,
+        _ => "qemu64".to_string(),
+    };
+    for f in &c.features {
+        arg.push_str(&format!(",{}=on", opt(f)));
+    }
+    if rec.hyperv.mode == "passthrough" {
+        arg.push_str(",hv-passthrough=on");
+    }
+    for f in &rec.hyperv.features {
+        match &f.value {
+            Some(v) => arg.push_str(&format!(",{}={}", f.qemu_property, opt(v))),
+            None => arg.push_str(&format!(",{}=on", f.qemu_property)),
+        }
+    }
+    Some(arg)
+}
+
+/// `-rtc`: the clock's base, and slewing (libvirt's RTC `catchup`).
+fn rtc_arg(rec: &Recommendation) -> String {
+    let catchup = rec
+        .clock
+        .timers
+        .iter()
+        .any(|t| t.name == "rtc" && t.tickpolicy.as_deref() == Some("catchup"));
+    format!(
+        "base={}{}",
+        rec.clock.offset,
+        if catchup { ",driftfix=slew" } else { "" }
+    )
 }
 
 /// The command line for a shell, one option per line, with the set-up it

@@ -66,6 +66,55 @@ pub fn render(rec: &Recommendation, explain: bool) -> String {
         "  resources {} MiB RAM, {} vCPU, {} GiB disk",
         r.memory_mib, r.vcpus, r.disk_gib
     );
+    let c = &rec.cpu;
+    let mut cpu = c.model.clone().unwrap_or_else(|| c.mode.clone());
+    if c.mode == "host-model" {
+        cpu = "host-model".into();
+    }
+    if !c.features.is_empty() {
+        cpu.push_str(&format!(" +{}", c.features.join(" +")));
+    }
+    let _ = writeln!(s, "  cpu       {cpu}  ({} domain)", rec.domain_type);
+    let h = &rec.hyperv;
+    if h.mode == "passthrough" {
+        let _ = writeln!(s, "  hyper-v   passthrough (all the host's KVM offers)");
+    } else if !h.features.is_empty() {
+        let names: Vec<String> = h
+            .features
+            .iter()
+            .map(|f| match &f.value {
+                Some(v) => format!("{}={v}", f.name),
+                None => f.name.clone(),
+            })
+            .collect();
+        let _ = writeln!(s, "  hyper-v   {}", names.join(", "));
+    }
+    let timers: Vec<String> = rec
+        .clock
+        .timers
+        .iter()
+        .map(|t| match (&t.tickpolicy, t.present) {
+            (Some(p), _) => format!("{} {p}", t.name),
+            (None, Some(false)) => format!("no {}", t.name),
+            _ => t.name.clone(),
+        })
+        .collect();
+    let mut clock = rec.clock.offset.clone();
+    if !timers.is_empty() {
+        clock.push_str(&format!(" ({})", timers.join(", ")));
+    }
+    let p = &rec.platform;
+    if p.vmport == Some(false) {
+        clock.push_str("; vmport off");
+    }
+    if p.suspend_to_mem == Some(false) && p.suspend_to_disk == Some(false) {
+        clock.push_str("; no S3/S4");
+    }
+    let _ = writeln!(s, "  clock     {clock}");
+    let _ = writeln!(s, "  display   {}", rec.graphics.kind);
+    if rec.osinfo.known != Some(true) {
+        let _ = writeln!(s, "  osinfo    {}", rec.osinfo.reason);
+    }
     let _ = writeln!(s, "  devices");
     let mut rows = vec![vec![
         "CLASS".to_string(),

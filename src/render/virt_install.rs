@@ -10,15 +10,18 @@ use crate::recommend::Recommendation;
 /// The recommendation as virt-install's arguments, one per element.
 pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
+    // An option and its value; an empty value is a flag (`--import`).
     let mut push = |k: &str, v: String| {
         a.push(k.to_string());
-        a.push(v);
+        if !v.is_empty() {
+            a.push(v);
+        }
     };
     let name = opts.name(rec);
     push("--name", name.clone());
     push("--osinfo", rec.os.short_id.clone());
     push("--arch", rec.arch.clone());
-    push("--virt-type", opts.virt_type.clone());
+    push("--virt-type", rec.domain_type.clone());
     push("--machine", rec.machine.name.clone());
     push("--memory", rec.resources.memory_mib.to_string());
     push("--vcpus", rec.resources.vcpus.to_string());
@@ -34,17 +37,41 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 "firmware=efi,firmware.feature0.name=secure-boot,firmware.feature0.enabled={on},firmware.feature1.name=enrolled-keys,firmware.feature1.enabled={on}"
             ),
         );
-    } else {
-        push("--boot", "hd".into());
     }
-    if rec.firmware.smm {
-        push("--features", "smm.state=on".into());
+    // How the guest starts: from the install medium (virt-install adds the
+    // CD-ROM and boots it first), else from its disk. virt-install 4.1 does
+    // not count --boot as an install method.
+    match &opts.cdrom {
+        Some(iso) => push("--cdrom", iso.clone()),
+        None => push("--import", String::new()),
+    }
+    let (features, xml) = features(rec);
+    if !features.is_empty() {
+        push("--features", features.join(","));
+    }
+    for x in xml {
+        push("--xml", x);
+    }
+    if let Some(cpu) = cpu(rec) {
+        push("--cpu", cpu);
+    }
+    push("--clock", clock(rec));
+    let pm: Vec<String> = [
+        ("suspend_to_mem", rec.platform.suspend_to_mem),
+        ("suspend_to_disk", rec.platform.suspend_to_disk),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|on| format!("{k}.enabled={}", if on { "on" } else { "off" })))
+    .collect();
+    if !pm.is_empty() {
+        push("--pm", pm.join(","));
     }
     let mut seen_balloon = false;
     let mut seen_channel = false;
     let mut seen_video = false;
     let mut seen_rng = false;
     let mut seen_usb = false;
+    let mut seen_sound = false;
     for d in &rec.devices {
         let model = d.libvirt_model.clone().unwrap_or_default();
         let bus = d.libvirt_bus.clone().unwrap_or_default();
@@ -61,12 +88,18 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 }
                 push("--disk", v);
             }
+            // --cdrom adds the install medium's CD-ROM.
+            "cdrom" if d.medium == Some("install") && opts.cdrom.is_some() => {}
             "cdrom" => {
                 let mut v = format!("device=cdrom,bus={bus}");
-                if let Some(iso) = &opts.cdrom {
+                if let Some(iso) = opts.medium(d) {
                     v = format!("path={iso},{v}");
                 }
                 push("--disk", v);
+            }
+            "sound" => {
+                seen_sound = true;
+                push("--sound", model);
             }
             "scsi" => push("--controller", format!("type=scsi,model={model}")),
             "net" => {
@@ -92,6 +125,12 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
             "console" => {
                 if d.id.starts_with("vserial") {
                     push("--controller", format!("type=virtio-serial,model={model}"));
+                } else if d.id.starts_with("spicech") {
+                    seen_channel = true;
+                    push(
+                        "--channel",
+                        "spicevmc,target.type=virtio,target.name=com.redhat.spice.0".into(),
+                    );
                 } else if d.id.starts_with("channel") {
                     seen_channel = true;
                     push(
@@ -158,22 +197,114 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
         push("--controller", "type=usb,model=none".into());
     }
     if seen_video {
-        push("--graphics", "vnc,listen=127.0.0.1".into());
+        let kind = if rec.graphics.kind == "spice" {
+            "spice"
+        } else {
+            "vnc"
+        };
+        push("--graphics", format!("{kind},listen=127.0.0.1"));
     } else {
         push("--graphics", "none".into());
         if rec.arch != "s390x" {
             push("--video", "none".into());
         }
     }
-    push("--sound", "none".into());
+    if !seen_sound {
+        push("--sound", "none".into());
+    }
     a.push("--noautoconsole".into());
     a
 }
 
-/// The virt-install command for a shell.
+/// The Hyper-V features virt-install 4.1 has `--features` names for.
+const NAMED_HYPERV: &[&str] = &["relaxed", "vapic", "spinlocks", "synic", "reset"];
+
+/// `--features` sub-options, and `--xml` settings for what `--features`
+/// has no name for (most Hyper-V features).
+fn features(rec: &Recommendation) -> (Vec<String>, Vec<String>) {
+    let mut f = Vec::new();
+    let mut xml = Vec::new();
+    let h = &rec.hyperv;
+    if h.mode == "passthrough" {
+        xml.push("./features/hyperv/@mode=passthrough".to_string());
+    }
+    for e in &h.features {
+        match e.name.as_str() {
+            "hypervclock" => {} // a clock timer
+            "stimer-direct" => xml.push("./features/hyperv/stimer/direct/@state=on".into()),
+            name if NAMED_HYPERV.contains(&name) => {
+                f.push(format!("hyperv.{name}.state=on"));
+                if let (Some(v), "spinlocks") = (&e.value, name) {
+                    f.push(format!("hyperv.spinlocks.retries={v}"));
+                }
+            }
+            name => xml.push(format!("./features/hyperv/{name}/@state=on")),
+        }
+    }
+    if rec.platform.vmport == Some(false) {
+        f.push("vmport.state=off".into());
+    }
+    if rec.firmware.smm {
+        f.push("smm.state=on".into());
+    }
+    (f, xml)
+}
+
+/// `--cpu`: the mode, or the named model with its required features.
+fn cpu(rec: &Recommendation) -> Option<String> {
+    let c = &rec.cpu;
+    match c.mode.as_str() {
+        "default" => None,
+        "custom" => {
+            let mut v = format!(
+                "{},match=exact,model.fallback=forbid",
+                c.model.as_deref().unwrap_or("qemu64")
+            );
+            for feature in &c.features {
+                v.push_str(&format!(",require={feature}"));
+            }
+            Some(v)
+        }
+        "host-passthrough" | "host-model" => Some(c.mode.clone()),
+        mode => Some(format!("mode={mode}")),
+    }
+}
+
+/// `--clock`: the offset and the timers.
+fn clock(rec: &Recommendation) -> String {
+    let mut v = format!("offset={}", rec.clock.offset);
+    for t in &rec.clock.timers {
+        if let Some(p) = &t.tickpolicy {
+            v.push_str(&format!(",{}_tickpolicy={p}", t.name));
+        }
+        if let Some(present) = t.present {
+            v.push_str(&format!(
+                ",{}_present={}",
+                t.name,
+                if present { "yes" } else { "no" }
+            ));
+        }
+    }
+    v
+}
+
+/// Where the set-up lines put guestdb's osinfo-db export.
+pub const OSINFO_EXPORT_DIR: &str = "\"$HOME/.cache/guestdb/osinfo\"";
+
+/// The virt-install command for a shell. Where the host's virt-install
+/// does not know the OS (its osinfo-db is older, or which OSes it knows is
+/// not known), set-up lines first write guestdb's osinfo-db export and the
+/// command runs with `OSINFO_SYSTEM_DIR` pointing at it.
 pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let args = args(rec, opts);
-    let mut out = String::from("virt-install");
+    let mut out = String::new();
+    if rec.osinfo.known != Some(true) {
+        out.push_str(&format!(
+            "# {}: virt-install takes the OS from guestdb's osinfo-db export\nguestdb export-osinfo {OSINFO_EXPORT_DIR} >/dev/null\nOSINFO_SYSTEM_DIR={OSINFO_EXPORT_DIR} ",
+            rec.osinfo.reason
+        ));
+    }
+    out.push_str("virt-install");
     let mut i = 0;
     while i < args.len() {
         out.push_str(" \\\n    ");

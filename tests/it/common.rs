@@ -96,7 +96,7 @@ pub fn fixture() -> tempfile::TempDir {
 }
 
 pub const FIXTURE_DATASET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<dataset version="2026.01.01" schema-version="5">
+<dataset version="2026.01.01" schema-version="6">
   <source id="test" name="test fixtures"/>
 </dataset>
 "#;

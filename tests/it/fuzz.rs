@@ -193,6 +193,9 @@ proptest! {
                 hosts: Vec::new(),
                 datamaps: Vec::new(),
                 linux: Default::default(),
+                hyperv: Vec::new(),
+                cpus: Vec::new(),
+                osinfo_releases: Vec::new(),
             };
             guestdb::data::check_dataset(&data, &mut f);
         }
@@ -226,8 +229,10 @@ proptest! {
         for arch in ["x86_64", "aarch64"] {
             let facts = db.os_facts(os, arch).expect("facts");
             let profile = crate::common::db().host_profile("debian-12").unwrap().unwrap();
-            let catalogue = crate::common::db().machine_catalogue().unwrap().clone();
-            let host = guestdb::host::profile::host(&profile, &catalogue, None).expect("host");
+            let common = crate::common::db();
+            let machines = common.machine_catalogue().unwrap();
+            let catalogues = common.catalogues(machines).unwrap();
+            let host = guestdb::host::profile::host(&profile, &catalogues, None).expect("host");
             let target = guestdb::recommend::Target {
                 arch,
                 hosts: std::slice::from_ref(&host),
@@ -236,8 +241,8 @@ proptest! {
             };
             // A recommendation or a reason; never a panic.
             let db = crate::common::db();
-            let devices = db.device_models().unwrap();
-            let _ = guestdb::recommend::recommend(&facts, devices, &target);
+            let catalogue = db.recommend_catalogue().unwrap();
+            let _ = guestdb::recommend::recommend(&facts, &catalogue, &target);
         }
     }
 }

@@ -18,6 +18,7 @@ mod hostile;
 mod import;
 mod machines;
 mod oracle;
+mod profile;
 mod qemu;
 mod recommend;
 mod release;

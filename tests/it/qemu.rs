@@ -657,7 +657,10 @@ fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
         "rhel9.4",
         "s390x",
         &[crate::common::profile("debian-12")],
-        Default::default(),
+        guestdb::recommend::Policy {
+            virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+            ..Default::default()
+        },
     )
     .expect("rhel9.4 on s390x");
     let ccw: Vec<&guestdb::recommend::Device> = rec
@@ -667,7 +670,6 @@ fn s390x_virtio_is_ccw_only_with_revision_0_up_to_machine_2_4_on_real_qemu() {
         .collect();
     assert!(ccw.len() >= 5, "{:?}", rec.devices);
     let opts = guestdb::render::Options {
-        virt_type: "qemu".into(),
         for_test: true,
         ..Default::default()
     };

@@ -20,12 +20,78 @@ fn pci(r: &Recommendation, class: &str) -> Option<String> {
     r.of_class(class).find_map(|d| d.pci_id.clone())
 }
 
+/// A host profile without the i440fx machine types (as KubeVirt runs only q35).
+fn without_i440fx(name: &str) -> Host {
+    let mut host = profile(name);
+    for (_, machines) in host.machines.iter_mut() {
+        machines.retain(|m| m.family != "i440fx");
+    }
+    host
+}
+
 #[test]
-fn rhel6_on_debian12_gets_q35_with_transitional_virtio_and_no_modern_only_device() {
-    for os in ["rhel6.10", "centos6.10"] {
+fn rhel6_follows_red_hats_preference_for_i440fx_where_every_host_offers_it() {
+    for os in ["rhel6.10", "centos6.10", "ol6.10"] {
         let r = recommend(os, "debian-12");
+        assert_eq!(r.machine.name, "pc-i440fx-7.2", "{os}");
+        let chipset = r.rules.iter().find(|t| t.rule == "chipset").expect("trace");
+        assert!(
+            chipset
+                .reasons
+                .iter()
+                .any(|x| x.contains("vendor prefers i440fx")
+                    && x.contains("Considerations in adopting RHEL 8")),
+            "{os}: {chipset:?}"
+        );
+        assert!(
+            chipset
+                .facts
+                .iter()
+                .any(|f| f.source.as_deref() == Some("redhat-docs")),
+            "{os}: the preference's fact and source: {chipset:?}"
+        );
+        assert!(
+            r.warnings.iter().all(|w| w.code != "vendor-preference"),
+            "{os}"
+        );
+        // On i440fx plain virtio is transitional: the legacy IDs the drivers bind.
+        for d in virtio_devices(&r) {
+            assert_eq!(d.placement, Placement::PciSlot, "{os}: {}", d.role);
+            assert_eq!(
+                d.libvirt_model.as_deref(),
+                Some("virtio"),
+                "{os}: {}",
+                d.role
+            );
+            assert_eq!(d.interfaces, ["legacy", "modern"], "{os}: {}", d.role);
+        }
+    }
+}
+
+#[test]
+fn rhel6_on_a_host_without_i440fx_gets_q35_with_transitional_virtio_and_a_warning_quoting_red_hat()
+{
+    for os in ["rhel6.10", "centos6.10"] {
+        let r = recommend_on(
+            os,
+            "x86_64",
+            &[without_i440fx("debian-12")],
+            Policy::default(),
+        )
+        .unwrap_or_else(|e| panic!("{os}: {e}"));
         assert_eq!(r.machine.family, "q35", "{os}");
         assert_eq!(r.machine.name, "pc-q35-7.2", "{os}");
+        let warning = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "vendor-preference")
+            .unwrap_or_else(|| panic!("{os}: no vendor-preference warning: {:?}", r.warnings));
+        assert!(
+            warning.message.contains("hot-plugged PCI devices")
+                && warning.message.contains("transitional"),
+            "{os}: {}",
+            warning.message
+        );
         let disk = r.of_class("disk").next().expect("a disk");
         assert_eq!(
             disk.libvirt_model.as_deref(),
@@ -100,15 +166,19 @@ fn old_host(qemu: &str, libvirt: &str) -> Host {
     p.id = format!("old-qemu{qemu}-libvirt{libvirt}");
     p.qemu = guestdb::data::model::Version::parse(qemu);
     p.libvirt = guestdb::data::model::Version::parse(libvirt);
-    guestdb::host::profile::host(&p, db.machine_catalogue().expect("catalogue"), None)
-        .expect("host")
+    let catalogues = db
+        .catalogues(db.machine_catalogue().expect("catalogue"))
+        .expect("catalogues");
+    guestdb::host::profile::host(&p, &catalogues, None).expect("host")
 }
 
 #[test]
 fn legacy_only_os_on_a_host_without_transitional_models_gets_i440fx_with_a_warning() {
+    // Oracle Linux 7.2: q35 supported, legacy-only virtio drivers, no
+    // vendor preference.
     for host in [old_host("3.1", "9.0"), old_host("7.2", "5.0")] {
         let r = recommend_on(
-            "rhel6.10",
+            "ol7.2",
             "x86_64",
             std::slice::from_ref(&host),
             Policy::default(),
@@ -131,7 +201,7 @@ fn legacy_only_os_on_a_host_without_transitional_models_gets_i440fx_with_a_warni
         chipset: ChipsetPolicy::Q35,
         ..Default::default()
     };
-    let r = recommend_on("rhel6.10", "x86_64", &[host], policy).expect("recommendation");
+    let r = recommend_on("ol7.2", "x86_64", &[host], policy).expect("recommendation");
     assert_eq!(
         r.of_class("disk")
             .next()
@@ -161,8 +231,11 @@ fn no_os_ever_gets_a_virtio_device_its_drivers_cannot_bind() {
     // Every OS, on every host profile it can run on, under each chipset and
     // models policy: each virtio ID is one the OS's drivers speak.
     let db = db();
-    let devices = db.device_models().expect("devices");
-    let catalogue = db.machine_catalogue().expect("catalogue");
+    let recommend_catalogue = db.recommend_catalogue().expect("catalogues");
+    let catalogue = db
+        .catalogues(db.machine_catalogue().expect("catalogue"))
+        .expect("catalogues");
+    let catalogue = &catalogue;
     let hosts: Vec<Host> = db
         .host_profiles()
         .expect("hosts")
@@ -203,7 +276,8 @@ fn no_os_ever_gets_a_virtio_device_its_drivers_cannot_bind() {
                     policy: *policy,
                     today: None,
                 };
-                let Ok(r) = guestdb::recommend::recommend(&facts, devices, &target) else {
+                let Ok(r) = guestdb::recommend::recommend(&facts, &recommend_catalogue, &target)
+                else {
                     continue;
                 };
                 checked += 1;
@@ -511,7 +585,10 @@ fn migration_picks_the_newest_type_every_host_offers_or_says_why_none_exists() {
 #[test]
 fn the_chosen_machine_is_never_deprecated_when_a_common_non_deprecated_one_exists() {
     let db = db();
-    let catalogue = db.machine_catalogue().expect("catalogue");
+    let catalogue = db
+        .catalogues(db.machine_catalogue().expect("catalogue"))
+        .expect("catalogues");
+    let catalogue = &catalogue;
     let hosts: Vec<Host> = db
         .host_profiles()
         .expect("hosts")

@@ -159,7 +159,7 @@ fn a_release_is_a_versioned_store_its_checksum_and_notes_from_the_diff() {
         .expect("release notes");
     for want in [
         "# guestdb dataset 2099.01.01",
-        "Schema version 5; ",
+        "Schema version 6; ",
         ": 1 added, 1 removed, 1 changed.",
         "## Added\n\n- `alpinelinux3.99` Alpine Linux 3.99",
         "## Removed\n\n- `fedora46` Fedora Linux 46",

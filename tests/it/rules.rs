@@ -28,7 +28,7 @@ const CASES: &[Case] = &[
     (
         Rule::UnknownElement,
         &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <colour>red</colour>\n</os>\n")],
-        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, kernel, virtio, chipset, firmware, secure-boot, tpm, device, driver, variant, media, tree, resources"],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, kernel, virtio, chipset, firmware, secure-boot, tpm, device, clock, role, cpu-level, agent, driver, variant, media, tree, resources"],
     ),
     (
         Rule::UnknownAttribute,
@@ -136,8 +136,8 @@ const CASES: &[Case] = &[
     ),
     (
         Rule::SchemaVersion,
-        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"6\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
-        &["data/dataset.xml:1:31: error[schema-version]: schema version 6 is not the one this compiler reads (5)"],
+        &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"7\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
+        &["data/dataset.xml:1:31: error[schema-version]: schema version 7 is not the one this compiler reads (6)"],
     ),
 ];
 

@@ -12,6 +12,8 @@ fn data_files() -> Vec<PathBuf> {
         data.join("devices.xml"),
         data.join("corrections.xml"),
         data.join("linux.xml"),
+        data.join("hyperv.xml"),
+        data.join("cpus.xml"),
     ];
     let mut findings = guestdb::data::diag::Findings::default();
     files.extend(
@@ -20,7 +22,7 @@ fn data_files() -> Vec<PathBuf> {
             .map(|rel| data.join(rel)),
     );
     assert!(findings.is_empty());
-    for sub in ["machines", "hosts", "datamaps"] {
+    for sub in ["machines", "hosts", "datamaps", "osinfo-db"] {
         let (found, errors) =
             guestdb::data::read::files_below(&data, std::path::Path::new(sub), |n| {
                 n.ends_with(".xml")

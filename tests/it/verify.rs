@@ -5,7 +5,7 @@
 //! host inputs read real domcapabilities output (the running libvirtd's, and
 //! the fixtures of ../shared/libvirt-domcaps).
 
-use crate::common::{recommend, require, run, shared};
+use crate::common::{require, run, shared};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -121,7 +121,16 @@ fn verify_fails_on_a_guest_that_cannot_drive_what_qemu_shows() {
     let db = crate::common::db();
     let os = db.lookup("rhel6.10").expect("store").expect("rhel6.10");
     let facts = db.os_facts(os, "x86_64").expect("facts");
-    let mut rec = recommend("fedora43", "debian-12");
+    let mut rec = crate::common::recommend_on(
+        "fedora43",
+        "x86_64",
+        &[crate::common::profile("debian-12")],
+        guestdb::recommend::Policy {
+            virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+            ..Default::default()
+        },
+    )
+    .expect("fedora43");
     rec.os.short_id = "rhel6.10".into();
     let qemu = require("qemu-system-x86_64", "qemu-system-x86");
     let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
@@ -219,7 +228,10 @@ fn virt_install_accepts_the_recommended_arguments_and_keeps_machine_and_models()
     ] {
         let rec =
             crate::common::recommend_on(os, "x86_64", &[crate::common::profile("debian-12")], {
-                let mut p = guestdb::recommend::Policy::default();
+                let mut p = guestdb::recommend::Policy {
+                    virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+                    ..Default::default()
+                };
                 if extra.contains(&"virtio-win") {
                     p.drivers = guestdb::recommend::DriversPolicy::VirtioWin;
                 }
@@ -227,10 +239,13 @@ fn virt_install_accepts_the_recommended_arguments_and_keeps_machine_and_models()
             })
             .expect("recommendation");
         let dir = tempfile::tempdir().expect("tempdir");
+        // virtio-win's driver medium (virt-install checks that it exists).
+        let drivers = dir.path().join("virtio-win.iso");
+        std::fs::write(&drivers, b"").expect("write");
         let opts = guestdb::render::Options {
             disk: Some(dir.path().join("disk.qcow2").display().to_string()),
             network: guestdb::render::Network::User,
-            virt_type: "qemu".into(),
+            drivers_iso: Some(drivers.display().to_string()),
             ..Default::default()
         };
         let args = guestdb::render::virt_install::args(&rec, &opts);
@@ -336,10 +351,12 @@ fn domcaps_of_the_real_libvirtd_describe_its_qemu() {
     let file = tempfile::NamedTempFile::new().expect("tempfile");
     std::fs::write(file.path(), &out.stdout).expect("write");
     let path = file.path().to_str().expect("utf8");
-    let r = run(&["recommend", "rhel6.10", "--domcaps", path, "--json"]);
+    // Oracle Linux 7.2: legacy-only virtio drivers, q35, no vendor preference.
+    let r = run(&["recommend", "ol7.2", "--domcaps", path, "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["machine"]["name"], "pc-q35-7.2", "{v}");
+    assert_eq!(v["domain_type"], "qemu", "a TCG domain's capabilities");
     let disk = v["devices"]
         .as_array()
         .unwrap()
@@ -386,7 +403,7 @@ fn domcaps_fixtures_from_qemu_7_2_to_11_0_give_their_machine_firmware_and_device
         (
             "qemu_8.2.0-q35.x86_64.xml",
             "rhel6.10",
-            "pc-q35-8.2",
+            "pc-i440fx-8.2",
             "bios",
             false,
         ),
@@ -532,7 +549,7 @@ fn broken_domcaps_files_are_errors_that_say_where() {
 fn probing_the_real_qemu_gives_the_same_machine_as_its_profile() {
     let qemu = require("qemu-system-x86_64", "qemu-system-x86");
     let q = qemu.to_str().unwrap();
-    let r = run(&["recommend", "rhel6.10", "--qemu", q, "--json"]);
+    let r = run(&["recommend", "ol7.2", "--qemu", q, "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["machine"]["name"], "pc-q35-7.2");
@@ -702,7 +719,10 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
         "rhel9.4",
         "s390x",
         &[crate::common::profile("debian-12")],
-        Default::default(),
+        guestdb::recommend::Policy {
+            virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+            ..Default::default()
+        },
     )
     .expect("rhel9.4 on s390x");
     rec.machine.name = "s390-ccw-virtio-2.4".into();

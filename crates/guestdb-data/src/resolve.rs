@@ -31,6 +31,10 @@ pub struct ResolvedOs<'d> {
     pub tpm: Vec<Effective<'d, TpmFact>>,
     pub virtio: Vec<Effective<'d, VirtioFact>>,
     pub chipsets: Vec<Effective<'d, ChipsetFact>>,
+    pub clock: Vec<Effective<'d, ClockFact>>,
+    pub roles: Vec<Effective<'d, RoleFact>>,
+    pub cpu_levels: Vec<Effective<'d, CpuLevelFact>>,
+    pub agents: Vec<Effective<'d, AgentFact>>,
     pub resources: Vec<EffectiveResources>,
 }
 
@@ -197,6 +201,22 @@ pub fn resolve<'d>(data: &'d Dataset, index: &Index<'d>, os: usize) -> ResolvedO
             |c| (c.chipset, c.arch.clone()),
             |_| true,
         ),
+        clock: nearest(data, &lineage, |o| &o.clock, |c| c.arch.clone(), |_| true),
+        roles: nearest(data, &lineage, |o| &o.roles, |r| r.role, |_| true),
+        cpu_levels: nearest(
+            data,
+            &lineage,
+            |o| &o.cpu_levels,
+            |c| c.arch.clone(),
+            |_| true,
+        ),
+        agents: nearest(
+            data,
+            &lineage,
+            |o| &o.agents,
+            |a| (a.name.clone(), a.arch.clone()),
+            |_| true,
+        ),
         resources: resources(data, &lineage),
     }
 }
@@ -245,6 +265,9 @@ mod tests {
             hosts: Vec::new(),
             datamaps: Vec::new(),
             linux: Default::default(),
+            hyperv: Vec::new(),
+            cpus: Vec::new(),
+            osinfo_releases: Vec::new(),
         }
     }
 

@@ -178,10 +178,15 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         o.line(
             1,
             &format!(
-                "<chipset{}{}{}{}/>",
+                "<chipset{}{}{}{}{}/>",
                 attr("name", c.chipset.name()),
                 arch_attr(&c.arch),
                 bool_attr("supported", c.supported),
+                if c.preferred {
+                    bool_attr("preferred", true)
+                } else {
+                    String::new()
+                },
                 prov(&c.provenance)
             ),
         );
@@ -225,6 +230,60 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
                 bool_attr("supported", t.supported),
                 bool_attr("required", t.required),
                 prov(&t.provenance)
+            ),
+        );
+    }
+    for c in &os.clock {
+        o.line(
+            1,
+            &format!(
+                "<clock{}{}{}/>",
+                arch_attr(&c.arch),
+                attr("offset", c.offset.name()),
+                prov(&c.provenance)
+            ),
+        );
+    }
+    for r in &os.roles {
+        let supported = if r.supported {
+            String::new()
+        } else {
+            bool_attr("supported", false)
+        };
+        o.line(
+            1,
+            &format!(
+                "<role{}{supported}{}/>",
+                attr("name", r.role.name()),
+                prov(&r.provenance)
+            ),
+        );
+    }
+    for c in &os.cpu_levels {
+        o.line(
+            1,
+            &format!(
+                "<cpu-level{}{}{}/>",
+                attr("arch", &c.arch),
+                attr("min", CPU_LEVELS[usize::from(c.min.clamp(1, 4)) - 1]),
+                prov(&c.provenance)
+            ),
+        );
+    }
+    for a in &os.agents {
+        let supported = if a.supported {
+            String::new()
+        } else {
+            bool_attr("supported", false)
+        };
+        o.line(
+            1,
+            &format!(
+                "<agent{}{}{supported}{}{}/>",
+                attr("name", &a.name),
+                arch_attr(&a.arch),
+                opt_attr("driver", a.driver.as_deref()),
+                prov(&a.provenance)
             ),
         );
     }

@@ -467,6 +467,27 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
 /// Exports the data directory `dir` into `out` (created if missing). `out`
 /// must be new, empty or an earlier export; files of the earlier export
 /// that this one does not write are removed.
+/// The data directory the binary was built from, as build.rs packed it.
+static EMBEDDED_DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/data.tar.gz"));
+
+/// Exports the embedded dataset (the data directory the binary was built
+/// from, unpacked into a temporary directory) into `out`.
+pub fn export_embedded(out: &Path) -> Result<ExportReport, Error> {
+    let tmp = tempfile::Builder::new()
+        .prefix("guestdb-data-")
+        .tempdir()
+        .map_err(Error::io(std::env::temp_dir()))?;
+    tar::Archive::new(flate2::read::GzDecoder::new(EMBEDDED_DATA))
+        .unpack(tmp.path())
+        .map_err(|e| {
+            Error::input(format!(
+                "the embedded data directory cannot be unpacked: {e}"
+            ))
+        })?;
+    export(tmp.path(), out)
+}
+
+/// Exports data directory `dir` into `out`.
 pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
     let checked = guestdb_data::load_dir(dir).map_err(Error::data)?;
     let data = &checked.data;

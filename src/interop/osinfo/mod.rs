@@ -20,7 +20,7 @@ mod lock;
 mod reader;
 
 pub use derive::derive_facts;
-pub use export::{export, ExportReport};
+pub use export::{export, export_embedded, ExportReport};
 pub use reader::{read_osinfo, read_osinfo_datamaps, ArchHints};
 
 use crate::error::Error;
@@ -139,6 +139,9 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         hosts: Vec::new(),
         datamaps: Vec::new(),
         linux: Default::default(),
+        hyperv: Vec::new(),
+        cpus: Vec::new(),
+        osinfo_releases: Vec::new(),
     };
     derive_facts(&mut data, &arch_hints);
 

@@ -67,6 +67,12 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         facts.push(sb.fact.clone());
     }
     let legacy_only = legacy_only_classes(ctx);
+    let q35_ok = q35_hosts && (legacy_only.is_empty() || ctx.transitional);
+    // The chipset the OS's vendor prefers, where the data states one.
+    let preferred: Option<&'static str> = [("q35", &os.q35), ("i440fx", &os.i440fx)]
+        .into_iter()
+        .find(|(_, f)| f.as_ref().is_some_and(|f| f.yes && f.preferred))
+        .map(|(c, _)| c);
     let mut reasons = Vec::new();
     let choice: &'static str = match ctx.target.policy.chipset {
         ChipsetPolicy::Q35 | ChipsetPolicy::I440fx => {
@@ -119,10 +125,20 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                     );
                 }
                 "q35"
-            } else if q35_os == Some(true)
-                && q35_hosts
-                && (legacy_only.is_empty() || ctx.transitional)
+            } else if let Some(c) =
+                preferred.filter(|c| if *c == "q35" { q35_ok } else { i440fx_hosts })
             {
+                let pref = if c == "q35" { &os.q35 } else { &os.i440fx };
+                reasons.push(format!(
+                    "{}'s vendor prefers {c}, and every host offers it{}",
+                    os.short_id,
+                    pref.as_ref()
+                        .and_then(|f| f.fact.note.as_deref())
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                ));
+                c
+            } else if q35_os == Some(true) && q35_ok {
                 reasons.push(format!(
                     "{} supports q35 and every host offers it",
                     os.short_id
@@ -172,6 +188,39 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             }
         }
     };
+    if let Some(p) = preferred.filter(|p| *p != choice) {
+        {
+            let note = [&os.q35, &os.i440fx]
+                .into_iter()
+                .flatten()
+                .find(|f| f.preferred)
+                .and_then(|f| f.fact.note.clone());
+            let message = format!(
+                "{}'s vendor prefers {p}{}, but {}: {choice}{}",
+                os.short_id,
+                note.map(|n| format!(" ({n})")).unwrap_or_default(),
+                if ctx.target.policy.chipset != ChipsetPolicy::Auto {
+                    format!("--chipset {choice} asks for another")
+                } else if sb_required || ctx.target.policy.secure_boot {
+                    "Secure Boot needs q35".to_string()
+                } else if p == "q35" {
+                    format!("not every host ({}) can run it here", ctx.host_names())
+                } else {
+                    format!(
+                        "not every host ({}) offers an {p} machine type",
+                        ctx.host_names()
+                    )
+                },
+                if choice == "q35" && !legacy_only.is_empty() {
+                    " with transitional virtio devices"
+                } else {
+                    ""
+                }
+            );
+            reasons.push(message.clone());
+            ctx.warn("vendor-preference", message);
+        }
+    }
     ctx.family = choice;
     ctx.board = if choice == "q35" {
         Board::Pcie

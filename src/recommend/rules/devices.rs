@@ -111,18 +111,9 @@ pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             ("ide", "piix3-ide", "i440fx's IDE controller")
         };
         let id = storage_controller(ctx, controller)?;
-        ctx.add_plain(
-            "cdrom",
-            "install medium",
-            "cd",
-            "ide-cd",
-            None,
-            Some(bus),
-            Placement::Controller,
-            Some(id),
-        );
         reasons.push(why.to_string());
-        ctx.trace(bus, reasons, facts);
+        let drivers = add_media(ctx, "ide-cd", bus, id, &mut reasons);
+        ctx.trace(format!("{bus}{drivers}"), reasons, facts);
         return Ok(());
     }
     // SCSI: virtio-scsi where the OS drives it; pseries has spapr-vscsi.
@@ -172,19 +163,72 @@ pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         None,
         None,
     );
-    ctx.add_plain(
+    reasons.push(format!("{} has no SATA or IDE", ctx.family));
+    let drivers = add_media(ctx, "scsi-cd", "scsi", id, &mut reasons);
+    ctx.trace(format!("{decision}{drivers}"), reasons, facts);
+    Ok(())
+}
+
+/// Adds the install medium on controller `parent`, and with `--drivers
+/// virtio-win` a second CD-ROM for the driver medium when the OS takes a
+/// driver from it (its installer loads them from there). Returns the
+/// decision's suffix.
+fn add_media(
+    ctx: &mut Ctx,
+    qemu_device: &str,
+    bus: &str,
+    parent: String,
+    reasons: &mut Vec<String>,
+) -> &'static str {
+    let install = ctx.add_plain(
         "cdrom",
         "install medium",
         "cd",
-        "scsi-cd",
+        qemu_device,
         None,
-        Some("scsi"),
+        Some(bus),
         Placement::Controller,
-        Some(id),
+        Some(parent.clone()),
     );
-    reasons.push(format!("{} has no SATA or IDE", ctx.family));
-    ctx.trace(decision, reasons, facts);
-    Ok(())
+    set_medium(ctx, &install, "install");
+    let os = ctx.os;
+    let packaged: Vec<&str> = VirtioClass::ALL
+        .iter()
+        .filter(|c| os.virtio(**c).driver.is_some())
+        .map(|c| c.name)
+        .collect();
+    if ctx.target.policy.drivers != DriversPolicy::VirtioWin
+        || (packaged.is_empty() && os.driver_devices.is_empty())
+    {
+        return "";
+    }
+    let drivers = ctx.add_plain(
+        "cdrom",
+        "virtio-win driver medium",
+        "cd",
+        qemu_device,
+        None,
+        Some(bus),
+        Placement::Controller,
+        Some(parent),
+    );
+    set_medium(ctx, &drivers, "drivers");
+    reasons.push(format!(
+        "a second CD-ROM with virtio-win's driver medium (--drivers virtio-win): {}'s installer loads the {} drivers from it",
+        os.short_id,
+        if packaged.is_empty() {
+            "device".to_string()
+        } else {
+            format!("virtio {}", packaged.join(", "))
+        }
+    ));
+    " + virtio-win driver CD-ROM"
+}
+
+fn set_medium(ctx: &mut Ctx, id: &str, medium: &'static str) {
+    if let Some(d) = ctx.devices.iter_mut().find(|d| d.id == id) {
+        d.medium = Some(medium);
+    }
 }
 
 pub(super) fn net(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
@@ -206,9 +250,9 @@ pub(super) fn net(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         &["e1000", "rtl8139", "e1000e"]
     };
     let mut reasons = vec![why];
-    let listed = order
-        .iter()
-        .find(|n| ctx.os.device(n).is_some() && ctx.all_have(&qemu_of(ctx.catalogue, n)));
+    let listed = order.iter().find(|n| {
+        ctx.os.device(n).is_some() && ctx.all_have(&super::display::qemu_of(ctx.catalogue, n))
+    });
     let name = match listed {
         Some(n) => {
             facts.extend(ctx.os.device(n).cloned());
@@ -236,15 +280,6 @@ pub(super) fn net(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     ctx.add("net", "network interface", "net", r, None, None);
     ctx.trace(name, reasons, facts);
     Ok(())
-}
-
-fn qemu_of(catalogue: &[DeviceModel], name: &str) -> String {
-    catalogue
-        .iter()
-        .find(|d| d.name == name)
-        .and_then(|d| d.qemu_devices.first())
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| name.to_string())
 }
 
 pub(super) fn rng(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
@@ -355,96 +390,6 @@ pub(super) fn console(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             ],
             facts,
         ),
-    }
-    Ok(())
-}
-
-pub(super) fn video(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
-    let os = ctx.os;
-    let gpu = vclass("gpu");
-    let mut reasons = Vec::new();
-    let mut facts = Vec::new();
-    if ctx.family == "s390-ccw-virtio" {
-        ctx.trace(
-            "none",
-            vec!["s390x guests use the serial (SCLP) console".into()],
-            facts,
-        );
-        return Ok(());
-    }
-    // Modern-only: virtio-gpu only when the OS drives its modern interface.
-    match ctx.virtio_mode(gpu) {
-        Ok((mode, r, f)) if os.virtio(gpu).modern => {
-            let prefer = if ctx.x86 {
-                "virtio-vga"
-            } else {
-                "virtio-gpu-pci"
-            };
-            if ctx.all_have(prefer) {
-                let mut dev = ctx.virtio_device(gpu, mode, Some(prefer))?;
-                if ctx.x86 {
-                    // The primary display sits on the root bus like other VGA devices.
-                    dev.placement = if ctx.board == Board::Pcie {
-                        Placement::PcieRoot
-                    } else {
-                        Placement::PciSlot
-                    };
-                }
-                reasons.extend(r);
-                reasons.push(format!("{} has a modern virtio-gpu driver", os.short_id));
-                facts.extend(f);
-                ctx.add("video", "display", "video", dev, None, None);
-                ctx.trace("virtio", reasons, facts);
-                return Ok(());
-            }
-        }
-        Ok((_, _, f)) | Err((_, f)) => {
-            facts.extend(f);
-            reasons.push(format!(
-                "no modern virtio-gpu driver for {} (a modern-only device)",
-                os.short_id
-            ));
-        }
-    }
-    let primary = if ctx.board == Board::Pcie {
-        Placement::PcieRoot
-    } else {
-        Placement::PciSlot
-    };
-    let qxl_inbox = os.device("qxl").cloned();
-    let qxl_driver =
-        os.driver_device("qxl") && ctx.target.policy.drivers == DriversPolicy::VirtioWin;
-    if ctx.x86 && (qxl_inbox.is_some() || qxl_driver) && ctx.all_have("qxl-vga") {
-        facts.extend(qxl_inbox);
-        reasons.push(if qxl_driver {
-            "the QXL driver comes with virtio-win's guest tools (--drivers virtio-win)".to_string()
-        } else {
-            format!("{} drives QXL", os.short_id)
-        });
-        let mut r = ctx.named("qxl", primary)?;
-        r.qemu_device = Some("qxl-vga".into());
-        ctx.add("video", "display", "video", r, None, None);
-        ctx.trace("qxl", reasons, facts);
-        return Ok(());
-    }
-    if ctx.x86 || ctx.family == "pseries" {
-        reasons.push("standard VGA: every x86 OS drives it (VESA/VGA), installers included".into());
-        let r = ctx.named("vga", primary)?;
-        ctx.add("video", "display", "video", r, None, None);
-        ctx.trace("vga", reasons, facts);
-    } else {
-        reasons.push("ramfb: a boot framebuffer without PCI".into());
-        ctx.add_plain(
-            "video",
-            "display (boot framebuffer)",
-            "video",
-            "ramfb",
-            Some("ramfb"),
-            None,
-            Placement::Platform,
-            None,
-        );
-        ctx.trace("ramfb", reasons, facts);
     }
     Ok(())
 }

@@ -7,9 +7,11 @@
 
 mod chipset;
 mod devices;
+mod display;
 mod firmware;
 mod lifecycle;
 mod machine;
+mod platform;
 mod topology;
 
 use super::facts::{FactRef, OsFacts, VirtioFacts};
@@ -43,6 +45,12 @@ pub const RULES: &[Rule] = &[
         summary: "every host must run guests of the architecture",
         devices: &[],
         apply: lifecycle::check_arch,
+    },
+    Rule {
+        name: "accel",
+        summary: "KVM where every host has it (and the policy allows), else QEMU's software emulation (TCG)",
+        devices: &[],
+        apply: platform::accel,
     },
     Rule {
         name: "chipset",
@@ -87,10 +95,22 @@ pub const RULES: &[Rule] = &[
         apply: devices::console,
     },
     Rule {
+        name: "graphics",
+        summary: "SPICE (with the SPICE agent channel) where every host offers it, else VNC; none on s390x",
+        devices: &[],
+        apply: display::graphics,
+    },
+    Rule {
         name: "video",
-        summary: "virtio-gpu only for OSes with a modern virtio-gpu driver; else QXL where the OS drives it; else standard VGA",
+        summary: "virtio-gpu only for OSes with a modern virtio-gpu driver; else QXL where the OS drives it and the display is SPICE; else standard VGA",
         devices: &["qxl", "vga"],
-        apply: devices::video,
+        apply: display::video,
+    },
+    Rule {
+        name: "sound",
+        summary: "for a desktop with a SPICE display, the HD Audio (ICH9 on q35, ICH6 on i440fx) or AC97 device the OS drives; none for a server",
+        devices: &["ich9-hda", "ich6", "ac97"],
+        apply: display::sound,
     },
     Rule {
         name: "usb",
@@ -121,6 +141,30 @@ pub const RULES: &[Rule] = &[
         summary: "TPM 2.0 (tpm-crb on x86) when the OS requires a TPM",
         devices: &["tpm-crb", "tpm-tis"],
         apply: firmware::tpm,
+    },
+    Rule {
+        name: "cpu",
+        summary: "host-passthrough on one KVM host; host-model among hosts of one CPU vendor; else the newest named model every host runs, at least the OS's x86-64 level; TCG: maximum",
+        devices: &[],
+        apply: platform::cpu,
+    },
+    Rule {
+        name: "hyperv",
+        summary: "for Windows, every Hyper-V enlightenment it uses that every host offers (and the accelerator runs), with its dependencies",
+        devices: &[],
+        apply: platform::hyperv,
+    },
+    Rule {
+        name: "clock",
+        summary: "local time for Windows, UTC for others; on x86 the RTC catch-up, PIT delay and no HPET timers, vmport and S3/S4 off, the Hyper-V clock with the enlightenments",
+        devices: &[],
+        apply: platform::clock,
+    },
+    Rule {
+        name: "osinfo",
+        summary: "whether virt-install on the first host knows the OS from its osinfo-db, and how to give it one that does",
+        devices: &[],
+        apply: platform::osinfo,
     },
     Rule {
         name: "pci-topology",
@@ -155,6 +199,8 @@ pub(super) struct Ctx<'a> {
     rule: &'static Rule,
     os: &'a OsFacts,
     catalogue: &'a [DeviceModel],
+    /// The Hyper-V and CPU-model catalogues.
+    profile: &'a Catalogue<'a>,
     target: &'a Target<'a>,
     arch: &'a str,
     x86: bool,
@@ -170,6 +216,16 @@ pub(super) struct Ctx<'a> {
     devices: Vec<Device>,
     /// How many ids of each prefix were handed out.
     counters: Vec<(&'static str, usize)>,
+    /// `kvm` or `qemu`, once the accel rule chose it.
+    domain_type: &'static str,
+    /// `spice`, `vnc` or `none`, once the graphics rule chose it.
+    graphics: &'static str,
+    /// The CPU, Hyper-V, clock, platform and osinfo choices, once made.
+    cpu: Option<CpuChoice>,
+    hyperv: Option<Enlightenments>,
+    clock: Option<ClockChoice>,
+    platform: Option<PlatformChoice>,
+    osinfo: Option<OsinfoChoice>,
     /// The machine type, once the machine-version rule chose it.
     machine: Option<Machine>,
     /// The firmware, once the firmware rule chose it (the TPM rule adds its TPM).
@@ -237,6 +293,7 @@ impl<'a> Ctx<'a> {
             interfaces: r.interfaces,
             catalogue: r.catalogue,
             rule: self.rule.name,
+            medium: None,
         });
         id
     }
@@ -450,14 +507,15 @@ fn vclass(name: &str) -> VirtioClass {
 /// Applies every rule of [`RULES`] in order.
 pub(super) fn run(
     os: &OsFacts,
-    catalogue: &[DeviceModel],
+    catalogue: &Catalogue,
     target: &Target,
 ) -> Result<Recommendation, NoRecommendation> {
     let arch = target.arch;
     let mut ctx = Ctx {
         rule: &RULES[0],
         os,
-        catalogue,
+        catalogue: catalogue.devices,
+        profile: catalogue,
         target,
         arch,
         x86: guestdb_data::model::is_x86_arch(arch),
@@ -469,6 +527,13 @@ pub(super) fn run(
         warnings: Vec::new(),
         devices: Vec::new(),
         counters: Vec::new(),
+        domain_type: "kvm",
+        graphics: "none",
+        cpu: None,
+        hyperv: None,
+        clock: None,
+        platform: None,
+        osinfo: None,
         machine: None,
         firmware: None,
     };
@@ -480,8 +545,28 @@ pub(super) fn run(
         ctx.rule = rule;
         (rule.apply)(&mut ctx)?;
     }
-    let (Some(machine), Some(firmware)) = (ctx.machine.take(), ctx.firmware.take()) else {
-        return Err(ctx.fail("the rules chose no machine type or firmware".into()));
+    let (
+        Some(machine),
+        Some(firmware),
+        Some(cpu),
+        Some(hyperv),
+        Some(clock),
+        Some(platform),
+        Some(osinfo),
+    ) = (
+        ctx.machine.take(),
+        ctx.firmware.take(),
+        ctx.cpu.take(),
+        ctx.hyperv.take(),
+        ctx.clock.take(),
+        ctx.platform.take(),
+        ctx.osinfo.take(),
+    )
+    else {
+        return Err(ctx.fail(
+            "a rule made no choice (machine, firmware, CPU, Hyper-V, clock, platform or osinfo)"
+                .into(),
+        ));
     };
     let resources = resources(os);
     Ok(Recommendation {
@@ -494,9 +579,18 @@ pub(super) fn run(
         host: target.hosts[0].name.clone(),
         migrate_to: target.hosts[1..].iter().map(|h| h.name.clone()).collect(),
         policy: target.policy,
+        domain_type: ctx.domain_type.to_string(),
         machine,
         firmware,
         resources,
+        cpu,
+        hyperv,
+        clock,
+        platform,
+        graphics: GraphicsChoice {
+            kind: ctx.graphics.to_string(),
+        },
+        osinfo,
         devices: ctx.devices,
         warnings: ctx.warnings,
         rules: ctx.rules,

@@ -14,6 +14,7 @@ mod hosts;
 mod kernel;
 mod machines;
 mod os;
+mod profile;
 
 use crate::diag::{Finding, Findings, Loc, Rule};
 use crate::model::*;
@@ -61,6 +62,7 @@ pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &
     kernel::check_kernel_facts(data, findings);
     machines::check_machines(data, findings);
     hosts::check_hosts(data, findings);
+    profile::check_profile(data, index, findings);
     datamaps::check_datamaps(data, findings);
     check_sources(data, findings);
 }
@@ -119,7 +121,15 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
             data.hosts
                 .iter()
                 .flat_map(|h| h.missing_devices.iter().map(|d| &d.provenance)),
-        );
+        )
+        .chain(
+            data.hosts
+                .iter()
+                .flat_map(|h| h.graphics.iter().map(|g| &g.provenance)),
+        )
+        .chain(data.hyperv.iter().map(|f| &f.provenance))
+        .chain(data.cpus.iter().map(|m| &m.provenance))
+        .chain(data.osinfo_releases.iter().map(|r| &r.provenance));
     named.extend(provenances.filter_map(|p| p.source.as_ref()));
     for s in named {
         if !declared.contains(s.value.as_str()) {

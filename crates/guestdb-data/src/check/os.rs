@@ -264,7 +264,28 @@ pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
             os.variants
                 .iter()
                 .map(|v| (format!("<variant id=\"{}\">", v.id), &v.loc)),
-        );
+        )
+        .chain(
+            os.clock
+                .iter()
+                .map(|f| (format!("<clock arch=\"{}\">", f.arch), f.loc())),
+        )
+        .chain(
+            os.roles
+                .iter()
+                .map(|f| (format!("<role name=\"{}\">", f.role.name()), f.loc())),
+        )
+        .chain(
+            os.cpu_levels
+                .iter()
+                .map(|f| (format!("<cpu-level arch=\"{}\">", f.arch), f.loc())),
+        )
+        .chain(os.agents.iter().map(|f| {
+            (
+                format!("<agent name=\"{}\" arch=\"{}\">", f.name, f.arch),
+                f.loc(),
+            )
+        }));
     for (key, loc) in keyed {
         if let Some(first) = seen.insert(key.clone(), loc) {
             dup(

@@ -43,6 +43,61 @@ pub struct DeviceModel {
     pub note: Option<String>,
 }
 
+/// A Hyper-V enlightenment (`data/hyperv.xml`): the `hyperv` document is a list of these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HypervFeature {
+    /// libvirt's name (`synic`; `hypervclock` for the timer).
+    pub name: String,
+    /// QEMU's CPU property (`hv-synic`).
+    pub qemu_property: String,
+    pub qemu_since: Version,
+    pub libvirt_since: Version,
+    /// Features it needs enabled too.
+    pub requires: Vec<String>,
+    /// `intel` or `amd` when only that vendor's hardware runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// QEMU runs it without KVM.
+    pub tcg: bool,
+    /// Enabled by default for a Windows that uses it.
+    pub default: bool,
+    /// A value it takes (spinlock retries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The first Windows releases that use it (ids).
+    pub windows: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: Place,
+}
+
+/// A named x86 CPU model (`data/cpus.xml`): the `cpus` document is a list of these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuModel {
+    pub name: String,
+    /// `intel`, `amd` or `any`.
+    pub vendor: String,
+    /// The x86-64 level it reaches (1 to 4).
+    pub level: u8,
+    pub qemu_since: Version,
+    pub at: Place,
+}
+
+/// The OSes one osinfo-db release knows: the `osinfo/VERSION` document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OsinfoRelease {
+    pub version: String,
+    /// OS ids.
+    pub oses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: Place,
+}
+
 /// A QEMU release.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Release {
@@ -186,9 +241,19 @@ pub struct HostProfile {
     pub firmware: Vec<HostFirmware>,
     pub tpm: Vec<HostTpm>,
     pub missing_devices: Vec<String>,
+    /// Its QEMU and libvirt offer SPICE (VNC always).
+    #[serde(default = "yes")]
+    pub spice: bool,
+    /// The osinfo-db release its virt-install reads.
+    #[serde(default)]
+    pub osinfo_db: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
     pub at: Place,
+}
+
+fn yes() -> bool {
+    true
 }

@@ -14,7 +14,9 @@
 pub mod catalogue;
 pub mod detect;
 
-use crate::model::{Chipset, Date, FirmwareType, ResourceKind, Version, VirtioClass};
+use crate::model::{
+    Chipset, ClockOffset, Date, FirmwareType, ResourceKind, RoleName, Version, VirtioClass,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where a fact came from, as the store keeps it.
@@ -86,6 +88,9 @@ pub struct ChipsetFact {
     pub chipset: Chipset,
     pub arch: String,
     pub supported: bool,
+    /// The OS's vendor prefers this chipset.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub preferred: bool,
     /// No source says either way (`supported` is false).
     #[serde(default, skip_serializing_if = "is_false")]
     pub unknown: bool,
@@ -133,6 +138,51 @@ pub struct DeviceFact {
     pub class: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// How the OS keeps its real-time clock, on one architecture (`all`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockFact {
+    pub arch: String,
+    pub offset: ClockOffset,
+    pub provenance: Provenance,
+}
+
+/// What the release is made for (or, `supported` false, not made for).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleFact {
+    pub role: RoleName,
+    pub supported: bool,
+    pub provenance: Provenance,
+}
+
+/// The least x86-64 level the release runs on, on one architecture.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuLevelFact {
+    pub arch: String,
+    /// `x86-64-v2`.
+    pub min: String,
+    pub provenance: Provenance,
+}
+
+/// A guest agent the release ships, or a package brings (`driver`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentFact {
+    pub name: String,
+    pub arch: String,
+    pub supported: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// A Hyper-V enlightenment the OS uses: it is, or derives from, the first
+/// Windows release `data/hyperv.xml` names for the feature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HypervUse {
+    /// The feature's name (libvirt's).
+    pub feature: String,
     pub provenance: Provenance,
 }
 
@@ -298,6 +348,21 @@ pub struct OsFacts {
     pub firmware: Vec<FirmwareFact>,
     pub boot_security: Vec<BootSecurityFact>,
     pub devices: Vec<DeviceFact>,
+    /// How it keeps its clock (x86: `localtime` for Windows).
+    #[serde(default)]
+    pub clock: Vec<ClockFact>,
+    /// What it is made for.
+    #[serde(default)]
+    pub roles: Vec<RoleFact>,
+    /// The least CPU it runs on, per architecture.
+    #[serde(default)]
+    pub cpu_levels: Vec<CpuLevelFact>,
+    /// Guest agents it has.
+    #[serde(default)]
+    pub agents: Vec<AgentFact>,
+    /// The Hyper-V enlightenments it uses (Windows).
+    #[serde(default)]
+    pub hyperv: Vec<HypervUse>,
     pub drivers: Vec<Driver>,
     pub variants: Vec<Variant>,
     pub media: Vec<Medium>,

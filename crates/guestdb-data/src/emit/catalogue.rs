@@ -62,6 +62,53 @@ pub(super) fn emit_devices(tx: &Connection, data: &Dataset) -> rusqlite::Result<
     put(tx, "devices", &devices)
 }
 
+/// The VM-profile catalogues: `hyperv` and `cpus`.
+pub(super) fn emit_profile(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
+    let hyperv: Vec<d::HypervFeature> = data
+        .hyperv
+        .iter()
+        .map(|f| d::HypervFeature {
+            name: f.name.value.clone(),
+            qemu_property: f.qemu_property.clone(),
+            qemu_since: f.qemu_since,
+            libvirt_since: f.libvirt_since,
+            requires: texts(&f.requires),
+            vendor: f.vendor.clone(),
+            tcg: f.tcg,
+            default: f.default,
+            value: f.value.clone(),
+            windows: texts(&f.windows),
+            source: f.provenance.source.as_ref().map(|s| s.value.clone()),
+            note: f.provenance.note.clone(),
+            at: at(crate::read::HYPERV_FILE, &f.loc),
+        })
+        .collect();
+    put(tx, "hyperv", &hyperv)?;
+    let cpus: Vec<d::CpuModel> = data
+        .cpus
+        .iter()
+        .map(|m| d::CpuModel {
+            name: m.name.value.clone(),
+            vendor: m.vendor.clone(),
+            level: m.level,
+            qemu_since: m.qemu_since,
+            at: at(crate::read::CPUS_FILE, &m.loc),
+        })
+        .collect();
+    put(tx, "cpus", &cpus)?;
+    for r in &data.osinfo_releases {
+        let doc = d::OsinfoRelease {
+            version: r.version.value.clone(),
+            oses: texts(&r.oses),
+            source: r.provenance.source.as_ref().map(|s| s.value.clone()),
+            note: r.provenance.note.clone(),
+            at: at(&format!("osinfo-db/{}.xml", r.version.value), &r.loc),
+        };
+        put(tx, &format!("osinfo/{}", r.version.value), &doc)?;
+    }
+    Ok(())
+}
+
 pub(super) fn emit_machines(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
     let m = &data.machines;
     let file = crate::read::UPSTREAM_MACHINES_FILE;
@@ -190,6 +237,8 @@ pub(super) fn emit_hosts(tx: &Connection, data: &Dataset) -> rusqlite::Result<()
                 })
                 .collect(),
             missing_devices: h.missing_devices.iter().map(|m| m.name.clone()).collect(),
+            spice: h.graphics.as_ref().is_none_or(|g| g.spice),
+            osinfo_db: h.osinfo_db.as_ref().map(|v| v.value.clone()),
             source: h.provenance.source.as_ref().map(|s| s.value.clone()),
             note: h.provenance.note.clone(),
             at: at(&file, &h.loc),

@@ -57,6 +57,7 @@ pub fn emit(
     detect::emit_detect(&tx, data, &store_idx)?;
     catalogue::emit_machines(&tx, data)?;
     catalogue::emit_hosts(&tx, data)?;
+    catalogue::emit_profile(&tx, data)?;
     tx.commit()?;
     // No ANALYZE: loading sqlite_stat1 at open costs more than any plan it
     // would improve (every query is a lookup by primary key or index).

@@ -200,6 +200,7 @@ fn facts(
             chipset: e.fact.chipset,
             arch: e.fact.arch.clone(),
             supported: e.fact.supported,
+            preferred: e.fact.preferred,
             unknown: false,
             derived: e.fact.derived(),
             exception: e.fact.provenance.exception.clone(),
@@ -217,6 +218,7 @@ fn facts(
                     chipset,
                     arch: "all".into(),
                     supported: false,
+                    preferred: false,
                     unknown: true,
                     derived: false,
                     exception: None,
@@ -362,6 +364,44 @@ fn facts(
             });
         }
     }
+    let clock = r
+        .clock
+        .iter()
+        .map(|e| doc::ClockFact {
+            arch: e.fact.arch.clone(),
+            offset: e.fact.offset,
+            provenance: ctx.of(i, e),
+        })
+        .collect();
+    let roles = r
+        .roles
+        .iter()
+        .map(|e| doc::RoleFact {
+            role: e.fact.role,
+            supported: e.fact.supported,
+            provenance: ctx.of(i, e),
+        })
+        .collect();
+    let cpu_levels = r
+        .cpu_levels
+        .iter()
+        .map(|e| doc::CpuLevelFact {
+            arch: e.fact.arch.clone(),
+            min: CPU_LEVELS[usize::from(e.fact.min.clamp(1, 4)) - 1].to_string(),
+            provenance: ctx.of(i, e),
+        })
+        .collect();
+    let agents = r
+        .agents
+        .iter()
+        .map(|e| doc::AgentFact {
+            name: e.fact.name.clone(),
+            arch: e.fact.arch.clone(),
+            supported: e.fact.supported,
+            driver: e.fact.driver.clone(),
+            provenance: ctx.of(i, e),
+        })
+        .collect();
     let fact_sources = os
         .fact_sources
         .iter()
@@ -388,6 +428,11 @@ fn facts(
         firmware,
         boot_security: secure_boot.chain(tpm).collect(),
         devices: linked,
+        clock,
+        roles,
+        cpu_levels,
+        agents,
+        hyperv: hyperv_uses(ctx, i, index),
         drivers,
         variants,
         media,
@@ -395,6 +440,44 @@ fn facts(
         resources,
         fact_sources,
     }
+}
+
+/// The Hyper-V enlightenments OS `i` uses: those whose first Windows
+/// releases (`data/hyperv.xml`) include it or an OS it derives from.
+fn hyperv_uses(ctx: &Ctx, i: usize, index: &Index) -> Vec<doc::HypervUse> {
+    let data = ctx.data;
+    if data.hyperv.is_empty() {
+        return Vec::new();
+    }
+    let lineage = index.lineage(data, i);
+    let mut out = Vec::new();
+    for f in &data.hyperv {
+        let first = f.windows.iter().find_map(|w| {
+            let j = *index.by_id.get(w.value.as_str())?;
+            lineage.contains(&j).then_some(j)
+        });
+        if let Some(j) = first {
+            out.push(doc::HypervUse {
+                feature: f.name.value.clone(),
+                provenance: doc::Provenance {
+                    source: f.provenance.source.as_ref().map(|s| s.value.clone()),
+                    note: Some(format!(
+                        "{} uses it from {} on{}",
+                        ctx.short_id(i),
+                        ctx.short_id(j),
+                        f.provenance
+                            .note
+                            .as_ref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    )),
+                    inherited_from: None,
+                    declared_at: format!("{}:{}", crate::read::HYPERV_FILE, f.loc.line),
+                },
+            });
+        }
+    }
+    out
 }
 
 /// Inserts every OS, in natural id order (rhel/5.6 before rhel/5.10), and

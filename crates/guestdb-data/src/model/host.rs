@@ -40,6 +40,15 @@ pub struct HostTpm {
     pub loc: Loc,
 }
 
+/// `<graphics spice="false"/>`: which remote displays the host's QEMU and
+/// libvirt offer guests (VNC always).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostGraphics {
+    pub spice: bool,
+    pub provenance: Provenance,
+    pub loc: Loc,
+}
+
 /// A QEMU device the distribution's build leaves out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MissingDevice {
@@ -64,6 +73,10 @@ pub struct HostProfile {
     pub firmware: Vec<HostFirmware>,
     pub tpm: Vec<HostTpm>,
     pub missing_devices: Vec<MissingDevice>,
+    /// What it offers for remote display (SPICE when the profile does not say).
+    pub graphics: Option<HostGraphics>,
+    /// The osinfo-db release its virt-install reads (`data/osinfo-db/VERSION.xml`).
+    pub osinfo_db: Option<Located<String>>,
     /// The profile the tool uses when the caller names no host.
     pub default: bool,
     pub provenance: Provenance,

@@ -13,6 +13,7 @@ mod host;
 mod linux;
 mod machine;
 mod os;
+mod profile;
 mod virtio;
 
 pub use device::*;
@@ -20,6 +21,7 @@ pub use host::*;
 pub use linux::*;
 pub use machine::*;
 pub use os::*;
+pub use profile::*;
 pub use virtio::*;
 
 use crate::diag::Loc;
@@ -323,6 +325,12 @@ pub struct Dataset {
     pub datamaps: Vec<Datamap>,
     /// `data/linux.xml`: which kernel drives what.
     pub linux: LinuxTable,
+    /// The Hyper-V enlightenments (`data/hyperv.xml`).
+    pub hyperv: Vec<HypervFeature>,
+    /// The x86 CPU models (`data/cpus.xml`).
+    pub cpus: Vec<CpuModel>,
+    /// What osinfo-db releases know (`data/osinfo-db/`).
+    pub osinfo_releases: Vec<OsinfoRelease>,
 }
 
 /// Compares strings the way people order versions and names: runs of digits
@@ -373,7 +381,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The schema version this compiler reads and the store carries.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Dates, versions and firmware types travel as their text (`2024-05-01`,
 /// `7.2`, `efi`) in JSON: the store's documents and the command line's output.
@@ -438,6 +446,18 @@ as_text!(
     VirtioClass::by_name
 );
 as_text!(Chipset, "a chipset", |c: &Chipset| c.name(), Chipset::parse);
+as_text!(
+    ClockOffset,
+    "a clock offset (utc, localtime)",
+    |c: &ClockOffset| c.name(),
+    ClockOffset::parse
+);
+as_text!(
+    RoleName,
+    "a role (desktop, server)",
+    |r: &RoleName| r.name(),
+    RoleName::parse
+);
 as_text!(
     ResourceKind,
     "a resource kind",

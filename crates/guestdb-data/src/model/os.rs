@@ -148,6 +148,9 @@ pub type KernelFact = Fact<Kernel>;
 pub struct ChipsetSupport {
     pub chipset: Chipset,
     pub supported: bool,
+    /// The OS's vendor prefers it (`preferred="true"`, with the source
+    /// that says so): the chipset rule follows it where every host offers it.
+    pub preferred: bool,
 }
 
 /// A chipset fact (see [`ChipsetSupport`]).
@@ -161,6 +164,7 @@ impl ChipsetFact {
             ChipsetSupport {
                 chipset,
                 supported: true,
+                preferred: false,
             },
             Provenance::noted(note, loc),
         )
@@ -393,6 +397,10 @@ pub struct OsRecord {
     pub secure_boot: Vec<SecureBootFact>,
     pub tpm: Vec<TpmFact>,
     pub devices: Vec<DeviceLink>,
+    pub clock: Vec<ClockFact>,
+    pub roles: Vec<RoleFact>,
+    pub cpu_levels: Vec<CpuLevelFact>,
+    pub agents: Vec<AgentFact>,
     pub drivers: Vec<Driver>,
     pub variants: Vec<Variant>,
     pub media: Vec<Media>,
@@ -432,6 +440,10 @@ impl OsRecord {
             secure_boot: Vec::new(),
             tpm: Vec::new(),
             devices: Vec::new(),
+            clock: Vec::new(),
+            roles: Vec::new(),
+            cpu_levels: Vec::new(),
+            agents: Vec::new(),
             drivers: Vec::new(),
             variants: Vec::new(),
             media: Vec::new(),
@@ -466,6 +478,10 @@ impl OsRecord {
             .chain(of(&self.secure_boot))
             .chain(of(&self.tpm))
             .chain(of(&self.devices))
+            .chain(of(&self.clock))
+            .chain(of(&self.roles))
+            .chain(of(&self.cpu_levels))
+            .chain(of(&self.agents))
             .chain(self.fact_sources.iter().map(|f| &f.provenance))
     }
 

@@ -15,6 +15,8 @@ const HOST_CHILDREN: &[&str] = &[
     "firmware",
     "tpm",
     "missing-device",
+    "graphics",
+    "osinfo-db",
 ];
 
 /// `<qemu version=".." package=".."/>` and `<libvirt .../>`.
@@ -51,8 +53,13 @@ fn read_host_element(ctx: &mut Ctx, root: &Element) -> Option<HostProfile> {
     let mut firmware = Vec::new();
     let mut tpm = Vec::new();
     let mut missing_devices = Vec::new();
+    let mut graphics = None;
+    let mut osinfo_db = None;
     for el in &root.children {
-        let single = matches!(el.name.as_str(), "qemu" | "libvirt" | "machines");
+        let single = matches!(
+            el.name.as_str(),
+            "qemu" | "libvirt" | "machines" | "graphics" | "osinfo-db"
+        );
         if single && !once.first(ctx, root, el) {
             continue;
         }
@@ -199,6 +206,29 @@ fn read_host_element(ctx: &mut Ctx, root: &Element) -> Option<HostProfile> {
                     });
                 }
             }
+            "osinfo-db" => {
+                ctx.check_attrs(el, &["version"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                osinfo_db = ctx.req_attr(el, "version");
+            }
+            "graphics" => {
+                ctx.check_attrs(el, &["spice", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                if el.attr("spice").is_none() {
+                    ctx.report(
+                        Rule::MissingAttribute,
+                        el.pos,
+                        "<graphics> needs the attribute 'spice' (true or false)".into(),
+                    );
+                }
+                graphics = Some(HostGraphics {
+                    spice: ctx.bool_attr(el, "spice", true),
+                    provenance: ctx.provenance(el),
+                    loc: ctx.loc(el.pos),
+                });
+            }
             _ => ctx.unknown_child(root, el, HOST_CHILDREN),
         }
     }
@@ -231,6 +261,8 @@ fn read_host_element(ctx: &mut Ctx, root: &Element) -> Option<HostProfile> {
         firmware,
         tpm,
         missing_devices,
+        graphics,
+        osinfo_db,
         default,
         provenance: ctx.provenance(root),
         loc: ctx.loc(root.pos),

@@ -13,12 +13,14 @@ mod host;
 mod linux;
 mod machine;
 mod os;
+mod profile;
 
 pub use catalogue::{read_corrections, read_datamap, read_dataset_info, read_devices};
 pub use host::read_host;
 pub use linux::read_linux;
 pub use machine::{read_downstream_machines, read_upstream_machines};
 pub use os::read_os;
+pub use profile::{read_cpus, read_hyperv, read_osinfo_release};
 
 use crate::diag::{Finding, Findings, LineIndex, Loc, Rule};
 use crate::model::*;
@@ -120,6 +122,19 @@ impl<'a> Ctx<'a> {
             );
         }
         parsed
+    }
+
+    /// The white-space separated words of attribute `name` (none when absent),
+    /// each at the attribute's place.
+    fn located_words(&self, el: &Element, name: &str) -> Vec<Located<String>> {
+        self.attr(el, name)
+            .map(|a| {
+                a.value
+                    .split_whitespace()
+                    .map(|w| Located::new(w.to_string(), a.loc.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn bool_attr(&mut self, el: &Element, name: &str, default: bool) -> bool {
@@ -506,6 +521,8 @@ pub const DATASET_FILE: &str = "dataset.xml";
 pub const DEVICES_FILE: &str = "devices.xml";
 pub const CORRECTIONS_FILE: &str = "corrections.xml";
 pub const LINUX_FILE: &str = "linux.xml";
+pub const HYPERV_FILE: &str = "hyperv.xml";
+pub const CPUS_FILE: &str = "cpus.xml";
 /// Upstream QEMU's machine types; the other `machines/*.xml` are downstream lines.
 pub const UPSTREAM_MACHINES_FILE: &str = "machines/qemu.xml";
 
@@ -615,6 +632,22 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
     } else {
         LinuxTable::default()
     };
+    let hyperv = if dir.join(HYPERV_FILE).exists() {
+        let path = display_path(dir, Path::new(HYPERV_FILE));
+        read_bytes(dir, Path::new(HYPERV_FILE), findings)
+            .map(|b| read_hyperv(&path, &b, findings))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let cpus = if dir.join(CPUS_FILE).exists() {
+        let path = display_path(dir, Path::new(CPUS_FILE));
+        read_bytes(dir, Path::new(CPUS_FILE), findings)
+            .map(|b| read_cpus(&path, &b, findings))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let mut oses = Vec::new();
     for rel in os_files(dir, findings) {
         let path = display_path(dir, &rel);
@@ -644,6 +677,13 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
             hosts.extend(read_host(&path, &bytes, findings));
         }
     }
+    let mut osinfo_releases = Vec::new();
+    for rel in xml_files(dir, "osinfo-db", findings) {
+        let path = display_path(dir, &rel);
+        if let Some(bytes) = read_bytes(dir, &rel, findings) {
+            osinfo_releases.extend(read_osinfo_release(&path, &bytes, findings));
+        }
+    }
     let mut datamaps = Vec::new();
     for rel in xml_files(dir, "datamaps", findings) {
         let path = display_path(dir, &rel);
@@ -661,6 +701,9 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
         hosts,
         datamaps,
         linux,
+        hyperv,
+        cpus,
+        osinfo_releases,
     })
 }
 

@@ -24,6 +24,10 @@ const OS_CHILDREN: &[&str] = &[
     "secure-boot",
     "tpm",
     "device",
+    "clock",
+    "role",
+    "cpu-level",
+    "agent",
     "driver",
     "variant",
     "media",
@@ -164,16 +168,125 @@ fn read_os_element(ctx: &mut Ctx, root: &Element) -> Option<OsRecord> {
             "chipset" => {
                 ctx.check_attrs(
                     el,
-                    &["name", "arch", "supported", "exception", "source", "note"],
+                    &[
+                        "name",
+                        "arch",
+                        "supported",
+                        "preferred",
+                        "exception",
+                        "source",
+                        "note",
+                    ],
                 );
                 ctx.no_children(el);
                 ctx.no_text(el);
                 let name = ctx.req_attr(el, "name");
                 let supported = ctx.bool_attr(el, "supported", true);
-                let fact = ctx.fact(el, false, supported);
+                let preferred = ctx.bool_attr(el, "preferred", false);
+                if preferred && !supported {
+                    ctx.report(
+                        Rule::InvalidValue,
+                        el.attr("preferred").map_or(el.pos, |a| a.pos),
+                        "a chipset cannot be preferred and unsupported at once".into(),
+                    );
+                }
+                let fact = ctx.fact(el, false, ());
                 if let Some(chipset) = name.and_then(|n| ctx.chipset(&n)) {
-                    os.chipsets
-                        .push(fact.map(|supported| ChipsetSupport { chipset, supported }));
+                    os.chipsets.push(fact.map(|()| ChipsetSupport {
+                        chipset,
+                        supported,
+                        preferred,
+                    }));
+                }
+            }
+            "clock" => {
+                ctx.check_attrs(el, &["offset", "arch", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let offset = ctx.req_attr(el, "offset");
+                let fact = ctx.fact(el, false, ());
+                if let Some(o) = offset {
+                    match ClockOffset::parse(&o.value) {
+                        Some(offset) => os.clock.push(fact.map(|()| Clock { offset })),
+                        None => ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            o.loc,
+                            format!(
+                                "clock offset '{}' is unknown; expected utc or localtime",
+                                o.value
+                            ),
+                        )),
+                    }
+                }
+            }
+            "role" => {
+                ctx.check_attrs(el, &["name", "supported", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let name = ctx.req_attr(el, "name");
+                let supported = ctx.bool_attr(el, "supported", true);
+                let fact = ctx.fact(el, false, ());
+                if let Some(n) = name {
+                    match RoleName::parse(&n.value) {
+                        Some(role) => os.roles.push(fact.map(|()| Role { role, supported })),
+                        None => ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            n.loc,
+                            format!("role '{}' is unknown; expected desktop or server", n.value),
+                        )),
+                    }
+                }
+            }
+            "cpu-level" => {
+                ctx.check_attrs(el, &["arch", "min", "source", "note"]);
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let min = ctx.req_attr(el, "min");
+                let fact = ctx.fact(el, true, ());
+                if let Some(m) = min {
+                    match cpu_level(&m.value) {
+                        Some(min) => os.cpu_levels.push(fact.map(|()| CpuLevel { min })),
+                        None => ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            m.loc,
+                            format!(
+                                "CPU level '{}' is unknown; expected one of: {}",
+                                m.value,
+                                CPU_LEVELS.join(", ")
+                            ),
+                        )),
+                    }
+                }
+            }
+            "agent" => {
+                ctx.check_attrs(
+                    el,
+                    &["name", "arch", "supported", "driver", "source", "note"],
+                );
+                ctx.no_children(el);
+                ctx.no_text(el);
+                let name = ctx.req_attr(el, "name");
+                let supported = ctx.bool_attr(el, "supported", true);
+                let driver = ctx.attr(el, "driver").map(|d| d.value);
+                let fact = ctx.fact(el, false, ());
+                if let Some(n) = name {
+                    if AGENTS.contains(&n.value.as_str()) {
+                        os.agents.push(fact.map(|()| Agent {
+                            name: n.value,
+                            supported,
+                            driver,
+                        }));
+                    } else {
+                        ctx.findings.push(Finding::new(
+                            Rule::InvalidValue,
+                            n.loc,
+                            format!(
+                                "agent '{}' is unknown; expected one of: {}",
+                                n.value,
+                                AGENTS.join(", ")
+                            ),
+                        ));
+                    }
                 }
             }
             "firmware" => {
