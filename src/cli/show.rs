@@ -230,6 +230,9 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             if !unknown.is_empty() {
                 text.push_str(&format!(" ({} unknown)", unknown.join(", ")));
             }
+            if let Some(p) = details.chipsets.iter().find(|c| c.preferred) {
+                text.push_str(&format!("; its vendor prefers {}", p.chipset));
+            }
             text
         }
     )?;
@@ -270,6 +273,7 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             }
         }
     }
+    profile_facts(&details, args.explain, out)?;
     if !details.devices.is_empty() {
         writeln!(out, "  devices")?;
         for d in &details.devices {
@@ -354,4 +358,75 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         )?;
     }
     Ok(Outcome::Ok)
+}
+
+/// The facts of the VM profile: the clock, what the release is for, the
+/// least CPU, guest agents and the Hyper-V enlightenments it uses.
+fn profile_facts(
+    details: &crate::os::OsDetails,
+    explain: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut lines: Vec<(&str, String, Vec<&crate::os::Provenance>)> = Vec::new();
+    for c in &details.clock {
+        lines.push((
+            "clock",
+            format!("{} ({})", c.offset.name(), c.arch),
+            vec![&c.provenance],
+        ));
+    }
+    if !details.roles.is_empty() {
+        let roles: Vec<String> = details
+            .roles
+            .iter()
+            .map(|r| {
+                if r.supported {
+                    r.role.name().to_string()
+                } else {
+                    format!("not {}", r.role.name())
+                }
+            })
+            .collect();
+        lines.push((
+            "role",
+            roles.join(", "),
+            details.roles.iter().map(|r| &r.provenance).collect(),
+        ));
+    }
+    for l in &details.cpu_levels {
+        lines.push((
+            "cpu level",
+            format!("{} ({})", l.min, l.arch),
+            vec![&l.provenance],
+        ));
+    }
+    for a in &details.agents {
+        let what = match (a.supported, &a.driver) {
+            (false, _) => "none".to_string(),
+            (true, Some(d)) => format!("from {d}"),
+            (true, None) => "in-box".to_string(),
+        };
+        lines.push((
+            "agent",
+            format!("{} {what} ({})", a.name, a.arch),
+            vec![&a.provenance],
+        ));
+    }
+    if !details.hyperv.is_empty() {
+        let names: Vec<&str> = details.hyperv.iter().map(|h| h.feature.as_str()).collect();
+        lines.push((
+            "hyper-v",
+            format!("uses {}", names.join(", ")),
+            details.hyperv.iter().map(|h| &h.provenance).collect(),
+        ));
+    }
+    for (label, text, provenances) in lines {
+        writeln!(out, "  {label:<13} {text}")?;
+        if explain {
+            for p in provenances {
+                writeln!(out, "    {}", why(p))?;
+            }
+        }
+    }
+    Ok(())
 }
