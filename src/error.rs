@@ -43,6 +43,11 @@ impl Error {
         self.path.as_deref()
     }
 
+    /// What went wrong, without the path.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The findings of a data directory that did not pass its checks
     /// (empty for other kinds).
     pub fn findings(&self) -> &[Finding] {
@@ -92,6 +97,15 @@ impl Error {
             findings,
             ..Error::new(ErrorKind::Data, None, String::new())
         }
+    }
+
+    /// A file whose content or kind cannot be used: `path` and why.
+    pub fn file(path: impl AsRef<std::path::Path>, message: impl Into<String>) -> Error {
+        Error::new(
+            ErrorKind::Input,
+            Some(path.as_ref().display().to_string()),
+            message.into(),
+        )
     }
 
     /// An input that cannot be used, said in words.

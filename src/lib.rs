@@ -50,6 +50,7 @@ pub mod device;
 pub mod diff;
 pub mod error;
 pub mod host;
+pub mod input;
 #[cfg(feature = "interop")]
 pub mod interop;
 pub mod machine;

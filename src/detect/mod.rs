@@ -202,19 +202,22 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
         path: shown.clone(),
         source: e,
     };
+    // A file that cannot be read as what it looks like: a FIFO, a device,
+    // one larger than such files are.
+    let bounded = |e: crate::error::Error| DetectError::Unknown {
+        path: e.path().unwrap_or(&shown).to_string(),
+        why: e.message().to_string(),
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         let file = path.join(".treeinfo");
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(DetectError::Unknown {
-                    path: shown,
-                    why: "a directory without a .treeinfo file; give an ISO image, an isoinfo -d dump, a .treeinfo file or an install tree".into(),
-                })
-            }
-            Err(e) => return Err(io(e)),
-        };
+        if std::fs::symlink_metadata(&file).is_err() {
+            return Err(DetectError::Unknown {
+                path: shown,
+                why: "a directory without a .treeinfo file; give an ISO image, an isoinfo -d dump, a .treeinfo file or an install tree".into(),
+            });
+        }
+        let text = crate::input::read_to_string(&file, crate::input::TREEINFO).map_err(bounded)?;
         return treeinfo::read_treeinfo(&text, &file.display().to_string()).map(Input::Treeinfo);
     }
     if !meta.is_file() {
@@ -223,7 +226,14 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
             why: "not a regular file or directory".into(),
         });
     }
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut file = crate::input::open(
+        path,
+        crate::input::Kind {
+            what: "install media",
+            max: u64::MAX,
+        },
+    )
+    .map_err(bounded)?;
     let mut head = [0u8; 256];
     let n = file.read(&mut head).map_err(io)?;
     let head = &head[..n];
@@ -235,7 +245,7 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
     }
     let head_text = std::str::from_utf8(head).ok();
     if head_text.is_some_and(isoinfo::is_dump) {
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let text = crate::input::read_to_string(path, crate::input::ISOINFO).map_err(bounded)?;
         return isoinfo::read_isoinfo(&text, &shown).map(Input::Isoinfo);
     }
     let text_start = head_text.is_some_and(|t| t.trim_start().starts_with('['));
@@ -244,7 +254,7 @@ pub fn read_path(path: &Path) -> Result<Input, DetectError> {
             .file_name()
             .is_some_and(|f| f == ".treeinfo" || f == "treeinfo")
     {
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let text = crate::input::read_to_string(path, crate::input::TREEINFO).map_err(bounded)?;
         return treeinfo::read_treeinfo(&text, &shown).map(Input::Treeinfo);
     }
     iso::read_iso(&mut file, meta.len(), &shown).map(Input::Iso)

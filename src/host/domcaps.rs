@@ -51,7 +51,8 @@ fn supported(el: Option<&Element>) -> bool {
 /// Reads a domcaps file and describes its host.
 pub fn read(path: &Path, catalogues: &Catalogues) -> Result<Host, DomcapsError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| DomcapsError(format!("{shown}: {e}")))?;
+    let bytes =
+        crate::input::read(path, crate::input::DOMCAPS).map_err(|e| DomcapsError(e.to_string()))?;
     parse(&shown, &bytes, catalogues)
 }
 

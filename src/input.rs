@@ -1,0 +1,130 @@
+//! Reading files guestdb does not control (domcaps files, install media,
+//! `.treeinfo` files, domain XML): every such read goes through [`read`]
+//! or [`read_to_string`]. The file is opened without blocking (a FIFO
+//! cannot hang the reader), must be a regular file once open (not a FIFO, a
+//! device such as `/dev/zero`, or a directory, also behind a symlink), and
+//! is read up to the size documented for its [`Kind`], never more.
+
+use crate::error::Error;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// What a file is read as, and the most guestdb reads of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    /// What the file is, in words (`a domcaps file`).
+    pub what: &'static str,
+    /// The largest file accepted, in bytes.
+    pub max: u64,
+}
+
+const MIB: u64 = 1 << 20;
+
+/// `virsh domcapabilities` output (real ones are 10–40 KiB).
+pub const DOMCAPS: Kind = Kind {
+    what: "a domcaps file",
+    max: 4 * MIB,
+};
+
+/// A libvirt domain XML (`virsh dumpxml`; real ones are a few KiB).
+pub const DOMAIN_XML: Kind = Kind {
+    what: "a libvirt domain XML",
+    max: 4 * MIB,
+};
+
+/// A `.treeinfo` file (real ones are under 4 KiB).
+pub const TREEINFO: Kind = Kind {
+    what: "a .treeinfo file",
+    max: MIB,
+};
+
+/// An `isoinfo -d` dump (real ones are under 2 KiB).
+pub const ISOINFO: Kind = Kind {
+    what: "an isoinfo -d dump",
+    max: MIB,
+};
+
+/// A QEMU command line saved to a file.
+pub const QEMU_CMDLINE: Kind = Kind {
+    what: "a QEMU command line",
+    max: MIB,
+};
+
+/// Opens `path` for reading as `kind` without blocking, and checks that it
+/// is a regular file no larger than the kind allows.
+pub fn open(path: &Path, kind: Kind) -> Result<std::fs::File, Error> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(Error::io(path))?;
+    let meta = file.metadata().map_err(Error::io(path))?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let what = if ft.is_dir() {
+            "a directory"
+        } else if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_char_device() || ft.is_block_device() {
+            "a device"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        return Err(Error::file(
+            path,
+            format!("is {what}; give {} as a regular file", kind.what),
+        ));
+    }
+    too_large(path, kind, meta.len())?;
+    Ok(file)
+}
+
+fn too_large(path: &Path, kind: Kind, len: u64) -> Result<(), Error> {
+    if len > kind.max {
+        return Err(Error::file(
+            path,
+            format!(
+                "is larger than guestdb reads of {} ({} bytes; at most {} MiB)",
+                kind.what,
+                if len == u64::MAX {
+                    "more than that".to_string()
+                } else {
+                    len.to_string()
+                },
+                kind.max / MIB
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes of `path`, read as `kind` (see [`open`]).
+pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
+    let file = open(path, kind)?;
+    let mut bytes = Vec::new();
+    // One byte more than allowed tells a file that grew while it was read.
+    file.take(kind.max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    too_large(path, kind, bytes.len() as u64)?;
+    Ok(bytes)
+}
+
+/// The text of `path`, read as `kind` (see [`open`]); it must be UTF-8.
+pub fn read_to_string(path: &Path, kind: Kind) -> Result<String, Error> {
+    let bytes = read(path, kind)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::file(
+            path,
+            format!(
+                "is not UTF-8 text (at byte {}); give {} as UTF-8",
+                e.utf8_error().valid_up_to(),
+                kind.what
+            ),
+        )
+    })
+}
