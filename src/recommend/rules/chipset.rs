@@ -20,6 +20,15 @@ pub(super) fn offered_by_all(ctx: &Ctx, family: &str) -> bool {
     })
 }
 
+/// Every host offers a type of `family` that it does not mark deprecated.
+fn current_on_all(ctx: &Ctx, family: &str) -> bool {
+    ctx.hosts().iter().all(|h| {
+        h.machines_for(ctx.arch)
+            .iter()
+            .any(|m| m.family == family && m.variant.is_none() && !m.deprecated)
+    })
+}
+
 /// The virtio classes the recommendation would use whose OS driver is
 /// legacy-only (and usable under the policy).
 pub(super) fn legacy_only_classes(ctx: &Ctx) -> Vec<&'static str> {
@@ -125,9 +134,9 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                     );
                 }
                 "q35"
-            } else if let Some(c) =
-                preferred.filter(|c| if *c == "q35" { q35_ok } else { i440fx_hosts })
-            {
+            } else if let Some(c) = preferred.filter(|c| {
+                (if *c == "q35" { q35_ok } else { i440fx_hosts }) && current_on_all(ctx, c)
+            }) {
                 let pref = if c == "q35" { &os.q35 } else { &os.i440fx };
                 reasons.push(format!(
                     "{}'s vendor prefers {c}, and every host offers it{}",
@@ -203,11 +212,14 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                     format!("--chipset {choice} asks for another")
                 } else if sb_required || ctx.target.policy.secure_boot {
                     "Secure Boot needs q35".to_string()
-                } else if p == "q35" {
-                    format!("not every host ({}) can run it here", ctx.host_names())
+                } else if (p == "q35" && q35_ok) || (p == "i440fx" && i440fx_hosts) {
+                    format!(
+                        "not every host ({}) offers an {p} machine type it does not mark deprecated",
+                        ctx.host_names()
+                    )
                 } else {
                     format!(
-                        "not every host ({}) offers an {p} machine type",
+                        "not every host ({}) offers an {p} machine type it can run",
                         ctx.host_names()
                     )
                 },
