@@ -1,5 +1,5 @@
 -- The compiled guestdb store: what `guestdb build` and build.rs write and the
--- library reads. Schema version 4 (the `schema_version` row of `meta`).
+-- library reads. Schema version 6 (the `schema_version` row of `meta`).
 --
 -- Each OS is one row of `os`: its identity and a summary in typed columns
 -- (for SQL queries and listing); every effective fact (after inheritance),
@@ -41,7 +41,7 @@ CREATE TABLE os (
     version        TEXT,
     codename       TEXT,
     release_date   TEXT,
-    eol_date       TEXT,
+    eol_date       TEXT,                  -- end of security maintenance without a paid add-on
     release_status TEXT NOT NULL,
     source         TEXT,
     path           TEXT NOT NULL,         -- the data file, relative to the data directory
@@ -54,12 +54,21 @@ CREATE TABLE os (
     chipsets       INTEGER NOT NULL,      -- bit 0: i440fx, bit 1: q35
     arches         TEXT NOT NULL,         -- space-separated, from media, resources, firmware, drivers
     short_ids      TEXT NOT NULL,         -- space-separated, in order (also in os_name)
-    aliases        TEXT NOT NULL          -- space-separated, in order (also in os_name)
+    aliases        TEXT NOT NULL,         -- space-separated, in order (also in os_name)
+    -- The ends of the release's lifecycle phases (facts: lifecycle): YYYY-MM-DD,
+    -- 'unknown' or 'tba'; NULL when the phase is not stated (no paid extension,
+    -- or no lifecycle at all). security_end is what eol_date means: the end of
+    -- security maintenance without a paid add-on (eol_date holds it when dated).
+    standard_end   TEXT,
+    security_end   TEXT,
+    extended_end   TEXT
 );
 
 -- Every effective fact of an OS, apart from its summary row so that listing
 -- and lookups read only the small rows of `os`. A JSON object with the arrays
 --   relations     {kind, target, short_id}
+--   lifecycle     {phase: standard|security|extended, end: YYYY-MM-DD|unknown|tba, label?,
+--                  expected?, provenance}
 --   virtio        {class, arch, legacy, modern, driver?, provenance}
 --   chipsets      {chipset, arch, supported, provenance}
 --   firmware      {arch, type, supported, preferred, provenance}

@@ -29,7 +29,8 @@
 //! Modules follow the data flow: [`store`] reads the compiled store,
 //! [`database`] builds the facade on it, [`query`] filters and resolves
 //! names, [`detect`] identifies media, [`host`] describes hosts,
-//! [`machine`] computes the machine types a host offers, [`recommend`] is
+//! [`machine`] computes the machine types a host offers, [`lifecycle`]
+//! says whether a release is supported on a day, [`recommend`] is
 //! the rule engine and [`render`] writes its answer in each format. The
 //! command line, `verify` (with [`qmp`]) and the osinfo-db [`interop`] are
 //! behind the default features `cli`, `verify` and `interop`.
@@ -53,6 +54,7 @@ pub mod host;
 pub mod input;
 #[cfg(feature = "interop")]
 pub mod interop;
+pub mod lifecycle;
 pub mod machine;
 pub mod os;
 pub mod process;

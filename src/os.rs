@@ -1,6 +1,7 @@
 //! What the database says about an OS: a summary kept in memory ([`Os`]) and
 //! the full facts with their provenance, read on demand ([`OsDetails`]).
 
+use crate::lifecycle::{Phase, PhaseEnds};
 use guestdb_data::model::{Chipset, Date, ReleaseStatus, VirtioClass};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -36,6 +37,8 @@ pub struct Os {
     pub eol_date: Option<Date>,
     /// Released, prerelease, snapshot or rolling.
     pub release_status: ReleaseStatus,
+    /// When each of its support phases ends (none stated: no lifecycle).
+    pub lifecycle: PhaseEnds,
     pub(crate) virtio_legacy: u32,
     pub(crate) virtio_modern: u32,
     pub(crate) virtio_driver: u32,
@@ -83,18 +86,32 @@ impl Os {
         self.chipsets & guestdb_data::emit::chipset_bit(chipset) != 0
     }
 
-    /// Released and not past its end of life on `date`.
+    /// Released and in security maintenance (without a paid add-on) on
+    /// `date`: [`Os::supported_at`] with [`Phase::Security`].
     pub fn supported_on(&self, date: Date) -> bool {
-        self.release_date.is_some_and(|r| r <= date) && self.eol_date.is_none_or(|e| e >= date)
+        self.supported_at(date, Phase::Security)
+    }
+
+    /// Released and supported on `date` at `level` (standard support,
+    /// security maintenance, or any support including paid extensions);
+    /// see [`crate::lifecycle::supported_on`].
+    pub fn supported_at(&self, date: Date, level: Phase) -> bool {
+        crate::lifecycle::supported_on(
+            self.release_date,
+            self.eol_date,
+            &self.lifecycle,
+            date,
+            level,
+        )
     }
 }
 
 pub use guestdb_data::doc::{
     Amounts as ResourceAmounts, ArchKernelFact as ArchKernelInfo, BootSecurity, BootSecurityFact,
     ChipsetFact, DeviceFact, Driver as DriverInfo, FactSource, FirmwareFact,
-    KernelFact as KernelInfo, Language as LanguagePattern, Medium as MediumFacts, Provenance,
-    Relation, RelationKind, Resources as ResourceInfo, Tree as TreeFacts, Variant as VariantInfo,
-    VirtioFact,
+    KernelFact as KernelInfo, Language as LanguagePattern, Medium as MediumFacts, PhaseFact,
+    Provenance, Relation, RelationKind, Resources as ResourceInfo, Tree as TreeFacts,
+    Variant as VariantInfo, VirtioFact,
 };
 
 /// Everything the store holds about one OS: every effective fact with
@@ -173,6 +190,13 @@ impl Os {
             "release_date": os.release_date.map(|d| d.to_string()),
             "eol_date": os.eol_date.map(|d| d.to_string()),
             "release_status": os.release_status.name(),
+            "lifecycle": details.lifecycle.iter().map(|p| {
+                let mut v = json!({"end": p.end, "label": p.label()});
+                if let Some(e) = p.expected {
+                    v["expected"] = json!(e);
+                }
+                (p.phase.name().to_string(), v)
+            }).collect::<Map<_, _>>(),
             "derives_from": relation(RelationKind::DerivesFrom),
             "clones": relation(RelationKind::Clones),
             "upgrades": relation(RelationKind::Upgrades),
@@ -201,6 +225,7 @@ impl Os {
         });
         if explain {
             v["explain"] = json!({
+                "lifecycle": details.lifecycle,
                 "virtio": details.virtio,
                 "chipsets": details.chipsets,
                 "firmware": details.firmware,

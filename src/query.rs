@@ -5,7 +5,7 @@
 
 use crate::os::Os;
 use crate::recommend::Fallback;
-use guestdb_data::model::{natural_cmp, Chipset, Date, ReleaseStatus, VirtioClass};
+use guestdb_data::model::{natural_cmp, Chipset, Date, Phase, ReleaseStatus, VirtioClass};
 
 /// Which virtio interface a filter asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +50,13 @@ pub struct Filter {
     pub virtio: Option<(VirtioClass, VirtioWanted)>,
     /// A chipset the OS supports.
     pub chipset: Option<Chipset>,
-    /// Released on or before and not past end of life on this date.
+    /// Released on or before and supported on this date, at the level of
+    /// support `support` names.
     pub supported_on: Option<Date>,
+    /// The support `supported_on` asks for: standard support, security
+    /// maintenance without a paid add-on (`None`: this one), or any support
+    /// including paid extensions.
+    pub support: Option<Phase>,
 }
 
 impl Filter {
@@ -69,7 +74,9 @@ impl Filter {
                 .is_none_or(|a| os.arches.iter().any(|x| x == a))
             && self.status.is_none_or(|s| os.release_status == s)
             && self.chipset.is_none_or(|c| os.supports_chipset(c))
-            && self.supported_on.is_none_or(|d| os.supported_on(d))
+            && self
+                .supported_on
+                .is_none_or(|d| os.supported_at(d, self.support.unwrap_or(Phase::Security)))
             && self.virtio.is_none_or(|(class, want)| {
                 let v = os.virtio(class);
                 match want {

@@ -8,10 +8,11 @@
 //! threads; every query is a lookup by key and holds the lock briefly.
 
 use crate::error::Error;
+use crate::lifecycle::PhaseEnds;
 use crate::os::Os;
 use guestdb_data::doc::catalogue::HostProfile;
 use guestdb_data::doc::{OsFacts, RelationKind};
-use guestdb_data::model::{Date, ReleaseStatus, SCHEMA_VERSION};
+use guestdb_data::model::{Date, PhaseEnd, ReleaseStatus, SCHEMA_VERSION};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;
 use std::path::Path;
@@ -99,7 +100,7 @@ fn check_header(path: &Path, len: u64) -> Result<(), String> {
 const OS_COLUMNS: &str =
     "idx, id, name, vendor, family, distro, version, codename, release_date, eol_date,
      release_status, virtio_legacy, virtio_modern, virtio_driver, chipsets, arches,
-     short_ids, aliases, source, path";
+     short_ids, aliases, source, path, standard_end, security_end, extended_end";
 
 impl Store {
     /// The dataset embedded in this binary.
@@ -260,6 +261,8 @@ impl Store {
                     "OS row {idx}: {what} '{value}' is not {}",
                     if what == "release_status" {
                         "a release status (released, prerelease, snapshot, rolling)"
+                    } else if what.ends_with("_end") {
+                        "a phase end (YYYY-MM-DD, unknown or tba)"
                     } else {
                         "a date (YYYY-MM-DD)"
                     }
@@ -273,6 +276,19 @@ impl Store {
                     .map(Some)
                     .ok_or_else(|| damaged(i, what, &s)),
             }
+        };
+        let end = |i: usize, what: &str| -> rusqlite::Result<Option<PhaseEnd>> {
+            match r.get::<_, Option<String>>(i)? {
+                None => Ok(None),
+                Some(s) => PhaseEnd::parse(&s)
+                    .map(Some)
+                    .ok_or_else(|| damaged(i, what, &s)),
+            }
+        };
+        let lifecycle = PhaseEnds {
+            standard: end(20, "standard_end")?,
+            security: end(21, "security_end")?,
+            extended: end(22, "extended_end")?,
         };
         let status: String = r.get(10)?;
         let release_status =
@@ -299,6 +315,7 @@ impl Store {
             release_date: date(8, "release_date")?,
             eol_date: date(9, "eol_date")?,
             release_status,
+            lifecycle,
             virtio_legacy: r.get(11)?,
             virtio_modern: r.get(12)?,
             virtio_driver: r.get(13)?,

@@ -20,6 +20,8 @@ PACKAGES=(
     gir1.2-libosinfo-1.0 python3-gi hyperfine time
     libvirt-daemon libvirt-daemon-driver-qemu virtinst
     ovmf swtpm swtpm-tools
+    # tests/it/lifecycle.rs compares Debian's and Ubuntu's phases with its CSVs
+    distro-info-data
 )
 
 die() {

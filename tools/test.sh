@@ -2,12 +2,13 @@
 # Runs every test of guestdb. First installs the real components the tests
 # use (Debian packages: QEMU 7.2, libvirt 9.0 with its QEMU driver,
 # virt-install, OVMF, swtpm, libosinfo tools and GObject bindings, xmllint,
-# xorriso, virt-xml-validate, hyperfine, GNU time) when they are missing and
-# starts libvirtd, via tools/test-setup.sh; then runs the whole cargo test
-# suite (unit tests, the integration tests in tests/it, doc tests) for every
-# crate of the workspace, including the tests plain `cargo test` leaves out
-# (marked #[ignore]: those that need QEMU, libvirt or the libosinfo tools,
-# and those that depend on today's date).
+# xorriso, virt-xml-validate, hyperfine, GNU time, distro-info-data) when
+# they are missing and starts libvirtd, via tools/test-setup.sh; then runs
+# the whole cargo test suite (unit tests, the integration tests in tests/it,
+# doc tests) for every crate of the workspace, including the tests plain
+# `cargo test` leaves out (marked #[ignore]: those that need QEMU, libvirt,
+# the libosinfo tools or distro-info-data, and those that depend on today's
+# date).
 #
 # Usage: tools/test.sh [extra cargo test arguments, e.g. a test name filter]
 # The reference material must be beside the checkout as ../shared (or set

@@ -1,6 +1,7 @@
 //! `guestdb list`: OSes matching filters, as a table or JSON.
 
 use super::{parse_date, usage, write_json, Failure, Outcome};
+use crate::lifecycle::Phase;
 use crate::os::Os;
 use crate::query::{Filter, VirtioWanted};
 use crate::render::table::table;
@@ -35,9 +36,14 @@ pub struct ListArgs {
     /// i440fx or q35
     #[arg(long)]
     chipset: Option<String>,
-    /// Released on or before, and not past end of life on, this date (YYYY-MM-DD)
+    /// Released on or before, and supported on, this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     supported_on: Option<String>,
+    /// The support --supported-on asks for: standard (full support only),
+    /// security (security maintenance without a paid add-on) or extended
+    /// (paid extensions too)
+    #[arg(long, value_name = "LEVEL", default_value = "security")]
+    support: String,
     /// Comma-separated fields to print
     #[arg(
         long,
@@ -90,6 +96,12 @@ fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
         .as_deref()
         .map(|d| parse_date(d, "--supported-on"))
         .transpose()?;
+    let support = Phase::parse(&args.support).ok_or_else(|| {
+        usage(format!(
+            "unknown support level '{}'; expected standard, security or extended",
+            args.support
+        ))
+    })?;
     Ok(Filter {
         family: args.family.clone(),
         distro: args.distro.clone(),
@@ -99,6 +111,7 @@ fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
         virtio,
         chipset,
         supported_on,
+        support: Some(support),
     })
 }
 
@@ -138,6 +151,9 @@ const FIELDS: &[&str] = &[
     "codename",
     "release-date",
     "eol-date",
+    "standard-end",
+    "security-end",
+    "extended-end",
     "status",
     "arches",
     "chipsets",
@@ -170,6 +186,13 @@ fn field(os: &Os, name: &str) -> Option<Value> {
         "codename" => opt(&os.codename),
         "release-date" => date(&os.release_date),
         "eol-date" => date(&os.eol_date),
+        "standard-end" | "security-end" | "extended-end" => {
+            let phase = Phase::parse(name.trim_end_matches("-end"))?;
+            os.lifecycle
+                .get(phase)
+                .map(|e| Value::String(e.to_string()))
+                .unwrap_or(Value::Null)
+        }
         "status" => Value::String(os.release_status.name().to_string()),
         "arches" => json!(os.arches),
         "chipsets" => json!(chipset_list(os)),

@@ -63,7 +63,7 @@ pub struct Cli {
 enum Command {
     /// List OSes, optionally filtered
     #[command(
-        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, status, arches, chipsets, virtio-<class> (net, block, console, rng, balloon, scsi, 9p,\ngpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
+        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n  guestdb list --distro rhel --supported-on 2026-12-07 --support extended --fields short-id,eol-date,extended-end\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, standard-end, security-end, extended-end, status, arches, chipsets, virtio-<class>\n(net, block, console, rng, balloon, scsi, 9p, gpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
     )]
     List(list::ListArgs),
     /// Show everything known about one OS

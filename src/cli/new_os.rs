@@ -20,7 +20,9 @@ pub(super) const AFTER_HELP: &str = "Examples:
 The new file goes beside the previous release's file. It derives from and upgrades the previous
 release, so it inherits its virtio, chipset, firmware and device facts; the media patterns and
 URLs are copied with the version changed. Dates not given are written as YYYY-MM-DD, which
-'guestdb validate' reports until they are filled in. Running it again changes nothing: an
+'guestdb validate' reports until they are filled in; so are the ends of the lifecycle phases the
+previous release states (a day, or tba while the vendor has not announced it), except the
+security phase's when --eol-date gives it. Running it again changes nothing: an
 unchanged file is left alone, and a file edited since is never overwritten.
 
 Exit status: 0 written or already there, 1 the file exists with other content, 2 error.";
@@ -37,7 +39,8 @@ pub struct NewOsArgs {
     /// Release date (YYYY-MM-DD); left to fill in when not given
     #[arg(long, value_name = "DATE")]
     release_date: Option<String>,
-    /// End-of-life date (YYYY-MM-DD); left to fill in when not given and the previous release has one
+    /// End of security maintenance without a paid add-on (YYYY-MM-DD): the eol-date and the
+    /// security phase's end; left to fill in when not given and the previous release has one
     #[arg(long, value_name = "DATE")]
     eol_date: Option<String>,
     /// Codename of the new release
@@ -193,6 +196,15 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
         .map(|(i, l)| {
             let name = l.trim().trim_start_matches('<');
             let name = name.split('>').next().unwrap_or(name);
+            // A lifecycle phase: `phase security`.
+            let phase;
+            let name = match name.strip_prefix("phase name=\"") {
+                Some(rest) => {
+                    phase = format!("phase {}", rest.split('"').next().unwrap_or(rest));
+                    phase.as_str()
+                }
+                None => name,
+            };
             format!("{}:{}: {name}", path.display(), i + 1)
         })
         .collect();

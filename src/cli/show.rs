@@ -6,7 +6,7 @@ use super::{find, write_json, Failure, Outcome};
 use crate::os::RelationKind;
 use crate::{Database, Date};
 use clap::Args;
-use guestdb_data::model::VirtioClass;
+use guestdb_data::model::{Phase, VirtioClass};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -87,6 +87,52 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         date(os.eol_date),
         os.release_status.name()
     )?;
+    if !details.lifecycle.is_empty() {
+        writeln!(out, "  lifecycle")?;
+        if let Some(r) = os.release_date {
+            writeln!(
+                out,
+                "    {:<9} {:<12} general availability",
+                "ga",
+                r.to_string()
+            )?;
+            if args.explain {
+                if let Some(f) = details
+                    .fact_sources
+                    .iter()
+                    .find(|f| f.fact == "release-date")
+                {
+                    writeln!(out, "              {}", why(&f.provenance))?;
+                }
+            }
+        }
+        for p in &details.lifecycle {
+            let mut end = p.end.to_string();
+            if let Some(e) = p.expected {
+                end.push_str(&format!(" (expected by {e})"));
+            }
+            let paid = if p.phase == Phase::Extended {
+                ", paid"
+            } else {
+                ""
+            };
+            let eol = if p.phase == Phase::Security {
+                " (end of life)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    {:<9} {:<12} {}{paid}{eol}",
+                p.phase.name(),
+                end,
+                p.label()
+            )?;
+            if args.explain {
+                writeln!(out, "              {}", why(&p.provenance))?;
+            }
+        }
+    }
     for kind in [
         RelationKind::DerivesFrom,
         RelationKind::Clones,

@@ -4,7 +4,8 @@
 
 use crate::os::{BootSecurity, Os, OsDetails, Provenance};
 use guestdb_data::model::{
-    Chipset, ClockOffset, Date, FirmwareType, ReleaseStatus, ResourceKind, RoleName, VirtioClass,
+    Chipset, ClockOffset, Date, FirmwareType, Phase, PhaseEnd, ReleaseStatus, ResourceKind,
+    RoleName, VirtioClass,
 };
 use serde::Serialize;
 
@@ -123,6 +124,19 @@ pub struct TpmFacts {
     pub fact: FactRef,
 }
 
+/// When one phase of the OS's support ends, with its declaration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PhaseRef {
+    /// Standard, security or extended.
+    pub phase: Phase,
+    /// A day, `unknown` or `tba`.
+    pub end: PhaseEnd,
+    /// The vendor's name for the phase (or its usual name).
+    pub label: String,
+    /// The fact.
+    pub fact: FactRef,
+}
+
 /// Amounts the OS needs or recommends (bytes, count).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Sizes {
@@ -158,6 +172,8 @@ pub struct OsFacts {
     pub distro: Option<String>,
     /// When its security maintenance ends.
     pub eol_date: Option<Date>,
+    /// Its support phases, in phase order (empty: the data states none).
+    pub lifecycle: Vec<PhaseRef>,
     /// Released, prerelease, snapshot or rolling.
     pub release_status: ReleaseStatus,
     /// The architecture the facts are for.
@@ -491,6 +507,19 @@ impl OsFacts {
             }
             s
         };
+        let lifecycle = details
+            .lifecycle
+            .iter()
+            .map(|p| PhaseRef {
+                phase: p.phase,
+                end: p.end,
+                label: p.label().to_string(),
+                fact: FactRef::from(
+                    format!("{short}: {} ({}) ends {}", p.label(), p.phase, p.end),
+                    &p.provenance,
+                ),
+            })
+            .collect();
         OsFacts {
             id: os.id.clone(),
             short_id,
@@ -498,6 +527,7 @@ impl OsFacts {
             family: os.family.clone(),
             distro: os.distro.clone(),
             eol_date: os.eol_date,
+            lifecycle,
             release_status: os.release_status,
             arch: arch.to_string(),
             virtio,

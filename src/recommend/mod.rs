@@ -381,7 +381,8 @@ pub struct Device {
 /// Something the caller should know.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
-    /// `end-of-life`, `fallback`, `deprecated-machine`, `unsupported`,
+    /// `end-of-life`, `end-of-life-unknown`, `not-released`, `fallback`,
+    /// `deprecated-machine`, `unsupported`,
     /// `emulated-fallback`, `assumed`.
     pub code: &'static str,
     /// What happened, in words.

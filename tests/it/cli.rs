@@ -20,6 +20,7 @@ fn show_json_has_the_documented_fields() {
         "version",
         "release_date",
         "eol_date",
+        "lifecycle",
         "virtio",
         "chipsets",
         "firmware",
@@ -28,7 +29,9 @@ fn show_json_has_the_documented_fields() {
         assert!(v.get(key).is_some(), "show --json lacks '{key}'");
     }
     assert_eq!(v["id"], "http://redhat.com/rhel/6.10");
-    assert_eq!(v["release_date"], "2018-05-25");
+    assert_eq!(v["release_date"], "2018-06-19");
+    assert_eq!(v["eol_date"], "2020-11-30");
+    assert_eq!(v["lifecycle"]["security"]["end"], v["eol_date"]);
     assert_eq!(
         v["chipsets"],
         serde_json::json!({"q35": true, "i440fx": true})

@@ -16,6 +16,7 @@ mod export;
 mod fuzz;
 mod hostile;
 mod import;
+mod lifecycle;
 mod machines;
 mod oracle;
 mod profile;

@@ -34,11 +34,20 @@ fn changed_copy() -> tempfile::TempDir {
         "2032-05-01",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Alpine's lifecycle has a standard phase too: not announced yet.
+    edit(
+        &d.join("os/alpinelinux.org/alpinelinux-3.99.xml"),
+        r#"<phase name="standard" end="YYYY-MM-DD""#,
+        r#"<phase name="standard" end="tba""#,
+    );
     let netbsd = d.join("os/netbsd.org/netbsd-9.4.xml");
+    // The end of security maintenance moves: the security phase and the
+    // eol-date that must equal it.
+    edit(&netbsd, ">2026-08-30</eol-date>", ">2026-09-30</eol-date>");
     edit(
         &netbsd,
-        "  <release-date>2024-04-20</release-date>\n",
-        "  <release-date>2024-04-20</release-date>\n  <eol-date>2026-08-30</eol-date>\n",
+        r#"<phase name="security" end="2026-08-30""#,
+        r#"<phase name="security" end="2026-09-30""#,
     );
     edit(
         &netbsd,
@@ -71,7 +80,8 @@ const EXPECTED: &str =
 removed  fedora46  Fedora Linux 46  (http://fedoraproject.org/fedora/46)
 changed  netbsd9.4  NetBSD 9.4  (http://netbsd.org/netbsd/9.4)
   chipsets.q35: false → true
-  eol_date: (none) → 2026-08-30
+  eol_date: 2026-08-30 → 2026-09-30
+  lifecycle.security.end: 2026-08-30 → 2026-09-30
   virtio.net.modern: false → true
 ";
 
@@ -95,7 +105,7 @@ fn diff_names_every_added_removed_and_changed_fact_and_exits_1() {
     assert_eq!(v["removed"][0]["id"], "http://fedoraproject.org/fedora/46");
     let changes = &v["changed"][0]["changes"];
     assert_eq!(
-        changes[2],
+        changes[3],
         serde_json::json!({"field": "virtio.net.modern", "old": false, "new": true})
     );
 
@@ -163,7 +173,7 @@ fn a_release_is_a_versioned_store_its_checksum_and_notes_from_the_diff() {
         ": 1 added, 1 removed, 1 changed.",
         "## Added\n\n- `alpinelinux3.99` Alpine Linux 3.99",
         "## Removed\n\n- `fedora46` Fedora Linux 46",
-        "## Changed\n\n- `netbsd9.4` NetBSD 9.4\n  - chipsets.q35: `false` → `true`\n  - eol_date: `(none)` → `2026-08-30`\n  - virtio.net.modern: `false` → `true`\n",
+        "## Changed\n\n- `netbsd9.4` NetBSD 9.4\n  - chipsets.q35: `false` → `true`\n  - eol_date: `2026-08-30` → `2026-09-30`\n  - lifecycle.security.end: `2026-08-30` → `2026-09-30`\n  - virtio.net.modern: `false` → `true`\n",
     ] {
         assert!(notes.contains(want), "notes lack {want:?}:\n{notes}");
     }

@@ -28,7 +28,7 @@ const CASES: &[Case] = &[
     (
         Rule::UnknownElement,
         &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <colour>red</colour>\n</os>\n")],
-        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, derives-from, clones, upgrades, kernel, virtio, chipset, firmware, secure-boot, tpm, device, clock, role, cpu-level, agent, driver, variant, media, tree, resources"],
+        &["data/os/guestdb.test/b-1.xml:3:3: error[unknown-element]: unknown element <colour> in <os>; expected one of: short-id, alias, name, vendor, family, distro, version, codename, release-date, eol-date, release-status, lifecycle, derives-from, clones, upgrades, kernel, virtio, chipset, firmware, secure-boot, tpm, device, clock, role, cpu-level, agent, driver, variant, media, tree, resources"],
     ),
     (
         Rule::UnknownAttribute,
@@ -135,6 +135,27 @@ const CASES: &[Case] = &[
         &["data/machines/qemu.xml:3:3: error[release-order]: QEMU release 7.1 comes after 7.2 in the list but is older; list releases oldest first\ndata/machines/qemu.xml:2:3: note: the release before it"],
     ),
     (
+        Rule::LifecycleOrder,
+        &[(OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <release-date>2020-05-01</release-date>\n  <eol-date>2025-05-01</eol-date>\n  <lifecycle>\n    <phase name=\"security\" end=\"2025-05-01\"/>\n    <phase name=\"extended\" end=\"2024-05-01\"/>\n    <phase name=\"standard\" end=\"2019-05-01\"/>\n  </lifecycle>\n</os>\n")],
+        &[
+            "data/os/guestdb.test/b-1.xml:7:5: error[lifecycle-order]: the extended phase ends 2024-05-01, before the security phase it follows (2025-05-01)\ndata/os/guestdb.test/b-1.xml:6:5: note: the security phase",
+            "data/os/guestdb.test/b-1.xml:8:5: error[lifecycle-order]: the standard phase ends 2019-05-01, before the release date 2020-05-01\ndata/os/guestdb.test/b-1.xml:3:17: note: released here",
+        ],
+    ),
+    (
+        Rule::EolDateMismatch,
+        &[
+            (OS_B, b"<os id=\"http://guestdb.test/b/1\">\n  <name>B</name>\n  <eol-date>2029-01-09</eol-date>\n  <lifecycle>\n    <phase name=\"security\" end=\"2025-10-14\"/>\n  </lifecycle>\n</os>\n"),
+            ("os/guestdb.test/c-1.xml", b"<os id=\"http://guestdb.test/c/1\">\n  <name>C</name>\n  <eol-date>2029-01-09</eol-date>\n  <lifecycle>\n    <phase name=\"security\" end=\"tba\"/>\n  </lifecycle>\n</os>\n"),
+            ("os/guestdb.test/d-1.xml", b"<os id=\"http://guestdb.test/d/1\">\n  <name>D</name>\n  <lifecycle>\n    <phase name=\"security\" end=\"2025-10-14\"/>\n  </lifecycle>\n</os>\n"),
+        ],
+        &[
+            "data/os/guestdb.test/b-1.xml:3:13: error[eol-date-mismatch]: <eol-date> 2029-01-09 is not the end of the security phase (2025-10-14); eol-date is the end of security maintenance without a paid add-on\ndata/os/guestdb.test/b-1.xml:5:5: note: the security phase",
+            "data/os/guestdb.test/c-1.xml:3:13: error[eol-date-mismatch]: <eol-date> 2029-01-09 is stated but the security phase's end is tba; remove the eol-date or date the phase\ndata/os/guestdb.test/c-1.xml:5:5: note: the security phase",
+            "data/os/guestdb.test/d-1.xml:4:5: error[eol-date-mismatch]: the security phase ends 2025-10-14 but the file states no <eol-date>; add <eol-date>2025-10-14</eol-date>",
+        ],
+    ),
+    (
         Rule::SchemaVersion,
         &[("dataset.xml", b"<dataset version=\"2026.01.01\" schema-version=\"7\">\n  <source id=\"test\" name=\"test fixtures\"/>\n</dataset>\n")],
         &["data/dataset.xml:1:31: error[schema-version]: schema version 7 is not the one this compiler reads (6)"],
@@ -181,6 +202,8 @@ rule_tests! {
     rule_virtio_contradicts_devices => Rule::VirtioContradictsDevices,
     rule_firmware_contradiction => Rule::FirmwareContradiction,
     rule_release_order => Rule::ReleaseOrder,
+    rule_lifecycle_order => Rule::LifecycleOrder,
+    rule_eol_date_mismatch => Rule::EolDateMismatch,
     rule_schema_version => Rule::SchemaVersion,
 }
 

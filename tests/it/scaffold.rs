@@ -31,6 +31,8 @@ fn the_next_release_is_scaffolded_and_validates_once_its_dates_are_filled_in() {
         "<version>3.99</version>",
         "<release-date>YYYY-MM-DD</release-date>",
         "<eol-date>YYYY-MM-DD</eol-date>",
+        r#"<phase name="standard" end="YYYY-MM-DD" label="community repository support"/>"#,
+        r#"<phase name="security" end="YYYY-MM-DD" label="main repository support"/>"#,
         r#"<derives-from id="http://alpinelinux.org/alpinelinux/3.24"/>"#,
         r#"<upgrades id="http://alpinelinux.org/alpinelinux/3.24"/>"#,
         r"<volume-id>alpine-virt 3\.99.* x86_64$</volume-id>",
@@ -46,7 +48,12 @@ fn the_next_release_is_scaffolded_and_validates_once_its_dates_are_filled_in() {
         .filter(|l| !l.contains("derives-from") && !l.contains("upgrades") && !l.contains("<!--"))
         .collect();
     assert!(stale.is_empty(), "lines still naming 3.24: {stale:?}");
-    for (line, what) in [(10, "release-date"), (11, "eol-date")] {
+    for (line, what) in [
+        (10, "release-date"),
+        (11, "eol-date"),
+        (13, "phase standard"),
+        (14, "phase security"),
+    ] {
         let want = format!("alpinelinux-3.99.xml:{line}: {what}");
         assert!(
             r.stdout.contains(&want),
@@ -80,6 +87,14 @@ fn the_next_release_is_scaffolded_and_validates_once_its_dates_are_filled_in() {
         .replace(
             "<eol-date>YYYY-MM-DD</eol-date>",
             "<eol-date>2032-05-01</eol-date>",
+        )
+        .replace(
+            r#"<phase name="standard" end="YYYY-MM-DD""#,
+            r#"<phase name="standard" end="tba""#,
+        )
+        .replace(
+            r#"<phase name="security" end="YYYY-MM-DD""#,
+            r#"<phase name="security" end="2032-05-01""#,
         );
     std::fs::write(&file, &dated).expect("fill in the dates");
     let v = run(&["validate", out]);

@@ -87,6 +87,9 @@ fn the_schema_rejects_what_the_reader_rejects() {
         ("bad-bool.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><device ref=\"e1000\" supported=\"maybe\"/></os>"),
         ("bad-date.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><release-date>2023-02-29</release-date></os>"),
         ("legacy-gpu.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><virtio class=\"gpu\" legacy=\"true\" modern=\"true\"/></os>"),
+        ("ga-phase.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><lifecycle><phase name=\"ga\" end=\"2020-01-01\"/></lifecycle></os>"),
+        ("bad-phase-end.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><lifecycle><phase name=\"security\" end=\"soon\"/></lifecycle></os>"),
+        ("empty-lifecycle.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><lifecycle/></os>"),
         ("bad-pci.xml", "<devices><device name=\"x\" class=\"net\" bus=\"pci\" pci=\"8086:100e0\"/></devices>"),
     ];
     let files: Vec<(&str, &[u8])> = cases.iter().map(|(n, c)| (*n, c.as_bytes())).collect();

@@ -72,6 +72,8 @@ pub enum Rule {
     KernelContradiction,
     FirmwareContradiction,
     ReleaseOrder,
+    LifecycleOrder,
+    EolDateMismatch,
     SchemaVersion,
 }
 
@@ -100,6 +102,8 @@ impl Rule {
         Rule::KernelContradiction,
         Rule::FirmwareContradiction,
         Rule::ReleaseOrder,
+        Rule::LifecycleOrder,
+        Rule::EolDateMismatch,
         Rule::SchemaVersion,
     ];
 
@@ -128,6 +132,8 @@ impl Rule {
             Rule::KernelContradiction => "kernel-contradiction",
             Rule::FirmwareContradiction => "firmware-contradiction",
             Rule::ReleaseOrder => "release-order",
+            Rule::LifecycleOrder => "lifecycle-order",
+            Rule::EolDateMismatch => "eol-date-mismatch",
             Rule::SchemaVersion => "schema-version",
         }
     }

@@ -8,6 +8,9 @@
 //! volume-id and treeinfo patterns) and the resources (which libosinfo does
 //! not inherit). What is not copied: aliases, the codename, the dates and
 //! the kernel, which differ between releases and need their own source.
+//! A previous release's lifecycle phases are carried over by name and
+//! label, their ends left as `YYYY-MM-DD` to fill in (a day, `tba` or
+//! `unknown`), except the security phase's when an end-of-life date is given.
 //! Dates that are not given are left as `YYYY-MM-DD`, which the reader
 //! rejects with its location until someone fills them in.
 
@@ -234,6 +237,36 @@ pub fn scaffold(
         .release_date
         .map(|d| Located::new(d, Loc::file(&path)));
     os.eol_date = release.eol_date.map(|d| Located::new(d, Loc::file(&path)));
+    // A release of a distribution that publishes lifecycles gets the same
+    // phases, by name and label: the security phase ends on the eol date
+    // given; every other end is left to fill in (a day, or tba when the
+    // vendor has not announced it).
+    os.lifecycle = prev
+        .lifecycle
+        .iter()
+        .map(|p| {
+            let given = match (p.phase, release.eol_date) {
+                (Phase::Security, Some(d)) => Some(d),
+                _ => None,
+            };
+            Fact::with(
+                "all",
+                LifecyclePhase {
+                    phase: p.phase,
+                    // Written as the placeholder below.
+                    end: given.map_or(PhaseEnd::Tba, PhaseEnd::On),
+                    label: p.label.clone(),
+                    expected: None,
+                },
+                Provenance {
+                    source: given.and(release.source.clone()).map(here),
+                    note: given.and(release.note.clone()),
+                    loc: Loc::file(&path),
+                    ..Provenance::default()
+                },
+            )
+        })
+        .collect();
     os.release_status = if release.prerelease {
         ReleaseStatus::Prerelease
     } else {
@@ -322,6 +355,19 @@ pub fn scaffold(
         prev.id.value
     );
     let mut text = write_os(&os, Some(&header));
+    // Phase ends not given are to be filled in, like dates.
+    text = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("    <phase ") && l.contains(r#" end="tba""#) {
+                l.replace(r#" end="tba""#, &format!(r#" end="{DATE_PLACEHOLDER}""#))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
     let missing: Vec<&str> = [
         ("release-date", os.release_date.is_none()),
         ("eol-date", os.eol_date.is_none() && prev.eol_date.is_some()),
@@ -343,8 +389,8 @@ pub fn scaffold(
 }
 
 /// Puts `<name>YYYY-MM-DD</name>` lines where the canonical layout has the
-/// dates: after any date already written, else before the release status or
-/// the first inheritance link.
+/// dates: after any date already written, else before the release status,
+/// the lifecycle or the first inheritance link.
 fn with_placeholders(text: &str, names: &[&str]) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
@@ -352,6 +398,7 @@ fn with_placeholders(text: &str, names: &[&str]) -> String {
         .position(|l| {
             l.starts_with("  <eol-date")
                 || l.starts_with("  <release-status")
+                || l.starts_with("  <lifecycle")
                 || l.starts_with("  <derives-from")
         })
         .unwrap_or(lines.len());

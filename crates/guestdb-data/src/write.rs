@@ -118,6 +118,23 @@ pub fn write_os(os: &OsRecord, header: Option<&str>) -> String {
         let attrs = fact_prov(os, "release-status");
         o.text_el_with(1, "release-status", &attrs, os.release_status.name());
     }
+    if !os.lifecycle.is_empty() {
+        o.line(1, "<lifecycle>");
+        for p in &os.lifecycle {
+            o.line(
+                2,
+                &format!(
+                    "<phase{}{}{}{}{}/>",
+                    attr("name", p.phase.name()),
+                    attr("end", &p.end.to_string()),
+                    opt_attr("label", p.label.as_deref()),
+                    opt_attr("expected", p.expected.map(|d| d.to_string()).as_deref()),
+                    prov(&p.provenance)
+                ),
+            );
+        }
+        o.line(1, "</lifecycle>");
+    }
     for (name, list) in [
         ("derives-from", &os.derives_from),
         ("clones", &os.clones),

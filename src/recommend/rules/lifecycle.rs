@@ -2,6 +2,9 @@
 //! architecture, and end-of-life warnings.
 
 use super::*;
+use crate::lifecycle;
+use crate::recommend::facts::PhaseRef;
+use guestdb_data::model::{Date, Phase, PhaseEnd};
 
 pub(super) fn os_fallback(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if let Some(f) = &ctx.os.fallback {
@@ -66,25 +69,121 @@ pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
 pub(super) fn end_of_life(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let os = ctx.os;
     let mut reasons = Vec::new();
-    if let (Some(eol), Some(today)) = (os.eol_date, ctx.target.today) {
-        if eol < today {
-            let m = format!(
-                "{} reached its end of life on {eol}: it gets no security updates",
-                os.short_id
-            );
-            ctx.warn("end-of-life", m.clone());
+    let mut facts = Vec::new();
+    let mut warned = false;
+    if let Some(today) = ctx.target.today {
+        if os.lifecycle.is_empty() {
+            if let Some(eol) = os.eol_date.filter(|eol| *eol < today) {
+                let m = format!(
+                    "{} reached its end of life on {eol}: it gets no security updates",
+                    os.short_id
+                );
+                ctx.warn("end-of-life", m.clone());
+                reasons.push(m);
+                warned = true;
+            }
+        } else {
+            let (m, used, standing) = phase_on(os, today);
+            match standing {
+                Standing::Ended => ctx.warn("end-of-life", m.clone()),
+                Standing::Unknown => ctx.warn("end-of-life-unknown", m.clone()),
+                Standing::Supported => {}
+            }
+            warned |= standing != Standing::Supported;
             reasons.push(m);
+            facts.extend(used.into_iter().map(|p| p.fact.clone()));
         }
     }
     if os.release_status != guestdb_data::model::ReleaseStatus::Released {
         let m = format!("{} is a {} release", os.short_id, os.release_status.name());
         ctx.warn("not-released", m.clone());
         reasons.push(m);
+        warned = true;
     }
-    ctx.trace(
-        if reasons.is_empty() { "ok" } else { "warn" },
-        reasons,
-        Vec::new(),
-    );
+    ctx.trace(if warned { "warn" } else { "ok" }, reasons, facts);
     Ok(())
+}
+
+/// Where the OS stands on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Standing {
+    /// In a phase of free support (or one not ended as far as anyone says).
+    Supported,
+    /// Its security maintenance without a paid add-on has ended.
+    Ended,
+    /// Its remaining phases end on days no source gives.
+    Unknown,
+}
+
+/// What `today` means for the OS's support (the shared phase logic of
+/// [`crate::lifecycle`]): the sentence, the phases it names, and where it
+/// stands ("rhel7.9: maintenance support ended 2024-06-30; paid extended
+/// life-cycle support until 2029-05-31").
+fn phase_on(os: &OsFacts, today: Date) -> (String, Vec<&PhaseRef>, Standing) {
+    let phases: Vec<(Phase, PhaseEnd)> = os.lifecycle.iter().map(|p| (p.phase, p.end)).collect();
+    let short = &os.short_id;
+    if let Some(eol) = lifecycle::end_of_life(&phases, today) {
+        let security = &os.lifecycle[eol.security];
+        let mut m = format!("{short}: {} ended {}", security.label, eol.on);
+        let mut used = vec![security];
+        match eol.extended.map(|i| &os.lifecycle[i]) {
+            None => m.push_str(": it gets no security updates"),
+            Some(x) => {
+                used.push(x);
+                m.push_str(&match x.end {
+                    PhaseEnd::On(d) if d >= today => format!("; paid {} until {d}", x.label),
+                    PhaseEnd::On(d) => format!(
+                        "; paid {} ended {d} too: it gets no security updates",
+                        x.label
+                    ),
+                    PhaseEnd::Tba => {
+                        format!("; paid {} until a day not announced yet", x.label)
+                    }
+                    PhaseEnd::Unknown => {
+                        format!("; paid {} until a day no source gives", x.label)
+                    }
+                });
+            }
+        }
+        return (m, used, Standing::Ended);
+    }
+    let position = lifecycle::position(&phases, today);
+    match position.current.map(|i| &os.lifecycle[i]) {
+        Some(p) => {
+            let until = match p.end {
+                PhaseEnd::On(d) => format!("until {d}"),
+                _ => "until a day not announced yet".to_string(),
+            };
+            let m = match position.ended.map(|i| &os.lifecycle[i]) {
+                Some(e) => format!(
+                    "{short}: {} ended {}; in {} {until}",
+                    e.label, e.end, p.label
+                ),
+                None => format!("{short}: in {} {until}", p.label),
+            };
+            let used = position
+                .ended
+                .map(|i| &os.lifecycle[i])
+                .into_iter()
+                .chain(Some(p))
+                .collect();
+            (m, used, Standing::Supported)
+        }
+        None => {
+            let unknown: Vec<&PhaseRef> = os
+                .lifecycle
+                .iter()
+                .filter(|p| p.end == PhaseEnd::Unknown)
+                .collect();
+            let names: Vec<&str> = unknown.iter().map(|p| p.label.as_str()).collect();
+            (
+                format!(
+                    "{short}: the end of its {} is unknown (no source gives the day): it may get no security updates",
+                    names.join(" and ")
+                ),
+                unknown,
+                Standing::Unknown,
+            )
+        }
+    }
 }

@@ -185,7 +185,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "end-of-life",
-        summary: "a warning when the OS is past its end of life or not released",
+        summary: "a warning when the OS's free security maintenance has ended (naming the phase that ended and the next), its end is unknown, or it is not released",
         devices: &[],
         apply: lifecycle::end_of_life,
     },

@@ -201,6 +201,84 @@ pub(super) fn check_cycles(data: &Dataset, index: &Index, findings: &mut Finding
     }
 }
 
+/// The lifecycle's phases end in order (standard, security, extended),
+/// none before the release, and `<eol-date>` is the security phase's end:
+/// the same day when it is dated, absent when it is unknown or not announced.
+fn check_lifecycle(os: &OsRecord, findings: &mut Findings) {
+    let mut dated: Vec<(&PhaseFact, Date)> = os
+        .lifecycle
+        .iter()
+        .filter_map(|p| p.end.date().map(|d| (p, d)))
+        .collect();
+    dated.sort_by_key(|(p, _)| p.phase);
+    for pair in dated.windows(2) {
+        let ((first, fd), (second, sd)) = (pair[0], pair[1]);
+        if fd > sd {
+            findings.push(
+                Finding::new(
+                    Rule::LifecycleOrder,
+                    second.loc().clone(),
+                    format!(
+                        "the {} phase ends {sd}, before the {} phase it follows ({fd})",
+                        second.phase, first.phase
+                    ),
+                )
+                .note(first.loc().clone(), format!("the {} phase", first.phase)),
+            );
+        }
+    }
+    if let Some(release) = &os.release_date {
+        for (p, d) in &dated {
+            if *d < release.value {
+                findings.push(
+                    Finding::new(
+                        Rule::LifecycleOrder,
+                        p.loc().clone(),
+                        format!(
+                            "the {} phase ends {d}, before the release date {}",
+                            p.phase, release.value
+                        ),
+                    )
+                    .note(release.loc.clone(), "released here"),
+                );
+            }
+        }
+    }
+    let Some(security) = os.lifecycle.iter().find(|p| p.phase == Phase::Security) else {
+        return;
+    };
+    match (security.end, &os.eol_date) {
+        (PhaseEnd::On(d), Some(eol)) if eol.value != d => findings.push(
+            Finding::new(
+                Rule::EolDateMismatch,
+                eol.loc.clone(),
+                format!(
+                    "<eol-date> {} is not the end of the security phase ({d}); eol-date is the end of security maintenance without a paid add-on",
+                    eol.value
+                ),
+            )
+            .note(security.loc().clone(), "the security phase"),
+        ),
+        (PhaseEnd::On(d), None) => findings.push(Finding::new(
+            Rule::EolDateMismatch,
+            security.loc().clone(),
+            format!("the security phase ends {d} but the file states no <eol-date>; add <eol-date>{d}</eol-date>"),
+        )),
+        (end @ (PhaseEnd::Unknown | PhaseEnd::Tba), Some(eol)) => findings.push(
+            Finding::new(
+                Rule::EolDateMismatch,
+                eol.loc.clone(),
+                format!(
+                    "<eol-date> {} is stated but the security phase's end is {end}; remove the eol-date or date the phase",
+                    eol.value
+                ),
+            )
+            .note(security.loc().clone(), "the security phase"),
+        ),
+        _ => {}
+    }
+}
+
 pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
     if let (Some(release), Some(eol)) = (&os.release_date, &os.eol_date) {
         if release.value > eol.value {
@@ -217,6 +295,7 @@ pub(super) fn check_os(os: &OsRecord, findings: &mut Findings) {
             );
         }
     }
+    check_lifecycle(os, findings);
     // One fact per key in one file.
     let mut seen: HashMap<String, &Loc> = HashMap::new();
     let keyed = os

@@ -15,7 +15,8 @@ pub mod catalogue;
 pub mod detect;
 
 use crate::model::{
-    Chipset, ClockOffset, Date, FirmwareType, ResourceKind, RoleName, Version, VirtioClass,
+    Chipset, ClockOffset, Date, FirmwareType, Phase, PhaseEnd, ResourceKind, RoleName, Version,
+    VirtioClass,
 };
 use serde::{Deserialize, Serialize};
 
@@ -319,6 +320,30 @@ pub struct Relation {
     pub short_id: Option<String>,
 }
 
+/// When one phase of a release's support ends (`<lifecycle>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseFact {
+    pub phase: Phase,
+    /// `YYYY-MM-DD`, `unknown` or `tba`.
+    pub end: PhaseEnd,
+    /// The vendor's name for the phase; none: the phase's usual name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// For an end not announced yet: the day it is expected by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Date>,
+    pub provenance: Provenance,
+}
+
+impl PhaseFact {
+    /// The vendor's name for the phase, or its usual name.
+    pub fn label(&self) -> &str {
+        self.label
+            .as_deref()
+            .unwrap_or_else(|| self.phase.default_label())
+    }
+}
+
 /// The provenance an OS states for one of its plain facts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactSource {
@@ -338,6 +363,10 @@ pub struct OsFacts {
     #[serde(skip)]
     pub path: String,
     pub relations: Vec<Relation>,
+    /// The release's support phases, in phase order (standard, security,
+    /// extended); empty when the data states none.
+    #[serde(default)]
+    pub lifecycle: Vec<PhaseFact>,
     /// The Linux kernel the release ships, where the data states it.
     pub kernel: Option<KernelFact>,
     /// Kernels of architectures whose kernel differs.

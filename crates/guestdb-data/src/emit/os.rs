@@ -402,6 +402,18 @@ fn facts(
             provenance: ctx.of(i, e),
         })
         .collect();
+    let mut lifecycle: Vec<doc::PhaseFact> = os
+        .lifecycle
+        .iter()
+        .map(|p| doc::PhaseFact {
+            phase: p.phase,
+            end: p.end,
+            label: p.label.clone(),
+            expected: p.expected,
+            provenance: ctx.provenance(i, None, &p.provenance),
+        })
+        .collect();
+    lifecycle.sort_by_key(|p| p.phase);
     let fact_sources = os
         .fact_sources
         .iter()
@@ -414,6 +426,7 @@ fn facts(
         source: None,
         path: String::new(),
         relations,
+        lifecycle,
         kernel: os.kernel.as_ref().map(kernel),
         arch_kernels: os
             .arch_kernels
@@ -515,8 +528,9 @@ pub(super) fn emit_oses(
     let mut os_stmt = tx.prepare(
         "INSERT INTO os (idx, id, name, vendor, family, distro, version, codename, release_date,
          eol_date, release_status, source, path, virtio_legacy, virtio_modern, virtio_driver,
-         chipsets, arches, short_ids, aliases)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+         chipsets, arches, short_ids, aliases, standard_end, security_end, extended_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                 ?21, ?22, ?23)",
     )?;
     let mut facts_stmt = tx.prepare("INSERT INTO os_facts (os, facts) VALUES (?1, ?2)")?;
     let mut name_stmt =
@@ -550,6 +564,12 @@ pub(super) fn emit_oses(
         }
         let arches = arches(os, r);
         let text = |v: &Option<Located<String>>| v.as_ref().map(|v| v.value.clone());
+        let end = |phase: Phase| {
+            os.lifecycle
+                .iter()
+                .find(|p| p.phase == phase)
+                .map(|p| p.end.to_string())
+        };
         os_stmt.execute(params![
             k,
             os.id.value,
@@ -571,6 +591,9 @@ pub(super) fn emit_oses(
             words(arches.iter().copied()),
             names(&os.short_ids),
             names(&os.aliases),
+            end(Phase::Standard),
+            end(Phase::Security),
+            end(Phase::Extended),
         ])?;
         facts_stmt.execute(params![
             k,

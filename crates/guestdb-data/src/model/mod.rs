@@ -435,6 +435,7 @@ display_name!(
     FirmwareType => |k: &FirmwareType| k.name(),
     ResourceKind => |k: &ResourceKind| k.name(),
     ReleaseStatus => |r: &ReleaseStatus| r.name(),
+    Phase => |p: &Phase| p.name(),
     Slot => |s: &Slot| s.name(),
     Generation => |g: &Generation| g.name(),
 );
@@ -470,6 +471,18 @@ as_text!(
     "a virtio generation",
     |g: &Generation| g.name(),
     Generation::parse
+);
+as_text!(
+    Phase,
+    "a lifecycle phase",
+    |p: &Phase| p.name(),
+    Phase::parse
+);
+as_text!(
+    PhaseEnd,
+    "a phase end (YYYY-MM-DD, unknown or tba)",
+    |e: &PhaseEnd| e.to_string(),
+    PhaseEnd::parse
 );
 as_text!(
     ReleaseStatus,

@@ -143,6 +143,101 @@ pub struct Kernel {
 /// A kernel fact (see [`Kernel`]).
 pub type KernelFact = Fact<Kernel>;
 
+/// A phase of a release's support lifecycle, in the order they end. The
+/// release's general availability is its `<release-date>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    /// Standard (full) support: the vendor's first phase (RHEL Full
+    /// Support, Microsoft mainstream support, Ubuntu standard support).
+    Standard,
+    /// Security maintenance without a paid add-on: what `eol-date` means.
+    Security,
+    /// Extended support that costs extra (RHEL ELS, Ubuntu Pro ESM, Windows
+    /// ESU, SUSE LTSS, Oracle Extended Support).
+    Extended,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 3] = [Phase::Standard, Phase::Security, Phase::Extended];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Standard => "standard",
+            Phase::Security => "security",
+            Phase::Extended => "extended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// What the phase is called when the data gives it no vendor's name.
+    pub fn default_label(self) -> &'static str {
+        match self {
+            Phase::Standard => "standard support",
+            Phase::Security => "security maintenance",
+            Phase::Extended => "extended support",
+        }
+    }
+}
+
+/// When a lifecycle phase ends: a day, or `unknown` (the phase ended or its
+/// end is fixed, but no source gives the day), or `tba` (not announced yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PhaseEnd {
+    On(Date),
+    Unknown,
+    Tba,
+}
+
+impl PhaseEnd {
+    /// `YYYY-MM-DD`, `unknown` or `tba`.
+    pub fn parse(s: &str) -> Option<PhaseEnd> {
+        match s {
+            "unknown" => Some(PhaseEnd::Unknown),
+            "tba" => Some(PhaseEnd::Tba),
+            _ => Date::parse(s).map(PhaseEnd::On),
+        }
+    }
+
+    /// The day, when it is known.
+    pub fn date(self) -> Option<Date> {
+        match self {
+            PhaseEnd::On(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PhaseEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhaseEnd::On(d) => d.fmt(f),
+            PhaseEnd::Unknown => f.pad("unknown"),
+            PhaseEnd::Tba => f.pad("tba"),
+        }
+    }
+}
+
+/// `<phase name="security" end="2024-06-30" label="maintenance support"/>`
+/// in an OS's `<lifecycle>`: when one phase of the release's support ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LifecyclePhase {
+    pub phase: Phase,
+    pub end: PhaseEnd,
+    /// The vendor's name for the phase ("maintenance support", "Extended
+    /// Security Updates (ESU)"); `None`: [`Phase::default_label`].
+    pub label: Option<String>,
+    /// For an end not announced yet (`tba`): the day by which it is
+    /// expected (the vendor's plan, or when the release that ends it is
+    /// due). The freshness test reports it once that day has passed.
+    pub expected: Option<Date>,
+}
+
+/// A lifecycle phase fact (see [`LifecyclePhase`]); its architecture is `all`.
+pub type PhaseFact = Fact<LifecyclePhase>;
+
 /// `<chipset name="q35" supported="true"/>`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChipsetSupport {
@@ -385,6 +480,9 @@ pub struct OsRecord {
     pub release_date: Option<Located<Date>>,
     pub eol_date: Option<Located<Date>>,
     pub release_status: ReleaseStatus,
+    /// The release's support phases (`<lifecycle>`), in file order; empty
+    /// when the file states none. Not inherited.
+    pub lifecycle: Vec<PhaseFact>,
     pub derives_from: Vec<Located<String>>,
     pub clones: Vec<Located<String>>,
     pub upgrades: Vec<Located<String>>,
@@ -429,6 +527,7 @@ impl OsRecord {
             release_date: None,
             eol_date: None,
             release_status: ReleaseStatus::Released,
+            lifecycle: Vec::new(),
             derives_from: Vec::new(),
             clones: Vec::new(),
             upgrades: Vec::new(),
@@ -463,7 +562,8 @@ impl OsRecord {
 
     /// The provenance of every fact the OS states (and of those derived
     /// for it), kind by kind: kernels, virtio, chipsets, firmware, Secure
-    /// Boot, TPM, device links, then the plain facts that state one.
+    /// Boot, TPM, device links, lifecycle phases, then the plain facts
+    /// that state one.
     pub fn provenances(&self) -> impl Iterator<Item = &Provenance> {
         fn of<T>(facts: &[Fact<T>]) -> impl Iterator<Item = &Provenance> {
             facts.iter().map(|f| &f.provenance)
@@ -482,6 +582,7 @@ impl OsRecord {
             .chain(of(&self.roles))
             .chain(of(&self.cpu_levels))
             .chain(of(&self.agents))
+            .chain(of(&self.lifecycle))
             .chain(self.fact_sources.iter().map(|f| &f.provenance))
     }
 
