@@ -143,7 +143,7 @@ pub fn profile_host(db: &Database, name: &str, arch: Option<&str>) -> Result<Hos
 
 /// A `--migrate-to` value: a domcaps file when such a file exists or the
 /// value looks like a path, else a profile name.
-fn peer_host(db: &Database, value: &str, arch: &str) -> Result<Host, Failure> {
+pub fn peer_host(db: &Database, value: &str, arch: &str) -> Result<Host, Failure> {
     let path = Path::new(value);
     if path.is_file() || value.contains('/') || value.ends_with(".xml") {
         Ok(db.domcaps_host(path)?)
