@@ -85,6 +85,8 @@ pub struct DomainFirmware {
     pub efi: bool,
     /// Secure Boot on (`secure-boot` feature or `<loader secure='yes'>`).
     pub secure_boot: bool,
+    /// Secure Boot stated off (`enabled='no'` or `<loader secure='no'>`).
+    pub secure_boot_off: bool,
     /// SMM on (`<features><smm/>`).
     pub smm: bool,
 }
@@ -227,6 +229,17 @@ pub fn read(text: &str) -> Result<Domain, ReadError> {
                     c.name == "feature"
                         && attr(c, "name") == Some("secure-boot")
                         && attr(c, "enabled") == Some("yes")
+                })
+            });
+    }
+    if let Some(os) = os {
+        firmware.secure_boot_off = child(os, "loader")
+            .is_some_and(|l| attr(l, "secure") == Some("no"))
+            || child(os, "firmware").is_some_and(|f| {
+                f.children.iter().any(|c| {
+                    c.name == "feature"
+                        && attr(c, "name") == Some("secure-boot")
+                        && attr(c, "enabled") == Some("no")
                 })
             });
     }

@@ -550,9 +550,17 @@ fn device_checks(c: &mut Checker<'_, '_>, d: &Domain, os: &OsFacts, rec: Option<
             "virtio-no-driver"
         };
         let fix = device_fix(dev, class, os, drivers, rec);
+        // Without a disk, SCSI or network driver the guest does not boot or
+        // has no network; without the others it runs with a device it
+        // cannot use.
+        let severity = if matches!(class.name, "block" | "scsi" | "net") {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         c.add(
             code,
-            Severity::Error,
+            severity,
             dev.what.clone(),
             dev.pos,
             format!("{seen}; {why}"),
@@ -675,6 +683,35 @@ fn device_fix(
                 true,
             ))
         }
+        "gpu" => {
+            let at = dev.model_at.clone()?;
+            let model = rec
+                .and_then(|r| r.of_class("video").next())
+                .and_then(|d| d.libvirt_model.clone())
+                .filter(|m| m != "virtio")
+                .unwrap_or_else(|| "vga".into());
+            Some((
+                format!("video model {model} (a display the OS drives)"),
+                Change::Model {
+                    at,
+                    model,
+                    drop_address: None,
+                },
+                true,
+            ))
+        }
+        "input" => {
+            let pos = dev.pos?;
+            Some((
+                "bus usb (a USB input device the OS drives)".into(),
+                Change::Model {
+                    at: domain::ModelAt::Attr(pos, "bus"),
+                    model: "usb".into(),
+                    drop_address: dev.address,
+                },
+                true,
+            ))
+        }
         _ => None,
     }
 }
@@ -742,7 +779,21 @@ fn firmware_checks(c: &mut Checker<'_, '_>, d: &Domain, os: &OsFacts, family: Op
         );
     }
     if let Some(sb) = os.secure_boot.as_ref().filter(|s| s.required) {
-        if !d.firmware.secure_boot {
+        if d.firmware.efi && !d.firmware.secure_boot && !d.firmware.secure_boot_off {
+            c.add(
+                "secure-boot-unstated",
+                Severity::Warning,
+                "os",
+                at,
+                format!(
+                    "{} requires UEFI Secure Boot; the domain leaves it to libvirt's firmware autoselection (state <feature enabled='yes' name='secure-boot'/>)",
+                    os.short_id
+                ),
+                "firmware",
+                vec![sb.fact.clone()],
+                None,
+            );
+        } else if !d.firmware.secure_boot {
             let fix = (family == Some("q35")).then(|| {
                 (
                     "UEFI with Secure Boot (firmware features secure-boot and enrolled-keys) and SMM".to_string(),
