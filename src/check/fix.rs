@@ -258,14 +258,29 @@ pub fn apply(text: &str, d: &Domain, findings: &[Finding]) -> String {
                 if let Some(el) = find(ed.root, *disk) {
                     if let Some(t) = child(el, "target") {
                         ed.set_attr(t, "bus", bus);
-                        if let Some(dev) = t.attr("dev").map(|a| a.value.clone()) {
-                            if let Some(rest) = dev.strip_prefix("vd") {
-                                let prefix = if bus == "sata" || bus == "scsi" || bus == "usb" {
-                                    "sd"
-                                } else {
-                                    "hd"
-                                };
-                                ed.set_attr(t, "dev", &format!("{prefix}{rest}"));
+                        if t.attr("dev").is_some() {
+                            let prefix = if bus == "sata" || bus == "scsi" || bus == "usb" {
+                                "sd"
+                            } else {
+                                "hd"
+                            };
+                            // The first name of the new bus no other disk has.
+                            let taken: Vec<&str> = child(ed.root, "devices")
+                                .map(|d| {
+                                    d.children
+                                        .iter()
+                                        .filter(|c| c.name == "disk")
+                                        .filter_map(|c| child(c, "target"))
+                                        .filter_map(|t| t.attr("dev"))
+                                        .map(|a| a.value.as_str())
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            if let Some(name) = ('a'..='z')
+                                .map(|l| format!("{prefix}{l}"))
+                                .find(|n| !taken.contains(&n.as_str()))
+                            {
+                                ed.set_attr(t, "dev", &name);
                             }
                         }
                     }
