@@ -8,6 +8,7 @@
 //! the same hosts, so `check` and `recommend` never disagree. [`fix`]
 //! turns the findings' fixes into the smallest edit of the original text.
 
+pub mod cmdline;
 pub mod domain;
 pub mod fix;
 
@@ -285,10 +286,34 @@ impl Checker<'_, '_> {
 /// Checks the domain XML `text` (shown as `file`). An error when it cannot
 /// be read as a domain.
 pub fn check(ctx: &Context<'_>, file: &str, text: &str) -> Result<(Report, Domain), Error> {
+    let d = domain::read(text).map_err(|e| read_error(file, text, e))?;
+    check_read(ctx, file, text, d)
+}
+
+/// Checks the QEMU command line `text` (shown as `file`): the same checks
+/// as for a domain XML (the OS must be named: a command line has no
+/// metadata). An error when it is no QEMU command line.
+pub fn check_cmdline(ctx: &Context<'_>, file: &str, text: &str) -> Result<Report, Error> {
+    let d = cmdline::read(text, ctx.db.device_models()?).map_err(|e| read_error(file, text, e))?;
+    check_read(ctx, file, text, d).map(|(r, _)| r)
+}
+
+fn read_error(file: &str, text: &str, e: domain::ReadError) -> Error {
     let path: Arc<str> = Arc::from(file);
-    let lines = LineIndex::new(text);
-    let d = domain::read(text)
-        .map_err(|e| Error::input(format!("{}: {}", lines.loc(&path, e.pos), e.message)))?;
+    Error::input(format!(
+        "{}: {}",
+        LineIndex::new(text).loc(&path, e.pos),
+        e.message
+    ))
+}
+
+fn check_read(
+    ctx: &Context<'_>,
+    file: &str,
+    text: &str,
+    d: Domain,
+) -> Result<(Report, Domain), Error> {
+    let path: Arc<str> = Arc::from(file);
     let mut c = Checker {
         ctx,
         lines: LineIndex::new(text),
@@ -316,7 +341,11 @@ pub fn check(ctx: &Context<'_>, file: &str, text: &str) -> Result<(Report, Domai
             Severity::Warning,
             "domain",
             Some(d.root.pos),
-            "the domain names no OS (no <libosinfo:os id=...> in its <metadata>, which virt-install, virt-manager and cockpit write); name it with --os ID to check what the OS drives".into(),
+            if d.root.name == "domain" {
+                "the domain names no OS (no <libosinfo:os id=...> in its <metadata>, which virt-install, virt-manager and cockpit write); name it with --os ID to check what the OS drives".into()
+            } else {
+                "a QEMU command line names no OS; name it with --os ID to check what the OS drives".into()
+            },
             "os",
             Vec::new(),
             None,

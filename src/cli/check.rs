@@ -20,6 +20,7 @@ pub const AFTER_HELP: &str = "Examples:
   guestdb check vm.xml --diff
   guestdb check vm.xml --fix > fixed.xml && virsh define fixed.xml
   guestdb check --fleet /etc/libvirt/qemu --upgrade-to debian-13
+  guestdb check --qemu-cmdline vm.cmdline --os centos7.0
 
 The OS comes from the libosinfo metadata virt-install, virt-manager and
 cockpit write (<libosinfo:os id='...'/>), or --os. Each finding has a code,
@@ -37,6 +38,9 @@ pub struct CheckArgs {
     /// Domain XML files (virsh dumpxml output), directories of them, or - for standard input
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// A QEMU command line (as 'ps -o args' or 'guestdb recommend --format qemu' prints it) instead of domain XML
+    #[arg(long = "qemu-cmdline", value_name = "FILE", conflicts_with_all = ["fix", "diff", "fleet", "files"])]
+    qemu_cmdline: Option<PathBuf>,
     /// Check every *.xml domain in this directory and print one line per VM and a summary
     #[arg(long, value_name = "DIR", conflicts_with_all = ["fix", "diff"])]
     fleet: Option<PathBuf>,
@@ -89,28 +93,33 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 fn read_input(path: &Path) -> Result<String, String> {
     let kind = crate::input::DOMAIN_XML;
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(kind.max + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("standard input: {e}"))?;
-        if bytes.len() as u64 > kind.max {
-            return Err(format!(
-                "standard input: larger than guestdb reads of {} (at most {} MiB)",
-                kind.what,
-                kind.max >> 20
-            ));
-        }
-        return String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "standard input: not UTF-8 text (at byte {}); give {} as UTF-8",
-                e.utf8_error().valid_up_to(),
-                kind.what
-            )
-        });
+        return read_stdin(kind);
     }
     crate::input::read_to_string(path, kind).map_err(|e| e.to_string())
+}
+
+/// Standard input, at most as much as `kind` allows, as UTF-8.
+fn read_stdin(kind: crate::input::Kind) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(kind.max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("standard input: {e}"))?;
+    if bytes.len() as u64 > kind.max {
+        return Err(format!(
+            "standard input: larger than guestdb reads of {} (at most {} MiB)",
+            kind.what,
+            kind.max >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "standard input: not UTF-8 text (at byte {}); give {} as UTF-8",
+            e.utf8_error().valid_up_to(),
+            kind.what
+        )
+    })
 }
 
 fn print_report(r: &Report, explain: bool, out: &mut dyn Write) -> std::io::Result<()> {
@@ -185,6 +194,30 @@ pub(super) fn run(
     ctx.drivers = drivers;
     ctx.today = today();
 
+    if let Some(path) = &args.qemu_cmdline {
+        let shown = path.display().to_string();
+        let text = if path.as_os_str() == "-" {
+            read_stdin(crate::input::QEMU_CMDLINE)
+        } else {
+            crate::input::read_to_string(path, crate::input::QEMU_CMDLINE)
+                .map_err(|e| e.to_string())
+        }
+        .map_err(usage)?;
+        let report = check::check_cmdline(&ctx, &shown, &text)?;
+        if args.json {
+            write_json(
+                out,
+                &json!({ "domains": [&report], "unreadable": Vec::<String>::new() }),
+            )?;
+        } else {
+            print_report(&report, args.explain, out)?;
+        }
+        return Ok(if report.errors > 0 {
+            Outcome::NotFound
+        } else {
+            Outcome::Ok
+        });
+    }
     let files = match &args.fleet {
         Some(dir) => {
             if !dir.is_dir() {

@@ -734,3 +734,96 @@ fn hostile_and_foreign_input_is_an_error_naming_the_file() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("name a domain XML"), "{}", r.stderr);
 }
+
+#[test]
+#[ignore = "needs QEMU 7.2: run tools/test.sh"]
+fn a_qemu_command_line_is_checked_as_the_real_qemu_places_its_devices() {
+    let binary = guestdb::verify::qemu_binary(None, "x86_64").expect("QEMU on PATH");
+    let rec = recommend_on(
+        "centos7.0",
+        "x86_64",
+        &[profile("debian-12")],
+        Policy {
+            chipset: guestdb::recommend::ChipsetPolicy::Q35,
+            virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+            ..Policy::default()
+        },
+    )
+    .expect("recommendation");
+    let opts = guestdb::render::Options {
+        network: guestdb::render::Network::User,
+        for_test: true,
+        ..Default::default()
+    };
+    // The disk and the NIC moved behind root ports of their own and made
+    // plain: modern-only there. The rest stays transitional on the bridge.
+    let mut argv: Vec<String> = guestdb::render::qemu::argv(&rec, &opts)
+        .into_iter()
+        .map(|a| {
+            if a.starts_with("virtio-blk-pci-transitional")
+                || a.starts_with("virtio-net-pci-transitional")
+            {
+                let port = if a.starts_with("virtio-blk") {
+                    "rpx1"
+                } else {
+                    "rpx2"
+                };
+                let a = a.replacen("-transitional", "", 1);
+                let cut = a.find(",bus=").expect("bus");
+                format!("{},bus={port}", &a[..cut])
+            } else {
+                a
+            }
+        })
+        .collect();
+    for (id, chassis, addr) in [("rpx1", 21, "0x5"), ("rpx2", 22, "0x6")] {
+        argv.insert(1, "-device".into());
+        argv.insert(
+            2,
+            format!("pcie-root-port,id={id},chassis={chassis},bus=pcie.0,addr={addr}"),
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("vm.cmdline");
+    std::fs::write(&file, argv.join(" \\\n    ") + "\n").expect("write");
+    let f = file.display().to_string();
+    let r = run(&["check", "--qemu-cmdline", &f, "--os", "centos7.0", "--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let flagged: Vec<String> = v["domains"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with("virtio"))
+        .map(|f| f["element"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    // What the real QEMU shows: a flagged device is one the guest cannot drive.
+    let mut qemu = guestdb::qmp::Qemu::start(&binary, &argv[1..]).expect("QEMU starts");
+    let seen = qemu
+        .pci_functions(&["disk0".to_string(), "net0".to_string()], 0)
+        .expect("query-pci");
+    let db = db();
+    let facts = db
+        .os_facts(db.lookup("centos7.0").unwrap().unwrap(), "x86_64")
+        .unwrap();
+    let mut virtio = 0;
+    for f in seen
+        .iter()
+        .filter(|f| f.vendor == 0x1af4 && !f.qdev_id.is_empty())
+    {
+        virtio += 1;
+        let drives = guestdb::recommend::drivable(&facts, DriversPolicy::None, f.device).is_ok();
+        let is_flagged = flagged
+            .iter()
+            .any(|e| e.contains(&format!("(id {})", f.qdev_id)));
+        assert_eq!(
+            drives,
+            !is_flagged,
+            "{} shows {}: drivable {drives}, flagged {is_flagged}",
+            f.qdev_id,
+            f.id()
+        );
+    }
+    assert!(virtio >= 5, "{virtio} virtio functions seen: {seen:?}");
+}
