@@ -76,6 +76,9 @@ fn words(text: &str) -> Result<Vec<(String, usize)>, ReadError> {
     Ok(out)
 }
 
+/// A `-device` (or `-drive if=virtio`): QEMU device name, properties, offset.
+type RawDevice = (String, Vec<(String, String)>, usize);
+
 /// `a=1,b=2` as (key, value) pairs; a leading bare word has key "".
 fn props(s: &str) -> Vec<(String, String)> {
     s.split(',')
@@ -140,7 +143,7 @@ pub fn read(text: &str, devices: &[DeviceModel]) -> Result<Domain, ReadError> {
     let mut hyperv: Option<(Vec<String>, usize)> = None;
     let mut timers = Vec::new();
     let mut clock = None;
-    let mut raw_devices: Vec<(String, Vec<(String, String)>, usize)> = Vec::new();
+    let mut raw_devices: Vec<RawDevice> = Vec::new();
     let mut tpm = Vec::new();
     let mut k = 1;
     while k < words.len() {
