@@ -827,3 +827,106 @@ fn a_qemu_command_line_is_checked_as_the_real_qemu_places_its_devices() {
     }
     assert!(virtio >= 5, "{virtio} virtio functions seen: {seen:?}");
 }
+
+#[test]
+fn a_machine_type_the_upgraded_host_drops_is_named_with_the_release_and_fixed_in_its_family() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = crate::common::recommend("debian11", "debian-12");
+    let xml = guestdb::render::libvirt::render(&rec, &Default::default());
+    let old = xml.replace(
+        &format!("machine='{}'", rec.machine.name),
+        "machine='pc-i440fx-2.12'",
+    );
+    assert_ne!(old, xml, "the recommendation names its machine type");
+    let file = dir.path().join("old.xml");
+    std::fs::write(&file, &old).expect("write");
+    let f = file.display().to_string();
+    // On its own host the type is offered.
+    assert_eq!(run(&["check", &f]).code, 0);
+    let r = run(&["check", &f, "--upgrade-to", "fedora-45"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("error[machine-not-offered]: machine pc-i440fx-2.12: fedora-45 (upgrade-to, QEMU 11.1) does not offer machine type pc-i440fx-2.12 (QEMU 10.1 removed it)"),
+        "{}",
+        r.stdout
+    );
+    let fixed = run(&["check", &f, "--upgrade-to", "fedora-45", "--fix"]);
+    assert!(
+        fixed.stderr.contains("changes hardware the guest sees"),
+        "{}",
+        fixed.stderr
+    );
+    std::fs::write(&file, &fixed.stdout).expect("write");
+    let again = run(&["check", &f, "--upgrade-to", "fedora-45"]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert!(
+        fixed.stdout.contains("machine='pc-i440fx-"),
+        "{}",
+        fixed.stdout
+    );
+    assert_eq!(fixed.stdout.lines().count(), old.lines().count());
+}
+
+#[test]
+fn hostile_qemu_command_lines_and_standard_input_are_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("cmdline");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    let r = run(&[
+        "check",
+        "--qemu-cmdline",
+        &fifo.display().to_string(),
+        "--os",
+        "rhel9.6",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is a FIFO"), "{}", r.stderr);
+    let other = dir.path().join("other");
+    std::fs::write(&other, "/usr/bin/python3 -m http.server\n").expect("write");
+    let r = run(&["check", "--qemu-cmdline", &other.display().to_string()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("other:1:1: '/usr/bin/python3' is not a QEMU binary"),
+        "{}",
+        r.stderr
+    );
+    let quote = dir.path().join("quote");
+    std::fs::write(&quote, "qemu-system-x86_64 -name 'open\n").expect("write");
+    let r = run(&["check", "--qemu-cmdline", &quote.display().to_string()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("quote:1:26: an unterminated quote"),
+        "{}",
+        r.stderr
+    );
+    // Standard input is bounded like a file.
+    let mut child = crate::common::guestdb()
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("guestdb runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..6 {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    }
+    let out = child.wait_with_output().expect("waits");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("standard input: larger than guestdb reads"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
