@@ -13,7 +13,7 @@ pub mod domain;
 pub mod fix;
 
 use crate::host::Host;
-use crate::machine::{MachineCatalogue, Origin};
+use crate::machine::MachineCatalogue;
 use crate::recommend::{
     drivable, ChipsetPolicy, DriversPolicy, FactRef, OsFacts, Placement, Policy, Recommendation,
     Target, VirtTypePolicy,
@@ -525,7 +525,6 @@ fn machine_checks(
             .map(|(w, _)| w.clone())
             .collect::<Vec<_>>()
             .join("; ");
-        let _ = Origin::Upstream;
         c.add(
             "machine-not-offered",
             Severity::Error,
