@@ -967,7 +967,7 @@ fn platform_checks(c: &mut Checker<'_, '_>, d: &Domain, os: &OsFacts, rec: &Reco
         );
     }
     if let Some((mode, model, pos)) = &d.cpu {
-        if mode == "host-passthrough" && c.ctx.hosts.len() > 1 {
+        if mode == "host-passthrough" && c.ctx.roles.contains(&"migrate-to") {
             c.add(
                 "cpu-not-migratable",
                 Severity::Warning,

@@ -2,7 +2,7 @@
 //! OS drives and what their hosts offer, with the smallest fix.
 
 use super::recommend::today;
-use super::target::{hosts, peer_host, HostArgs};
+use super::target::{hosts_for, peer_host, HostArgs};
 use super::{usage, write_json, Failure, Outcome};
 use crate::check::{self, fix, Context, Report, Severity};
 use crate::recommend::DriversPolicy;
@@ -182,11 +182,11 @@ pub(super) fn run(
             )))
         }
     };
-    let mut host_list = hosts(db, &args.hosts)?;
-    let arch = args.hosts.arch(&host_list);
+    // Profiles with every architecture's machine types: the domains say theirs.
+    let mut host_list = hosts_for(db, &args.hosts, args.hosts.arch.as_deref())?;
     let mut roles = vec!["migrate-to"; host_list.len() - 1];
     for u in &args.upgrade_to {
-        host_list.push(peer_host(db, u, &arch)?);
+        host_list.push(peer_host(db, u, args.hosts.arch.as_deref())?);
         roles.push("upgrade-to");
     }
     let mut ctx = Context::new(db, &host_list, roles);

@@ -930,3 +930,26 @@ fn hostile_qemu_command_lines_and_standard_input_are_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn domains_of_other_architectures_are_checked_against_their_machine_types() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for arch in ["aarch64", "s390x"] {
+        let r = run(&[
+            "recommend",
+            "fedora43",
+            "--arch",
+            arch,
+            "--format",
+            "libvirt",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let file = dir.path().join(format!("{arch}.xml"));
+        std::fs::write(&file, &r.stdout).expect("write");
+        let c = run(&["check", &file.display().to_string(), "--json"]);
+        assert_eq!(c.code, 0, "{arch}: {}{}", c.stdout, c.stderr);
+        let v: serde_json::Value = serde_json::from_str(&c.stdout).expect("JSON");
+        assert_eq!(v["domains"][0]["errors"], 0, "{arch}: {}", c.stdout);
+        assert_eq!(v["domains"][0]["os"]["short_id"], "fedora43");
+    }
+}
