@@ -18,7 +18,7 @@ use crate::recommend::{
     drivable, ChipsetPolicy, DriversPolicy, FactRef, OsFacts, Placement, Policy, Recommendation,
     Target, VirtTypePolicy,
 };
-use crate::{Database, Date, Error, RecommendError};
+use crate::{Database, Date, Error};
 use domain::{Domain, DomainDevice, VirtioMode};
 use guestdb_data::diag::LineIndex;
 use guestdb_data::model::{Version, VirtioClass};
@@ -156,7 +156,7 @@ pub struct Context<'a> {
     /// Today (end-of-life), `None` for no end-of-life findings.
     pub today: Option<Date>,
     /// Recommendations already computed, per OS, arch, chipset and accelerator.
-    cache: std::cell::RefCell<HashMap<CacheKey, Option<Recommendation>>>,
+    cache: std::cell::RefCell<HashMap<CacheKey, (OsFacts, Option<Recommendation>)>>,
 }
 
 impl<'a> Context<'a> {
@@ -173,13 +173,15 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn recommendation(
+    /// The OS's facts on `arch` and the recommendation for it on the hosts
+    /// with the domain's chipset (`None` when the rules find none), cached.
+    fn facts_and_recommendation(
         &self,
         os: &crate::query::Resolved<'_>,
         arch: &str,
         family: Option<&str>,
         tcg: bool,
-    ) -> Option<Recommendation> {
+    ) -> Result<(OsFacts, Option<Recommendation>), Error> {
         let key = (
             os.os.id.to_string(),
             arch.to_string(),
@@ -187,8 +189,11 @@ impl<'a> Context<'a> {
             tcg,
         );
         if let Some(r) = self.cache.borrow().get(&key) {
-            return r.clone();
+            return Ok(r.clone());
         }
+        let mut facts = self.db.os_facts(os.os, arch)?;
+        facts.fallback = os.fallback.clone();
+        let catalogue = self.db.recommend_catalogue()?;
         let chipset = match family {
             Some("q35") => ChipsetPolicy::Q35,
             Some("i440fx") => ChipsetPolicy::I440fx,
@@ -210,14 +215,14 @@ impl<'a> Context<'a> {
             policy,
             today: self.today,
         };
-        let mut rec = self.db.recommend(os, &target(policy));
-        if matches!(rec, Err(RecommendError::No(_))) {
+        let mut rec = crate::recommend::recommend(&facts, &catalogue, &target(policy));
+        if rec.is_err() {
             policy.chipset = ChipsetPolicy::Auto;
-            rec = self.db.recommend(os, &target(policy));
+            rec = crate::recommend::recommend(&facts, &catalogue, &target(policy));
         }
-        let rec = rec.ok();
-        self.cache.borrow_mut().insert(key, rec.clone());
-        rec
+        let value = (facts, rec.ok());
+        self.cache.borrow_mut().insert(key, value.clone());
+        Ok(value)
     }
 }
 
@@ -362,14 +367,13 @@ fn check_read(
                 None,
             ),
             Some(resolved) => {
-                let facts = ctx.db.os_facts(resolved.os, &arch)?;
+                let (facts, rec) = ctx.facts_and_recommendation(&resolved, &arch, family, tcg)?;
                 os_ref = Some(OsRef {
                     id: facts.id.clone(),
                     short_id: facts.short_id.clone(),
                     name: facts.name.clone(),
                     from,
                 });
-                let rec = ctx.recommendation(&resolved, &arch, family, tcg);
                 facts_rec = Some((facts, rec));
             }
         },
