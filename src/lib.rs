@@ -42,6 +42,7 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeExamples;
 
+pub mod check;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;

@@ -45,51 +45,7 @@ pub struct Verification {
     pub ok: bool,
 }
 
-/// Whether the guest drives the virtio PCI ID `device` (vendor 1af4):
-/// a transitional ID (1000..103f) needs a legacy or modern driver, a modern
-/// one (1040 + type) a modern driver, in-box or from an available package.
-pub fn drivable(os: &OsFacts, drivers: DriversPolicy, device: u16) -> Result<String, String> {
-    let (class, transitional) = if (0x1000..=0x103f).contains(&device) {
-        let class = VirtioClass::ALL
-            .into_iter()
-            .find(|c| c.legacy_pci == Some(device))
-            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
-        (class, true)
-    } else if (0x1040..=0x107f).contains(&device) {
-        let class = VirtioClass::by_type(device - 0x1040)
-            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
-        (class, false)
-    } else {
-        return Err(format!("1af4:{device:04x} is not a virtio device ID"));
-    };
-    let v = os.virtio(class);
-    if let Some(pkg) = &v.driver {
-        if drivers == DriversPolicy::None {
-            return Err(format!(
-                "virtio {}: the driver comes from {pkg}, not available (--drivers none)",
-                class.name
-            ));
-        }
-    }
-    let via = if v.driver.is_some() {
-        " (virtio-win)"
-    } else {
-        ""
-    };
-    match (transitional, v.legacy, v.modern) {
-        (true, true, _) => Ok(format!("transitional {}: legacy driver{via}", class.name)),
-        (true, false, true) => Ok(format!("transitional {}: modern driver{via}", class.name)),
-        (false, _, true) => Ok(format!("modern {}: modern driver{via}", class.name)),
-        (false, true, false) => Err(format!(
-            "modern-only {}: {} has only a legacy virtio {} driver",
-            class.name, os.short_id, class.name
-        )),
-        (_, false, false) => Err(format!(
-            "virtio {}: {} has no driver for it",
-            class.name, os.short_id
-        )),
-    }
-}
+pub use crate::recommend::facts::drivable;
 
 /// Compares the PCI functions seen with the recommendation. `by_qdev`:
 /// the devices carry the recommendation's ids (a guestdb QEMU command
@@ -414,6 +370,38 @@ fn monitor_query_pci(uri: &str, name: &str) -> Result<Vec<PciFunction>, String> 
     qmp::parse_query_pci(&v["return"])
 }
 
+/// Defines the domain XML `file` (named `name`) on `uri`, starts it
+/// paused, lets the firmware run until at least `want` PCI functions are
+/// seen (or [`qmp::FIRMWARE_TIMEOUT`] passes), and returns every PCI
+/// function through `query-pci`; the domain is destroyed and undefined
+/// afterwards.
+pub fn libvirt_pci_functions(
+    uri: &str,
+    file: &Path,
+    name: &str,
+    want: usize,
+) -> Result<Vec<PciFunction>, String> {
+    let file_arg = file.display().to_string();
+    virsh(uri, &["define", &file_arg])?;
+    let _domain = Domain {
+        uri,
+        name: name.to_string(),
+    };
+    virsh(uri, &["start", name, "--paused"])?;
+    let deadline = Instant::now() + qmp::FIRMWARE_TIMEOUT;
+    let mut pause = Duration::from_millis(200);
+    loop {
+        let seen = monitor_query_pci(uri, name)?;
+        if seen.len() >= want || Instant::now() >= deadline {
+            return Ok(seen);
+        }
+        virsh(uri, &["resume", name])?;
+        std::thread::sleep(pause);
+        virsh(uri, &["suspend", name])?;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}
+
 /// Defines the recommendation's libvirt XML on `uri` (software emulation, a
 /// fresh disk image in a temporary directory), starts it paused, lets the
 /// firmware run briefly and checks every PCI function, including those
@@ -452,25 +440,8 @@ pub fn on_libvirt(
     let file = dir.path().join("domain.xml");
     std::fs::write(&file, &xml).map_err(|e| format!("{}: {e}", file.display()))?;
     let file_arg = file.display().to_string();
-    virsh(uri, &["define", &file_arg])?;
-    let _domain = Domain {
-        uri,
-        name: name.to_string(),
-    };
-    virsh(uri, &["start", name, "--paused"])?;
     let want = rec.devices.iter().filter(|d| d.pci_id.is_some()).count();
-    let deadline = Instant::now() + qmp::FIRMWARE_TIMEOUT;
-    let mut pause = Duration::from_millis(200);
-    let seen = loop {
-        let seen = monitor_query_pci(uri, name)?;
-        if seen.len() >= want || Instant::now() >= deadline {
-            break seen;
-        }
-        virsh(uri, &["resume", name])?;
-        std::thread::sleep(pause);
-        virsh(uri, &["suspend", name])?;
-        pause = (pause * 2).min(Duration::from_secs(2));
-    };
+    let seen = libvirt_pci_functions(uri, &file, name, want)?;
     let checks = compare(rec, os, &seen, false, false);
     let ok = checks.iter().all(|c| c.ok);
     let version = virsh(uri, &["version", "--daemon"]).unwrap_or_default();

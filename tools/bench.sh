@@ -16,6 +16,10 @@
 #                                       ISO built here with xorriso: volume id
 #                                       Fedora-S-dvd-x86_64-36, system id LINUX)
 #   6. guestdb validate data
+#   7. guestdb check of one domain XML (docs/examples/centos7.0-q35.xml, as
+#      virsh dumpxml shows what Debian 12's virt-install defines)
+#   8. guestdb check --fleet of 1,000 domain XMLs (guestdb's own libvirt
+#      output for 50 OSes, 20 VMs each, half of them with plain virtio)
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -87,6 +91,39 @@ ISO=$ISO_DIR/fedora36.iso
 check "$GUESTDB" detect "$ISO"
 check osinfo-detect "$ISO"
 
+# The fleet: 1,000 domain XMLs. check exits 1 when a domain has an error
+# finding, so its runs are timed with -i.
+FLEET=$OUT/fleet
+rm -rf "$FLEET" && mkdir -p "$FLEET"
+FLEET_OSES=(rhel5.11 rhel6.10 centos6.10 rhel7.0 centos7.0 rhel7.9 rhel8.10 rhel9.6 rhel10.0
+    fedora20 fedora43 debian8 debian11 debian13 ubuntu14.04 ubuntu18.04 ubuntu22.04 ubuntu24.04
+    opensuse15.6 opensusetumbleweed sles12sp5 sles16.0 alpinelinux3.20 archlinux almalinux9
+    rocky9 ol8.10 centos-stream9 mageia9 slackware15.0 winxp win7 win8.1 win10 win11 win2k8r2
+    win2k12r2 win2k16 win2k19 win2k22 win2k25 freebsd13.0 freebsd14.0 openbsd7.5 netbsd10.0
+    dragonflybsd5.6 solaris11 msdos6.22 freedos1.3 haikur1beta4)
+for os in "${FLEET_OSES[@]}"; do
+    "$GUESTDB" recommend "$os" --host debian-12 --format libvirt --chipset q35 >"$FLEET/base.xml" 2>/dev/null ||
+        "$GUESTDB" recommend "$os" --host debian-12 --format libvirt >"$FLEET/base.xml" ||
+        die "recommend $os failed"
+    for i in $(seq 1 20); do
+        if [ $((i % 2)) -eq 0 ]; then
+            sed -e "s#<name>[^<]*</name>#<name>$os-$i</name>#" -e 's/virtio-transitional/virtio/g' \
+                "$FLEET/base.xml" >"$FLEET/$os-$i.xml"
+        else
+            sed -e "s#<name>[^<]*</name>#<name>$os-$i</name>#" "$FLEET/base.xml" >"$FLEET/$os-$i.xml"
+        fi
+    done
+done
+rm -f "$FLEET/base.xml"
+[ "$(find "$FLEET" -name '*.xml' | wc -l)" -eq 1000 ] || die "the fleet does not have 1,000 domains"
+check_finds() {
+    local status=0
+    "$@" >/dev/null 2>&1 || status=$?
+    [ "$status" -le 1 ] || die "command failed (exit $status): $*"
+}
+check_finds "$GUESTDB" check docs/examples/centos7.0-q35.xml
+check_finds "$GUESTDB" check --fleet "$FLEET"
+
 run_hyperfine() {
     local name=$1
     shift
@@ -113,6 +150,10 @@ run_hyperfine detect \
     -n "osinfo-detect fedora36.iso" "osinfo-detect $ISO"
 run_hyperfine validate \
     -n "guestdb validate data" "$GUESTDB validate data"
+run_hyperfine check -i \
+    -n "guestdb check centos7.0-q35.xml" "$GUESTDB check docs/examples/centos7.0-q35.xml"
+run_hyperfine check-fleet -i \
+    -n "guestdb check --fleet (1,000 domains)" "$GUESTDB check --fleet $FLEET"
 
 # Peak RSS in KiB: the largest maximum resident set size of 5 runs.
 peak_rss_kib() {
@@ -150,6 +191,20 @@ rss "virt-install --dry-run --print-xml --osinfo win11 (qemu:///system)" "${VIRT
 rss "guestdb detect fedora36.iso" "$GUESTDB" detect "$ISO"
 rss "osinfo-detect fedora36.iso" osinfo-detect "$ISO"
 rss "guestdb validate data" "$GUESTDB" validate data
+rss_finds() {
+    local name=$1 kib max=0 i tmp
+    shift
+    tmp=$(mktemp)
+    for i in 1 2 3 4 5; do
+        "$TIME" -f %M -o "$tmp" "$@" >/dev/null 2>&1 || true
+        kib=$(tail -n 1 "$tmp")
+        if [ "$kib" -gt "$max" ]; then max=$kib; fi
+    done
+    rm -f "$tmp"
+    printf '%s\t%s\n' "$name" "$max" >>"$RSS_FILE"
+}
+rss_finds "guestdb check centos7.0-q35.xml" "$GUESTDB" check docs/examples/centos7.0-q35.xml
+rss_finds "guestdb check --fleet (1,000 domains)" "$GUESTDB" check --fleet "$FLEET"
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
@@ -165,7 +220,7 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate"):
+for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate", "check", "check-fleet"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
     peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
@@ -188,4 +243,4 @@ print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate, check, check-fleet .md/.json; summary.md)" >&2

@@ -6,6 +6,7 @@
 //! standard output ends the program quietly with 0.
 
 mod build;
+mod check;
 mod detect;
 mod diff;
 mod export;
@@ -112,6 +113,9 @@ again with --merged. Exit status: 0 done, 1 done with conflicts, 2 error."
     /// Start the recommended guest on a real QEMU or libvirt and check every PCI ID (s390x: every virtio-ccw device) it sees
     #[command(after_help = verify::AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// Check existing VMs (libvirt domain XMLs) against what their OS drives and their hosts offer, and fix them
+    #[command(after_help = check::AFTER_HELP)]
+    Check(check::CheckArgs),
 }
 
 /// How a command ended.
@@ -233,6 +237,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, Failure> {
         Command::Machines(args) => with_db(cli, |db| machines::run(db, args, out)),
         Command::Verify(args) => with_db(cli, |db| verify::run(db, args, out)),
         Command::Detect(args) => with_db(cli, |db| detect::run(db, args, out)),
+        Command::Check(args) => with_db(cli, |db| check::run(db, args, out)),
     }
 }
 

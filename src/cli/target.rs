@@ -143,12 +143,12 @@ pub fn profile_host(db: &Database, name: &str, arch: Option<&str>) -> Result<Hos
 
 /// A `--migrate-to` value: a domcaps file when such a file exists or the
 /// value looks like a path, else a profile name.
-fn peer_host(db: &Database, value: &str, arch: &str) -> Result<Host, Failure> {
+pub fn peer_host(db: &Database, value: &str, arch: Option<&str>) -> Result<Host, Failure> {
     let path = Path::new(value);
     if path.is_file() || value.contains('/') || value.ends_with(".xml") {
         Ok(db.domcaps_host(path)?)
     } else {
-        profile_host(db, value, Some(arch))
+        profile_host(db, value, arch)
     }
 }
 
@@ -168,6 +168,17 @@ impl HostArgs {
 
 /// The hosts named by the arguments: the host first, then migration peers.
 pub fn hosts(db: &Database, args: &HostArgs) -> Result<Vec<Host>, Failure> {
+    hosts_for(db, args, Some(args.arch.as_deref().unwrap_or("x86_64")))
+}
+
+/// As [`hosts`], with host profiles' machine types for `profile_arch`
+/// only, or for every architecture they run (`None`: `check` reads
+/// domains of any architecture).
+pub fn hosts_for(
+    db: &Database,
+    args: &HostArgs,
+    profile_arch: Option<&str>,
+) -> Result<Vec<Host>, Failure> {
     if let Some(arch) = &args.arch {
         check_arch(arch)?;
     }
@@ -182,12 +193,13 @@ pub fn hosts(db: &Database, args: &HostArgs) -> Result<Vec<Host>, Failure> {
                 usage("the dataset has no default host profile; name one with --host".into())
             })?,
         };
-        profile_host(db, &name, Some(args.arch.as_deref().unwrap_or("x86_64")))?
+        profile_host(db, &name, profile_arch)?
     };
     let arch = args.arch(std::slice::from_ref(&first));
+    let peer_arch = profile_arch.map(|_| arch.as_str());
     let mut hosts = vec![first];
     for peer in &args.migrate_to {
-        hosts.push(peer_host(db, peer, &arch)?);
+        hosts.push(peer_host(db, peer, peer_arch)?);
     }
     Ok(hosts)
 }

@@ -597,3 +597,53 @@ impl OsFacts {
         }
     }
 }
+
+/// Whether the guest drives the virtio PCI ID `device` (vendor 1af4):
+/// a transitional ID (1000..103f) needs a legacy or modern driver, a modern
+/// one (1040 + type) a modern driver, in-box or from an available package.
+pub fn drivable(
+    os: &OsFacts,
+    drivers: super::DriversPolicy,
+    device: u16,
+) -> Result<String, String> {
+    let (class, transitional) = if (0x1000..=0x103f).contains(&device) {
+        let class = VirtioClass::ALL
+            .into_iter()
+            .find(|c| c.legacy_pci == Some(device))
+            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
+        (class, true)
+    } else if (0x1040..=0x107f).contains(&device) {
+        let class = VirtioClass::by_type(device - 0x1040)
+            .ok_or_else(|| format!("1af4:{device:04x} is no virtio device guestdb knows"))?;
+        (class, false)
+    } else {
+        return Err(format!("1af4:{device:04x} is not a virtio device ID"));
+    };
+    let v = os.virtio(class);
+    if let Some(pkg) = &v.driver {
+        if drivers == super::DriversPolicy::None {
+            return Err(format!(
+                "virtio {}: the driver comes from {pkg}, not available (--drivers none)",
+                class.name
+            ));
+        }
+    }
+    let via = if v.driver.is_some() {
+        " (virtio-win)"
+    } else {
+        ""
+    };
+    match (transitional, v.legacy, v.modern) {
+        (true, true, _) => Ok(format!("transitional {}: legacy driver{via}", class.name)),
+        (true, false, true) => Ok(format!("transitional {}: modern driver{via}", class.name)),
+        (false, _, true) => Ok(format!("modern {}: modern driver{via}", class.name)),
+        (false, true, false) => Err(format!(
+            "modern-only {}: {} has only a legacy virtio {} driver",
+            class.name, os.short_id, class.name
+        )),
+        (_, false, false) => Err(format!(
+            "virtio {}: {} has no driver for it",
+            class.name, os.short_id
+        )),
+    }
+}

@@ -11,7 +11,7 @@ pub mod facts;
 mod placement;
 pub mod rules;
 
-pub use facts::{FactRef, Fallback, OsFacts};
+pub use facts::{drivable, FactRef, Fallback, OsFacts};
 
 use crate::device::DeviceModel;
 use crate::host::Host;

@@ -8,6 +8,7 @@
 //! `tools/test-setup.sh`; none of them passes silently.
 
 mod architecture;
+mod check;
 mod cli;
 mod common;
 mod data;
