@@ -3,7 +3,7 @@
 #
 # Usage: tools/bench.sh            (from anywhere; works in the repository root)
 #
-# Builds the release binary, then runs hyperfine six times:
+# Builds the release binary, then runs hyperfine seven times:
 #   1. guestdb show rhel6.10        vs  osinfo-query os short-id=rhel6.10
 #   2. guestdb list --distro rhel   vs  osinfo-query os distro=rhel
 #   3. guestdb recommend rhel6.10 --host debian-12
@@ -16,6 +16,8 @@
 #                                       ISO built here with xorriso: volume id
 #                                       Fedora-S-dvd-x86_64-36, system id LINUX)
 #   6. guestdb validate data
+#   7. guestdb recommend win11 --host debian-12 --format kubevirt|openstack|proxmox
+#      (the other ecosystems' formats; no peer)
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -72,6 +74,9 @@ VIRT_INSTALL=(virt-install --connect qemu:///system --dry-run --print-xml --osin
     --noautoconsole)
 check "${VIRT_INSTALL[@]}"
 check "$GUESTDB" recommend win11 --host debian-12 --format libvirt
+for f in kubevirt openstack proxmox; do
+    check "$GUESTDB" recommend win11 --host debian-12 --format "$f"
+done
 VIRT_INSTALL_WIN11=(virt-install --connect qemu:///system --dry-run --print-xml --osinfo win11
     --name bench-win11 --memory 4096 --vcpus 2 --disk none --import --noautoconsole)
 check "${VIRT_INSTALL_WIN11[@]}"
@@ -113,6 +118,10 @@ run_hyperfine detect \
     -n "osinfo-detect fedora36.iso" "osinfo-detect $ISO"
 run_hyperfine validate \
     -n "guestdb validate data" "$GUESTDB validate data"
+run_hyperfine ecosystems \
+    -n "guestdb recommend win11 --host debian-12 --format kubevirt" "$GUESTDB recommend win11 --host debian-12 --format kubevirt" \
+    -n "guestdb recommend win11 --host debian-12 --format openstack" "$GUESTDB recommend win11 --host debian-12 --format openstack" \
+    -n "guestdb recommend win11 --host debian-12 --format proxmox" "$GUESTDB recommend win11 --host debian-12 --format proxmox"
 
 # Peak RSS in KiB: the largest maximum resident set size of 5 runs.
 peak_rss_kib() {
@@ -150,6 +159,9 @@ rss "virt-install --dry-run --print-xml --osinfo win11 (qemu:///system)" "${VIRT
 rss "guestdb detect fedora36.iso" "$GUESTDB" detect "$ISO"
 rss "osinfo-detect fedora36.iso" osinfo-detect "$ISO"
 rss "guestdb validate data" "$GUESTDB" validate data
+for f in kubevirt openstack proxmox; do
+    rss "guestdb recommend win11 --host debian-12 --format $f" "$GUESTDB" recommend win11 --host debian-12 --format "$f"
+done
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
@@ -165,7 +177,7 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate"):
+for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate", "ecosystems"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
     peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
@@ -188,4 +200,4 @@ print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate, ecosystems .md/.json; summary.md)" >&2
