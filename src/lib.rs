@@ -45,6 +45,7 @@ pub struct ReadmeExamples;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+pub mod crosswalk;
 pub mod database;
 pub mod detect;
 pub mod device;

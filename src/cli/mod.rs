@@ -244,8 +244,63 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
     })
 }
 
-/// The OS named `name`, or a not-found failure (exit 1) with a suggestion.
+/// `SCHEME:NAME` of a known scheme (`vmware:rhel9_64Guest`): the OS it
+/// resolves to, with a warning on standard error when the match is not
+/// exact; a not-found failure (exit 1) for a gap or an unknown name;
+/// `None` when `text` names no scheme.
+fn from_scheme<'d>(db: &'d Database, text: &str) -> Result<Option<&'d Os>, Failure> {
+    let cw = db.crosswalk()?;
+    if !cw.is_scheme_name(text) {
+        return Ok(None);
+    }
+    let scheme = text.split_once(':').map_or(text, |(s, _)| s);
+    let Some(found) = cw.lookup(text) else {
+        return Err(Failure {
+            message: format!(
+                "'{}' is no {scheme} name guestdb knows; 'guestdb list --scheme {scheme}' lists them",
+                shortened(text)
+            ),
+            code: 1,
+        });
+    };
+    let Some((id, quality)) = found.best() else {
+        return Err(Failure {
+            message: format!(
+                "{text} names no OS guestdb knows: {}",
+                found.name.gap.as_deref().unwrap_or("a gap")
+            ),
+            code: 1,
+        });
+    };
+    let Some(os) = db.lookup(id)? else {
+        return Err(Failure {
+            message: format!("{text} resolves to '{id}', which the store does not have"),
+            code: 2,
+        });
+    };
+    if quality != "exact" {
+        eprintln!(
+            "guestdb: warning: {} is a {quality} match for {} ({}){}",
+            printable::printable(text),
+            os.short_id(),
+            os.name,
+            found
+                .name
+                .note
+                .as_deref()
+                .map(|n| format!("; {scheme}'s name stands for {n}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Some(os))
+}
+
+/// The OS named `name` (an id, short-id, alias or `SCHEME:NAME`), or a
+/// not-found failure (exit 1) with a suggestion.
 pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
+    if let Some(os) = from_scheme(db, name)? {
+        return Ok(os);
+    }
     db.lookup(name)?.ok_or_else(|| {
         let hint = match db.suggest(name, 1).unwrap_or_default().first() {
             Some(s) => format!("; did you mean '{s}'?"),
@@ -273,6 +328,9 @@ pub(crate) fn resolve<'d>(
     db: &'d Database,
     name: &str,
 ) -> Result<crate::query::Resolved<'d>, Failure> {
+    if let Some(os) = from_scheme(db, name)? {
+        return Ok(crate::query::Resolved { os, fallback: None });
+    }
     match db.resolve(name)? {
         Some(r) => Ok(r),
         None => find(db, name).map(|os| crate::query::Resolved { os, fallback: None }),
