@@ -71,11 +71,10 @@ impl Crosswalk {
                     .or_insert((si as u32, ni as u32));
                 c.exact.entry(key.into()).or_insert((si as u32, ni as u32));
                 for (oi, o) in n.oses.iter().enumerate() {
-                    c.by_os.entry(o.id.as_str().into()).or_default().push((
-                        si as u32,
-                        ni as u32,
-                        oi as u32,
-                    ));
+                    c.by_os
+                        .entry(o.id.as_str().into())
+                        .or_default()
+                        .push((si as u32, ni as u32, oi as u32));
                 }
             }
         }
@@ -87,9 +86,11 @@ impl Crosswalk {
         &self.schemes
     }
 
-    /// The scheme named `name` (`vmware`).
+    /// The scheme named `name` (`vmware`, in any case).
     pub fn scheme(&self, name: &str) -> Option<&Scheme> {
-        self.schemes.iter().find(|s| s.scheme == name)
+        self.schemes
+            .iter()
+            .find(|s| s.scheme.eq_ignore_ascii_case(name))
     }
 
     /// Whether `text` is `SCHEME:NAME` for a known scheme.

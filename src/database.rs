@@ -6,8 +6,8 @@
 //! Opening reads only the store's `meta` table; the rest is read on first
 //! use. A `Database` is `Send + Sync`: share one between threads.
 
-use crate::detect::{Detector, Input, Match, MediaInfo, TreeInfo};
 use crate::crosswalk::Crosswalk;
+use crate::detect::{Detector, Input, Match, MediaInfo, TreeInfo};
 use crate::device::DeviceModel;
 use crate::error::Error;
 use crate::host::profile::{self, HostProfile};

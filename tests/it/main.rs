@@ -10,6 +10,7 @@
 mod architecture;
 mod cli;
 mod common;
+mod crosswalk;
 mod data;
 mod detect;
 mod ecosystems;

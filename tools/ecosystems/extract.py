@@ -4,11 +4,13 @@ checks guestdb's kubevirt, openstack and proxmox outputs against, into
 tests/it/ecosystems/*.json (generated files; each records the repository
 and commit it was read from).
 
-Usage: tools/ecosystems/extract.py KUBEVIRT_GIT NOVA_GIT QEMU_SERVER_GIT [OUT_DIR]
+Usage: tools/ecosystems/extract.py [--kubevirt GIT] [--nova GIT]
+           [--qemu-server GIT] [--govmomi GIT] [--out DIR]
 
-Each *_GIT is a git directory (a clone, or a bare mirror) of
-kubevirt/kubevirt, openstack/nova and proxmox/qemu-server; the files are
-read at its HEAD with `git show`. Nothing is copied whole: the KubeVirt
+Each GIT is a git directory (a clone, or a bare mirror) of
+kubevirt/kubevirt, openstack/nova, proxmox/qemu-server or vmware/govmomi;
+the files are read at its HEAD with `git show`, and only the fixtures of
+the repositories given are written. Nothing is copied whole: the KubeVirt
 schema keeps only the definitions the two objects guestdb writes reach, Nova
 only its image property names with their enum values, Proxmox only the
 configuration keys with their types, enums, patterns and property-string
@@ -269,12 +271,43 @@ def proxmox(gitdir):
     }
 
 
+# --- govmomi -----------------------------------------------------------------
+
+def govmomi(gitdir):
+    f = "vim25/types/enum.go"
+    text = git(gitdir, "show", "HEAD:" + f)
+    ids = re.findall(r'VirtualMachineGuestOsIdentifier\("([^"]+)"\)', text)
+    return {
+        "source": source(gitdir, "vmware/govmomi", [f]),
+        "guest_ids": sorted(set(ids)),
+    }
+
+
 def main():
-    if len(sys.argv) < 4:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kubevirt")
+    ap.add_argument("--nova")
+    ap.add_argument("--qemu-server")
+    ap.add_argument("--govmomi")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems"))
+    a = ap.parse_args()
+    jobs = [
+        (name, fn, getattr(a, arg))
+        for name, fn, arg in (
+            ("kubevirt", kubevirt, "kubevirt"),
+            ("nova", nova, "nova"),
+            ("proxmox", proxmox, "qemu_server"),
+            ("vmware", govmomi, "govmomi"),
+        )
+        if getattr(a, arg)
+    ]
+    if not jobs:
         sys.exit(__doc__)
-    out = sys.argv[4] if len(sys.argv) > 4 else os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems")
+    out = a.out
     os.makedirs(out, exist_ok=True)
-    for name, data in (("kubevirt", kubevirt(sys.argv[1])), ("nova", nova(sys.argv[2])), ("proxmox", proxmox(sys.argv[3]))):
+    for name, data in ((name, fn(gitdir)) for name, fn, gitdir in jobs):
         path = os.path.join(out, name + ".json")
         tmp = path + ".tmp"
         with open(tmp, "w") as f:

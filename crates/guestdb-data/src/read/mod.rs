@@ -16,8 +16,8 @@ mod machine;
 mod os;
 mod profile;
 
-pub use crosswalk::read_crosswalk;
 pub use catalogue::{read_corrections, read_datamap, read_dataset_info, read_devices};
+pub use crosswalk::read_crosswalk;
 pub use host::read_host;
 pub use linux::read_linux;
 pub use machine::{read_downstream_machines, read_upstream_machines};
