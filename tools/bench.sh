@@ -17,7 +17,8 @@
 #                                       Fedora-S-dvd-x86_64-36, system id LINUX)
 #   6. guestdb validate data
 #   7. guestdb recommend win11 --host debian-12 --format kubevirt|openstack|proxmox
-#      (the other ecosystems' formats; no peer)
+#      (the other ecosystems' formats) and guestdb show vmware:rhel9_64Guest
+#      (a crosswalk name); no peer
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -77,6 +78,7 @@ check "$GUESTDB" recommend win11 --host debian-12 --format libvirt
 for f in kubevirt openstack proxmox; do
     check "$GUESTDB" recommend win11 --host debian-12 --format "$f"
 done
+check "$GUESTDB" show vmware:rhel9_64Guest
 VIRT_INSTALL_WIN11=(virt-install --connect qemu:///system --dry-run --print-xml --osinfo win11
     --name bench-win11 --memory 4096 --vcpus 2 --disk none --import --noautoconsole)
 check "${VIRT_INSTALL_WIN11[@]}"
@@ -121,7 +123,8 @@ run_hyperfine validate \
 run_hyperfine ecosystems \
     -n "guestdb recommend win11 --host debian-12 --format kubevirt" "$GUESTDB recommend win11 --host debian-12 --format kubevirt" \
     -n "guestdb recommend win11 --host debian-12 --format openstack" "$GUESTDB recommend win11 --host debian-12 --format openstack" \
-    -n "guestdb recommend win11 --host debian-12 --format proxmox" "$GUESTDB recommend win11 --host debian-12 --format proxmox"
+    -n "guestdb recommend win11 --host debian-12 --format proxmox" "$GUESTDB recommend win11 --host debian-12 --format proxmox" \
+    -n "guestdb show vmware:rhel9_64Guest" "$GUESTDB show vmware:rhel9_64Guest"
 
 # Peak RSS in KiB: the largest maximum resident set size of 5 runs.
 peak_rss_kib() {
@@ -162,6 +165,7 @@ rss "guestdb validate data" "$GUESTDB" validate data
 for f in kubevirt openstack proxmox; do
     rss "guestdb recommend win11 --host debian-12 --format $f" "$GUESTDB" recommend win11 --host debian-12 --format "$f"
 done
+rss "guestdb show vmware:rhel9_64Guest" "$GUESTDB" show vmware:rhel9_64Guest
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
