@@ -103,7 +103,18 @@ impl Crosswalk {
     pub fn lookup(&self, text: &str) -> Option<Found<'_>> {
         let &(si, ni) = match self.exact.get(text) {
             Some(hit) => hit,
-            None => self.folded.get(text.to_ascii_lowercase().as_str())?,
+            None => {
+                // Lower case on the stack for names of usual length.
+                let mut buf = [0u8; 64];
+                match buf.get_mut(..text.len()) {
+                    Some(b) => {
+                        b.copy_from_slice(text.as_bytes());
+                        b.make_ascii_lowercase();
+                        self.folded.get(std::str::from_utf8(b).ok()?)?
+                    }
+                    None => self.folded.get(text.to_ascii_lowercase().as_str())?,
+                }
+            }
         };
         let scheme = &self.schemes[si as usize];
         Some(Found {
