@@ -63,12 +63,12 @@ pub struct Cli {
 enum Command {
     /// List OSes, optionally filtered
     #[command(
-        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n  guestdb list --distro rhel --supported-on 2026-12-07 --support extended --fields short-id,eol-date,extended-end\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, standard-end, security-end, extended-end, status, arches, chipsets, virtio-<class>\n(net, block, console, rng, balloon, scsi, 9p, gpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
+        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n  guestdb list --distro rhel --supported-on 2026-12-07 --support extended --fields short-id,eol-date,extended-end\n  guestdb list --scheme vmware --json\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, standard-end, security-end, extended-end, status, arches, chipsets, virtio-<class>\n(net, block, console, rng, balloon, scsi, 9p, gpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
     )]
     List(list::ListArgs),
     /// Show everything known about one OS
     #[command(
-        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n\nExit status: 0 found, 1 unknown OS, 2 error."
+        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n  guestdb show vmware:rhel9_64Guest\n  guestdb show proxmox:win11 --json\n\nAn OS may be named SCHEME:NAME (vmware, proxmox: 'guestdb list --scheme S'); a match\nthat is not exact prints a warning. Exit status: 0 found, 1 unknown OS or a gap, 2 error."
     )]
     Show(show::ShowArgs),
     /// Check a data directory and report every finding
