@@ -197,3 +197,43 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
         out.stderr
     );
 }
+
+#[test]
+fn a_broken_crosswalk_file_is_a_finding_at_its_place() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    common::copy_dir(&root().join("data"), &data);
+    std::fs::write(
+        data.join("crosswalk/proxmox.xml"),
+        r#"<crosswalk scheme="proxmox" title="t" source="proxmox-qemu-server">
+  <name value="win11"><os id="http://microsoft.com/win/11" quality="great"/></name>
+  <name value="win11" gap="twice"/>
+  <name value="l26"><os id="http://example.org/nope" quality="exact"/></name>
+  <name value="w2k" gap="both"><os id="http://microsoft.com/win/2k" quality="exact"/></name>
+  <name value="other"/>
+</crosswalk>
+"#,
+    )
+    .expect("write");
+    std::fs::write(
+        data.join("crosswalk/extra.xml"),
+        r#"<crosswalk scheme="vmware" title="t" source="nope"><name value="x" gap="y"/></crosswalk>"#,
+    )
+    .expect("write");
+    let out = run(&["validate", data.to_str().expect("utf8")]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    for needle in [
+        "crosswalk/proxmox.xml:2:",
+        "quality 'great' is unknown",
+        "proxmox name 'win11' is listed twice",
+        "names the OS 'http://example.org/nope', which the dataset does not have",
+        "name 'w2k' is a gap and names OSes",
+        "name 'other' names no OS",
+        "scheme 'vmware' is defined twice",
+        "scheme 'vmware' belongs in crosswalk/vmware.xml",
+        "'nope'",
+    ] {
+        assert!(text.contains(needle), "missing '{needle}' in:\n{text}");
+    }
+}
