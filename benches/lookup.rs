@@ -1,7 +1,8 @@
 //! In-process benchmarks of the library (DESIGN.md §6).
 //!
 //! `cargo bench --bench lookup`. Targets from DESIGN.md: lookup by short-id
-//! under 1 µs; validating the whole dataset under 1 s. These are measured
+//! under 1 µs; validating the whole dataset under 1 s; a `SCHEME:NAME`
+//! lookup under 100 ns (issue 18). These are measured
 //! here, never asserted.
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
@@ -41,6 +42,22 @@ fn store(c: &mut Criterion) {
     });
     c.bench_function("lookup_full_id", |b| {
         b.iter(|| black_box(db.lookup(black_box("http://redhat.com/rhel/6.10"))))
+    });
+
+    // SCHEME:NAME (the crosswalk, indexed on first use), then the OS.
+    let cw = db.crosswalk().expect("crosswalk");
+    c.bench_function("lookup_scheme_name", |b| {
+        b.iter(|| black_box(cw.lookup(black_box("vmware:rhel9_64Guest"))))
+    });
+    c.bench_function("lookup_scheme_name_other_case", |b| {
+        b.iter(|| black_box(cw.lookup(black_box("VMware:RHEL9_64Guest"))))
+    });
+    c.bench_function("lookup_scheme_name_to_os", |b| {
+        b.iter(|| {
+            let found = cw.lookup(black_box("vmware:rhel9_64Guest")).expect("known");
+            let (id, _) = found.best().expect("not a gap");
+            black_box(db.lookup(id))
+        })
     });
 
     let rhel = db

@@ -6,6 +6,7 @@
 //! Opening reads only the store's `meta` table; the rest is read on first
 //! use. A `Database` is `Send + Sync`: share one between threads.
 
+use crate::crosswalk::Crosswalk;
 use crate::detect::{Detector, Input, Match, MediaInfo, TreeInfo};
 use crate::device::DeviceModel;
 use crate::error::Error;
@@ -38,6 +39,7 @@ pub struct Database {
     hyperv: OnceCell<Vec<HypervFeature>>,
     cpus: OnceCell<Vec<CpuModel>>,
     machines: OnceCell<MachineCatalogue>,
+    crosswalk: OnceCell<Crosswalk>,
     detector: Detector,
 }
 
@@ -113,6 +115,7 @@ impl Database {
             hyperv: OnceCell::new(),
             cpus: OnceCell::new(),
             machines: OnceCell::new(),
+            crosswalk: OnceCell::new(),
             detector: Detector::default(),
         }
     }
@@ -306,6 +309,16 @@ impl Database {
         Ok(self
             .devices
             .get_or_try_init(|| self.store.required_catalogue("devices"))?)
+    }
+
+    /// The names other tools give the OSes (`data/crosswalk/`), read and
+    /// indexed once; empty for a store without them.
+    pub fn crosswalk(&self) -> Result<&Crosswalk, Error> {
+        self.crosswalk.get_or_try_init(|| {
+            Ok(Crosswalk::new(
+                self.store.catalogue("crosswalk")?.unwrap_or_default(),
+            ))
+        })
     }
 
     /// The Hyper-V enlightenments (`data/hyperv.xml`), read once.

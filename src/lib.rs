@@ -46,6 +46,7 @@ pub mod check;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+pub mod crosswalk;
 pub mod database;
 pub mod detect;
 pub mod device;

@@ -3,7 +3,7 @@
 #
 # Usage: tools/bench.sh            (from anywhere; works in the repository root)
 #
-# Builds the release binary, then runs hyperfine six times:
+# Builds the release binary, then runs hyperfine seven times:
 #   1. guestdb show rhel6.10        vs  osinfo-query os short-id=rhel6.10
 #   2. guestdb list --distro rhel   vs  osinfo-query os distro=rhel
 #   3. guestdb recommend rhel6.10 --host debian-12
@@ -20,6 +20,9 @@
 #      virsh dumpxml shows what Debian 12's virt-install defines)
 #   8. guestdb check --fleet of 1,000 domain XMLs (guestdb's own libvirt
 #      output for 50 OSes, 20 VMs each, half of them with plain virtio)
+#   9. guestdb recommend win11 --host debian-12 --format kubevirt|openstack|proxmox
+#      (the other ecosystems' formats) and guestdb show vmware:rhel9_64Guest
+#      (a crosswalk name); no peer
 # and measures the peak RSS of every command with /usr/bin/time -f %M.
 # Results go to target/bench/ (hyperfine Markdown + JSON per run, summary.md);
 # the summary table is also printed on stdout. Nothing here asserts a time.
@@ -76,6 +79,10 @@ VIRT_INSTALL=(virt-install --connect qemu:///system --dry-run --print-xml --osin
     --noautoconsole)
 check "${VIRT_INSTALL[@]}"
 check "$GUESTDB" recommend win11 --host debian-12 --format libvirt
+for f in kubevirt openstack proxmox; do
+    check "$GUESTDB" recommend win11 --host debian-12 --format "$f"
+done
+check "$GUESTDB" show vmware:rhel9_64Guest
 VIRT_INSTALL_WIN11=(virt-install --connect qemu:///system --dry-run --print-xml --osinfo win11
     --name bench-win11 --memory 4096 --vcpus 2 --disk none --import --noautoconsole)
 check "${VIRT_INSTALL_WIN11[@]}"
@@ -154,6 +161,11 @@ run_hyperfine check -i \
     -n "guestdb check centos7.0-q35.xml" "$GUESTDB check docs/examples/centos7.0-q35.xml"
 run_hyperfine check-fleet -i \
     -n "guestdb check --fleet (1,000 domains)" "$GUESTDB check --fleet $FLEET"
+run_hyperfine ecosystems \
+    -n "guestdb recommend win11 --host debian-12 --format kubevirt" "$GUESTDB recommend win11 --host debian-12 --format kubevirt" \
+    -n "guestdb recommend win11 --host debian-12 --format openstack" "$GUESTDB recommend win11 --host debian-12 --format openstack" \
+    -n "guestdb recommend win11 --host debian-12 --format proxmox" "$GUESTDB recommend win11 --host debian-12 --format proxmox" \
+    -n "guestdb show vmware:rhel9_64Guest" "$GUESTDB show vmware:rhel9_64Guest"
 
 # Peak RSS in KiB: the largest maximum resident set size of 5 runs.
 peak_rss_kib() {
@@ -205,6 +217,10 @@ rss_finds() {
 }
 rss_finds "guestdb check centos7.0-q35.xml" "$GUESTDB" check docs/examples/centos7.0-q35.xml
 rss_finds "guestdb check --fleet (1,000 domains)" "$GUESTDB" check --fleet "$FLEET"
+for f in kubevirt openstack proxmox; do
+    rss "guestdb recommend win11 --host debian-12 --format $f" "$GUESTDB" recommend win11 --host debian-12 --format "$f"
+done
+rss "guestdb show vmware:rhel9_64Guest" "$GUESTDB" show vmware:rhel9_64Guest
 
 python3 - "$OUT" "$RSS_FILE" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
@@ -220,7 +236,7 @@ def median_s(r):
     return r["median"] if "median" in r else statistics.median(r["times"])
 
 rows = []
-for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate", "check", "check-fleet"):
+for run in ("show", "list", "recommend", "recommend-win11", "detect", "validate", "check", "check-fleet", "ecosystems"):
     with open(os.path.join(out, run + ".json")) as f:
         results = json.load(f)["results"]
     peer = next((r for r in results if not r["command"].startswith("guestdb")), None)
@@ -243,4 +259,4 @@ print("|---|---:|---:|---:|---:|")
 for row in rows:
     print("| `%s` | %s | %s | %s | %s |" % row)
 EOF
-echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate, check, check-fleet .md/.json; summary.md)" >&2
+echo "bench.sh: results in ${OUT#"$ROOT"/}/ (show, list, recommend, recommend-win11, detect, validate, check, check-fleet, ecosystems .md/.json; summary.md)" >&2

@@ -22,6 +22,8 @@ PACKAGES=(
     ovmf swtpm swtpm-tools
     # tests/it/lifecycle.rs compares Debian's and Ubuntu's phases with its CSVs
     distro-info-data
+    # tests/it/ecosystems.rs validates KubeVirt objects with KubeVirt's schema
+    python3-jsonschema
 )
 
 die() {

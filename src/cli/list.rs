@@ -54,6 +54,10 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     json: bool,
+    /// List a name scheme instead (vmware, proxmox): each name, the OS it
+    /// resolves to and how well it matches, or why it names none (a gap)
+    #[arg(long, value_name = "SCHEME")]
+    scheme: Option<String>,
 }
 
 fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
@@ -212,7 +216,75 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// `list --scheme S`: the names of a scheme with the OS each resolves to.
+fn scheme(db: &Database, name: &str, json: bool, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    let cw = db.crosswalk()?;
+    let Some(s) = cw.scheme(name) else {
+        let known: Vec<&str> = cw.schemes().iter().map(|s| s.scheme.as_str()).collect();
+        return Err(Failure {
+            message: format!(
+                "unknown scheme '{}'; known: {}",
+                super::shortened(name),
+                known.join(", ")
+            ),
+            code: 1,
+        });
+    };
+    let mut items = Vec::new();
+    let mut rows = vec![vec![
+        "NAME".to_string(),
+        "OS".to_string(),
+        "QUALITY".to_string(),
+        "ALSO".to_string(),
+    ]];
+    for n in &s.names {
+        let short = |id: &str| -> Result<String, Failure> {
+            Ok(db
+                .lookup(id)?
+                .map_or_else(|| id.to_string(), |o| o.short_id().to_string()))
+        };
+        let os = n.oses.first().map(|o| short(&o.id)).transpose()?;
+        let also: Vec<String> = n
+            .oses
+            .iter()
+            .skip(1)
+            .map(|o| short(&o.id))
+            .collect::<Result<_, _>>()?;
+        let quality = n.oses.first().map(|o| o.quality.clone());
+        items.push(json!({
+            "name": n.name,
+            "os": os,
+            "quality": quality,
+            "also": also,
+            "gap": n.gap,
+            "note": n.note,
+        }));
+        rows.push(vec![
+            n.name.clone(),
+            os.unwrap_or_else(|| "-".into()),
+            quality.unwrap_or_else(|| "gap".into()),
+            if also.is_empty() {
+                n.gap.clone().unwrap_or_default()
+            } else {
+                also.join(", ")
+            },
+        ]);
+    }
+    if json {
+        write_json(
+            out,
+            &json!({ "scheme": s.scheme, "title": s.title, "source": s.source, "names": items }),
+        )?;
+    } else {
+        write!(out, "{}", table(&rows, ""))?;
+    }
+    Ok(Outcome::Ok)
+}
+
 pub(super) fn run(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    if let Some(name) = &args.scheme {
+        return scheme(db, name, args.json, out);
+    }
     let filter = filter_from(args)?;
     let fields: Vec<&str> = args
         .fields

@@ -64,12 +64,12 @@ pub struct Cli {
 enum Command {
     /// List OSes, optionally filtered
     #[command(
-        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n  guestdb list --distro rhel --supported-on 2026-12-07 --support extended --fields short-id,eol-date,extended-end\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, standard-end, security-end, extended-end, status, arches, chipsets, virtio-<class>\n(net, block, console, rng, balloon, scsi, 9p, gpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
+        after_help = "Examples:\n  guestdb list --distro rhel\n  guestdb list --family winnt --json\n  guestdb list --virtio legacy-only --virtio-class block --fields short-id,virtio-block\n  guestdb list --supported-on 2026-11-22 --arch aarch64\n  guestdb list --distro rhel --supported-on 2026-12-07 --support extended --fields short-id,eol-date,extended-end\n  guestdb list --scheme vmware --json\n\nFields: id, short-id, short-ids, name, vendor, family, distro, version, codename, release-date,\neol-date, standard-end, security-end, extended-end, status, arches, chipsets, virtio-<class>\n(net, block, console, rng, balloon, scsi, 9p, gpu, input, vsock, iommu, mem, sound, fs, pmem).\n\nExit status: 0 when something matched, 1 when nothing did, 2 on error."
     )]
     List(list::ListArgs),
     /// Show everything known about one OS
     #[command(
-        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n\nExit status: 0 found, 1 unknown OS, 2 error."
+        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n  guestdb show vmware:rhel9_64Guest\n  guestdb show proxmox:win11 --json\n\nAn OS may be named SCHEME:NAME (vmware, proxmox: 'guestdb list --scheme S'); a match\nthat is not exact prints a warning. Exit status: 0 found, 1 unknown OS or a gap, 2 error."
     )]
     Show(show::ShowArgs),
     /// Check a data directory and report every finding
@@ -249,8 +249,63 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
     })
 }
 
-/// The OS named `name`, or a not-found failure (exit 1) with a suggestion.
+/// `SCHEME:NAME` of a known scheme (`vmware:rhel9_64Guest`): the OS it
+/// resolves to, with a warning on standard error when the match is not
+/// exact; a not-found failure (exit 1) for a gap or an unknown name;
+/// `None` when `text` names no scheme.
+fn from_scheme<'d>(db: &'d Database, text: &str) -> Result<Option<&'d Os>, Failure> {
+    let cw = db.crosswalk()?;
+    if !cw.is_scheme_name(text) {
+        return Ok(None);
+    }
+    let scheme = text.split_once(':').map_or(text, |(s, _)| s);
+    let Some(found) = cw.lookup(text) else {
+        return Err(Failure {
+            message: format!(
+                "'{}' is no {scheme} name guestdb knows; 'guestdb list --scheme {scheme}' lists them",
+                shortened(text)
+            ),
+            code: 1,
+        });
+    };
+    let Some((id, quality)) = found.best() else {
+        return Err(Failure {
+            message: format!(
+                "{text} names no OS guestdb knows: {}",
+                found.name.gap.as_deref().unwrap_or("a gap")
+            ),
+            code: 1,
+        });
+    };
+    let Some(os) = db.lookup(id)? else {
+        return Err(Failure {
+            message: format!("{text} resolves to '{id}', which the store does not have"),
+            code: 2,
+        });
+    };
+    if quality != "exact" {
+        eprintln!(
+            "guestdb: warning: {} is a {quality} match for {} ({}){}",
+            printable::printable(text),
+            os.short_id(),
+            os.name,
+            found
+                .name
+                .note
+                .as_deref()
+                .map(|n| format!("; {scheme}'s name stands for {n}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Some(os))
+}
+
+/// The OS named `name` (an id, short-id, alias or `SCHEME:NAME`), or a
+/// not-found failure (exit 1) with a suggestion.
 pub(crate) fn find<'d>(db: &'d Database, name: &str) -> Result<&'d Os, Failure> {
+    if let Some(os) = from_scheme(db, name)? {
+        return Ok(os);
+    }
     db.lookup(name)?.ok_or_else(|| {
         let hint = match db.suggest(name, 1).unwrap_or_default().first() {
             Some(s) => format!("; did you mean '{s}'?"),
@@ -278,6 +333,9 @@ pub(crate) fn resolve<'d>(
     db: &'d Database,
     name: &str,
 ) -> Result<crate::query::Resolved<'d>, Failure> {
+    if let Some(os) = from_scheme(db, name)? {
+        return Ok(crate::query::Resolved { os, fallback: None });
+    }
     match db.resolve(name)? {
         Some(r) => Ok(r),
         None => find(db, name).map(|os| crate::query::Resolved { os, fallback: None }),

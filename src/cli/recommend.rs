@@ -2,7 +2,7 @@
 
 use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
-use crate::recommend::Target;
+use crate::recommend::{Ecosystem, Target};
 use crate::render::{self, Network, Options};
 use crate::{Database, Date, RecommendError};
 use clap::Args;
@@ -17,6 +17,13 @@ pub const AFTER_HELP: &str = "Examples:
   guestdb recommend debian13 --domcaps caps.xml --format virt-install
   guestdb recommend ubuntu24.04 --qemu /usr/bin/qemu-system-x86_64 --format qemu
   guestdb recommend --media Fedora-Server-dvd-x86_64-44-1.7.iso
+  guestdb recommend win11 --format kubevirt --kubevirt-vm
+  guestdb recommend rhel6.10 --format openstack-cli
+  guestdb recommend win11 --format proxmox-conf
+
+The kubevirt, openstack(-cli) and proxmox(-conf) formats narrow the
+recommendation to what that system can state (the ecosystem rule) and say in
+warnings what it cannot.
 
 Without --host, --domcaps or --qemu the dataset's default host profile is used
 ('guestdb machines --hosts' lists the profiles). The rules are documented in
@@ -38,9 +45,14 @@ pub struct RecommendArgs {
     hosts: HostArgs,
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Output: text, json, libvirt (domain XML), qemu (command line), virt-install (arguments)
+    /// Output: text, json, libvirt (domain XML), qemu (command line), virt-install (arguments),
+    /// kubevirt (a VirtualMachineClusterPreference, YAML), openstack (Glance image properties, JSON),
+    /// openstack-cli (openstack image set), proxmox (qm create), proxmox-conf (VMID.conf)
     #[arg(long, default_value = "text")]
     format: String,
+    /// With --format kubevirt: also a VirtualMachine that uses the preference
+    #[arg(long)]
+    kubevirt_vm: bool,
     /// Print JSON (the same as --format json)
     #[arg(long)]
     json: bool,
@@ -155,12 +167,24 @@ pub(super) fn run(
     } else {
         args.format.as_str()
     };
-    if !["text", "json", "libvirt", "qemu", "virt-install"].contains(&format) {
-        return Err(usage(format!(
-            "unknown --format '{format}'; expected text, json, libvirt, qemu or virt-install"
-        )));
+    let ecosystem = match format {
+        "text" | "json" | "libvirt" | "qemu" | "virt-install" => Ecosystem::Libvirt,
+        "kubevirt" => Ecosystem::Kubevirt,
+        "openstack" | "openstack-cli" => Ecosystem::Openstack,
+        "proxmox" | "proxmox-conf" => Ecosystem::Proxmox,
+        _ => {
+            return Err(usage(format!(
+                "unknown --format '{format}'; expected text, json, libvirt, qemu, virt-install, kubevirt, openstack, openstack-cli, proxmox or proxmox-conf"
+            )))
+        }
+    };
+    if args.kubevirt_vm && format != "kubevirt" {
+        return Err(usage("--kubevirt-vm goes with --format kubevirt".into()));
     }
-    let policy = args.policy.policy()?;
+    let policy = crate::recommend::Policy {
+        ecosystem,
+        ..args.policy.policy()?
+    };
     let opts = render_options(
         args.name.clone(),
         args.disk.clone(),
@@ -211,6 +235,13 @@ pub(super) fn run(
         "libvirt" => out.write_all(render::libvirt::render(&rec, &opts).as_bytes())?,
         "qemu" => out.write_all(render::qemu::render(&rec, &opts).as_bytes())?,
         "virt-install" => out.write_all(render::virt_install::render(&rec, &opts).as_bytes())?,
+        "kubevirt" => {
+            out.write_all(render::kubevirt::render(&rec, &opts, args.kubevirt_vm).as_bytes())?
+        }
+        "openstack" => write_json(out, &render::openstack::render_json(&rec, &opts))?,
+        "openstack-cli" => out.write_all(render::openstack::render_cli(&rec, &opts).as_bytes())?,
+        "proxmox" => out.write_all(render::proxmox::render_create(&rec, &opts).as_bytes())?,
+        "proxmox-conf" => out.write_all(render::proxmox::render_conf(&rec, &opts).as_bytes())?,
         _ => out.write_all(render::text::render(&rec, args.explain).as_bytes())?,
     }
     Ok(Outcome::Ok)

@@ -11,7 +11,7 @@ use std::io::Write;
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// An id, short-id or alias
+    /// An id, short-id, alias or SCHEME:NAME (vmware:rhel9_64Guest)
     os: String,
     /// Print JSON
     #[arg(long)]
@@ -52,8 +52,13 @@ fn why(p: &crate::os::Provenance) -> String {
 pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
     let os = find(db, &args.os)?;
     let details = db.details(os)?;
+    let other_names = db.crosswalk()?.names_of(&os.id);
     if args.json {
-        write_json(out, &os.to_json(&details, args.explain))?;
+        let mut v = os.to_json(&details, args.explain);
+        if let serde_json::Value::Object(map) = &mut v {
+            map.insert("other_names".into(), serde_json::json!(other_names));
+        }
+        write_json(out, &v)?;
         return Ok(Outcome::Ok);
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
@@ -67,6 +72,13 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
             .map(String::as_str)
             .collect();
         writeln!(out, "  names         {}", names.join(", "))?;
+    }
+    if !other_names.is_empty() {
+        let names: Vec<String> = other_names
+            .iter()
+            .map(|n| format!("{}:{} ({})", n.scheme, n.name, n.quality))
+            .collect();
+        writeln!(out, "  elsewhere     {}", names.join(", "))?;
     }
     writeln!(out, "  vendor        {}", opt(&os.vendor))?;
     writeln!(

@@ -4,7 +4,7 @@
 use super::{usage, Failure};
 use crate::host::Host;
 use crate::recommend::{
-    ChipsetPolicy, DriversPolicy, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
+    ChipsetPolicy, DriversPolicy, Ecosystem, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
     ProfilePolicy, VirtTypePolicy,
 };
 use crate::Database;
@@ -105,6 +105,7 @@ impl PolicyArgs {
                 "qemu" | "tcg" => VirtTypePolicy::Qemu,
                 v => return Err(bad("--virt-type", v, "auto, kvm or qemu")),
             },
+            ecosystem: Ecosystem::Libvirt,
         })
     }
 }

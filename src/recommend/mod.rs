@@ -110,6 +110,51 @@ pub enum VirtTypePolicy {
     Qemu,
 }
 
+/// The system that will run the VM, whose vocabulary the answer must fit
+/// (`--format kubevirt|openstack|proxmox` chooses it): each can express
+/// fewer choices than libvirt, and the `ecosystem` rule narrows the
+/// recommendation to what it can.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    /// libvirt, QEMU or virt-install: every choice can be stated.
+    #[default]
+    Libvirt,
+    /// KubeVirt (a `VirtualMachineClusterPreference`).
+    Kubevirt,
+    /// OpenStack Nova (Glance image properties).
+    Openstack,
+    /// Proxmox VE (`qm create`, `/etc/pve/qemu-server/VMID.conf`).
+    Proxmox,
+}
+
+impl Ecosystem {
+    /// Its name (`kubevirt`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Ecosystem::Libvirt => "libvirt",
+            Ecosystem::Kubevirt => "kubevirt",
+            Ecosystem::Openstack => "openstack",
+            Ecosystem::Proxmox => "proxmox",
+        }
+    }
+
+    /// Its name in sentences (`Proxmox VE`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Ecosystem::Libvirt => "libvirt",
+            Ecosystem::Kubevirt => "KubeVirt",
+            Ecosystem::Openstack => "OpenStack Nova",
+            Ecosystem::Proxmox => "Proxmox VE",
+        }
+    }
+
+    /// Whether it is libvirt (left out of the JSON answer).
+    pub fn is_libvirt(&self) -> bool {
+        *self == Ecosystem::Libvirt
+    }
+}
+
 /// The caller's choices (the command line's policy options).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {
@@ -129,6 +174,9 @@ pub struct Policy {
     pub profile: ProfilePolicy,
     /// KVM or TCG.
     pub virt_type: VirtTypePolicy,
+    /// The system that will run the VM (chosen by the output format).
+    #[serde(skip_serializing_if = "Ecosystem::is_libvirt")]
+    pub ecosystem: Ecosystem,
 }
 
 /// What a recommendation is for.
@@ -422,6 +470,12 @@ pub struct OsRef {
     pub short_id: String,
     /// Its name.
     pub name: String,
+    /// Its family (`linux`, `winnt`), for the formats of other ecosystems.
+    #[serde(skip)]
+    pub family: Option<String>,
+    /// Its distribution (`rhel`, `win`), for the formats of other ecosystems.
+    #[serde(skip)]
+    pub distro: Option<String>,
 }
 
 /// The answer.

@@ -5,6 +5,9 @@
 //! - [`libvirt`]: a complete libvirt domain XML;
 //! - [`qemu`]: a QEMU command line;
 //! - [`virt_install`]: arguments for virt-install;
+//! - [`kubevirt`]: a KubeVirt `VirtualMachineClusterPreference` (and `VirtualMachine`);
+//! - [`openstack`]: Glance image properties for OpenStack Nova;
+//! - [`proxmox`]: a Proxmox VE `qm create` command and configuration;
 //!
 //! and [`table`], the plain-text table layout of every command.
 //!
@@ -14,7 +17,10 @@
 //! recommendation, so every format says the same.
 
 pub mod json;
+pub mod kubevirt;
 pub mod libvirt;
+pub mod openstack;
+pub mod proxmox;
 pub mod qemu;
 pub mod table;
 pub mod text;

@@ -196,6 +196,7 @@ proptest! {
                 hyperv: Vec::new(),
                 cpus: Vec::new(),
                 osinfo_releases: Vec::new(),
+                crosswalks: Vec::new(),
             };
             guestdb::data::check_dataset(&data, &mut f);
         }

@@ -268,6 +268,7 @@ mod tests {
             hyperv: Vec::new(),
             cpus: Vec::new(),
             osinfo_releases: Vec::new(),
+            crosswalks: Vec::new(),
         }
     }
 

@@ -142,6 +142,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         hyperv: Vec::new(),
         cpus: Vec::new(),
         osinfo_releases: Vec::new(),
+        crosswalks: Vec::new(),
     };
     derive_facts(&mut data, &arch_hints);
 

@@ -70,7 +70,8 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let q35_os = os.q35.as_ref().map(|f| f.yes);
     let i440fx_os = os.i440fx.as_ref().map(|f| f.yes);
     let q35_hosts = offered_by_all(ctx, "q35");
-    let i440fx_hosts = offered_by_all(ctx, "i440fx");
+    // An ecosystem that runs only q35 (KubeVirt) offers no i440fx.
+    let i440fx_hosts = !ctx.q35_only && offered_by_all(ctx, "i440fx");
     let sb_required = os.secure_boot.as_ref().is_some_and(|s| s.required);
     if let Some(sb) = &os.secure_boot {
         facts.push(sb.fact.clone());
@@ -91,6 +92,12 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                 ("i440fx", i440fx_os, i440fx_hosts)
             };
             reasons.push(format!("--chipset {c}"));
+            if c == "i440fx" && ctx.q35_only {
+                return Err(ctx.fail(format!(
+                    "--chipset i440fx, but {} runs only q35 machine types on x86",
+                    ctx.target.policy.ecosystem.title()
+                )));
+            }
             if !hosts {
                 return Err(ctx.fail(format!(
                     "--chipset {c}, but not every host ({}) offers a {c} machine type",
@@ -162,9 +169,10 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             } else if q35_os == Some(true) && q35_hosts && i440fx_hosts && i440fx_os != Some(false)
             {
                 let message = format!(
-                    "{} supports q35, but its virtio {} drivers are legacy-only and not every host has the transitional models (QEMU >= 4.0 and libvirt >= 5.2): i440fx, where plain virtio is transitional",
+                    "{} supports q35, but its virtio {} drivers are legacy-only and {}: i440fx, where plain virtio is transitional",
                     os.short_id,
-                    legacy_only.join(", ")
+                    legacy_only.join(", "),
+                    ctx.no_transitional.clone().unwrap_or_else(|| "not every host has the transitional models (QEMU >= 4.0 and libvirt >= 5.2)".to_string())
                 );
                 reasons.push(message.clone());
                 ctx.warn("no-transitional", message);
@@ -212,6 +220,11 @@ pub(super) fn chipset(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                     format!("--chipset {choice} asks for another")
                 } else if sb_required || ctx.target.policy.secure_boot {
                     "Secure Boot needs q35".to_string()
+                } else if p == "i440fx" && ctx.q35_only {
+                    format!(
+                        "{} runs only q35 machine types on x86",
+                        ctx.target.policy.ecosystem.title()
+                    )
                 } else if (p == "q35" && q35_ok) || (p == "i440fx" && i440fx_hosts) {
                     format!(
                         "not every host ({}) offers an {p} machine type it does not mark deprecated",

@@ -262,7 +262,21 @@ fn tpm_choice(ctx: &mut Ctx) -> Option<TpmChoice> {
     } else {
         &["tpm-tis-device"]
     };
-    let model = preferred.iter().find(|m| {
+    let limit = ctx.tpm_models;
+    let allowed = |m: &&&str| limit.is_none_or(|a| a.contains(*m));
+    if let Some(first) = preferred.first().filter(|m| !allowed(m)) {
+        if let Some(instead) = preferred.iter().find(allowed) {
+            ctx.warn(
+                "ecosystem",
+                format!(
+                    "{} exposes a TPM only as {}: {instead} instead of {first}",
+                    ctx.target.policy.ecosystem.title(),
+                    limit.unwrap_or_default().join(", ")
+                ),
+            );
+        }
+    }
+    let model = preferred.iter().filter(allowed).find(|m| {
         ctx.hosts().iter().all(|h| {
             h.tpm_for(ctx.arch)
                 .any(|t| &t.model == *m && t.versions.contains(&version))

@@ -53,6 +53,12 @@ pub const RULES: &[Rule] = &[
         apply: platform::accel,
     },
     Rule {
+        name: "ecosystem",
+        summary: "the system that runs the VM narrows the choices to those it can state: KubeVirt runs only q35 (x86) and a TPM 2.0; OpenStack and Proxmox have no transitional virtio models; Proxmox has only tpm-tis",
+        devices: &[],
+        apply: platform::ecosystem,
+    },
+    Rule {
         name: "chipset",
         summary: "q35 when the OS supports it and every host offers it (and legacy-only virtio can be made transitional); i440fx otherwise; Secure Boot needs q35",
         devices: &[],
@@ -207,8 +213,19 @@ pub(super) struct Ctx<'a> {
     /// The chosen family (`q35`, `i440fx`, `virt`, `pseries`, `s390-ccw-virtio`).
     family: &'static str,
     board: Board,
-    /// Every host offers libvirt's and QEMU's transitional models.
+    /// Every host offers libvirt's and QEMU's transitional models (and the
+    /// ecosystem can ask for them).
     transitional: bool,
+    /// Why transitional models cannot be used when the hosts have them
+    /// (the ecosystem has none), for the rules' reasons.
+    no_transitional: Option<String>,
+    /// The ecosystem runs only q35 on x86 (KubeVirt).
+    q35_only: bool,
+    /// Explicit `virtio-transitional` / `-non-transitional` models (the
+    /// policy, unless the ecosystem cannot state them).
+    explicit: bool,
+    /// The TPM models the ecosystem can state, where it limits them.
+    tpm_models: Option<&'static [&'static str]>,
     /// The SCSI controller for the CD-ROM, once added.
     usb: Option<String>,
     rules: Vec<RuleTrace>,
@@ -388,7 +405,7 @@ impl<'a> Ctx<'a> {
                 "the driver comes from {driver} (--drivers virtio-win)"
             ));
         }
-        let explicit = self.target.policy.models == ModelsPolicy::Explicit;
+        let explicit = self.explicit;
         let mode = match self.board {
             Board::Ccw => Mode::Plain,
             Board::Pci => {
@@ -423,10 +440,13 @@ impl<'a> Ctx<'a> {
                 } else {
                     return Err((
                         format!(
-                            "{} drives only the legacy virtio {} interface and not every host ({}) has the transitional models (QEMU >= 4.0 and libvirt >= 5.2)",
+                            "{} drives only the legacy virtio {} interface and {}",
                             self.os.short_id,
                             class.name,
-                            self.host_names()
+                            self.no_transitional.clone().unwrap_or_else(|| format!(
+                                "not every host ({}) has the transitional models (QEMU >= 4.0 and libvirt >= 5.2)",
+                                self.host_names()
+                            ))
                         ),
                         facts,
                     ));
@@ -522,6 +542,10 @@ pub(super) fn run(
         family: "",
         board: Board::Pci,
         transitional: false,
+        no_transitional: None,
+        q35_only: false,
+        explicit: target.policy.models == ModelsPolicy::Explicit,
+        tpm_models: None,
         usb: None,
         rules: Vec::new(),
         warnings: Vec::new(),
@@ -574,6 +598,8 @@ pub(super) fn run(
             id: os.id.clone(),
             short_id: os.short_id.clone(),
             name: os.name.clone(),
+            family: os.family.clone(),
+            distro: os.distro.clone(),
         },
         arch: arch.to_string(),
         host: target.hosts[0].name.clone(),

@@ -481,3 +481,54 @@ pub(super) fn osinfo(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     ctx.trace(decision, reasons, Vec::new());
     Ok(())
 }
+
+/// Narrows the choices to those the ecosystem that runs the VM can state
+/// (DESIGN.md §2.7): the rules after it read what it sets.
+pub(super) fn ecosystem(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
+    let eco = ctx.target.policy.ecosystem;
+    let mut reasons = Vec::new();
+    let name = eco.title();
+    // Per-device transitional models: only libvirt states them; KubeVirt
+    // has one switch for every virtio device of the VM.
+    match eco {
+        Ecosystem::Libvirt => reasons.push("libvirt states every choice".to_string()),
+        Ecosystem::Kubevirt => {
+            if ctx.x86 {
+                ctx.q35_only = true;
+                reasons.push("KubeVirt runs only q35 machine types on x86 (its default emulated machines are q35 and pc-q35-*)".into());
+            }
+            ctx.tpm_models = Some(&["tpm-crb", "tpm-tis"]);
+            reasons.push(
+                "KubeVirt's TPM is an emulated TPM 2.0: tpm-crb when persistent, else tpm-tis"
+                    .into(),
+            );
+            if ctx.transitional {
+                reasons.push("preferredUseVirtioTransitional makes every virtio device of the VM transitional (no per-device choice)".into());
+            }
+        }
+        Ecosystem::Openstack | Ecosystem::Proxmox => {
+            if ctx.transitional {
+                let why = format!(
+                    "{name} has no transitional virtio model (no image property or device option asks for one)"
+                );
+                reasons.push(why.clone());
+                ctx.no_transitional = Some(why);
+                ctx.transitional = false;
+            }
+            if eco == Ecosystem::Proxmox {
+                ctx.tpm_models = Some(&["tpm-tis"]);
+                reasons.push("Proxmox VE exposes a TPM only as tpm-tis (tpmstate0)".into());
+            }
+        }
+    }
+    if ctx.explicit && eco != Ecosystem::Libvirt {
+        let message = format!(
+            "{name} has no explicit virtio-transitional / virtio-non-transitional models (--models explicit): plain virtio"
+        );
+        ctx.warn("ecosystem", message.clone());
+        reasons.push(message);
+        ctx.explicit = false;
+    }
+    ctx.trace(eco.name(), reasons, Vec::new());
+    Ok(())
+}

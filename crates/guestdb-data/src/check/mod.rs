@@ -8,6 +8,7 @@
 //! - [`kernel`]: facts against the kernel a Linux release ships;
 //! - here: that every `source` names a source of `dataset.xml`.
 
+mod crosswalk;
 mod datamaps;
 mod devices;
 mod hosts;
@@ -64,6 +65,7 @@ pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &
     hosts::check_hosts(data, findings);
     profile::check_profile(data, index, findings);
     datamaps::check_datamaps(data, findings);
+    crosswalk::check_crosswalks(data, index, findings);
     check_sources(data, findings);
 }
 
@@ -128,6 +130,7 @@ fn check_sources(data: &Dataset, findings: &mut Findings) {
                 .flat_map(|h| h.graphics.iter().map(|g| &g.provenance)),
         )
         .chain(data.hyperv.iter().map(|f| &f.provenance))
+        .chain(data.crosswalks.iter().map(|c| &c.provenance))
         .chain(data.cpus.iter().map(|m| &m.provenance))
         .chain(data.osinfo_releases.iter().map(|r| &r.provenance));
     named.extend(provenances.filter_map(|p| p.source.as_ref()));

@@ -257,3 +257,39 @@ pub struct HostProfile {
 fn yes() -> bool {
     true
 }
+
+/// A name scheme (`data/crosswalk/SCHEME.xml`): the `crosswalk` document is a list of these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheme {
+    /// The prefix of `SCHEME:NAME` (`vmware`).
+    pub scheme: String,
+    /// What its names are (`VMware guest OS identifier`).
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub names: Vec<SchemeName>,
+}
+
+/// One name of a scheme and the OSes it names, best first (none: a gap).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeName {
+    pub name: String,
+    /// What the scheme says the name is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Why no OS guestdb knows matches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+    pub oses: Vec<SchemeOs>,
+    pub at: Place,
+}
+
+/// An OS a scheme's name names, and how well (`exact`, `family`, `generic`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeOs {
+    /// The OS's id.
+    pub id: String,
+    pub quality: String,
+}

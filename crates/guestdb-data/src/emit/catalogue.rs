@@ -84,6 +84,42 @@ pub(super) fn emit_profile(tx: &Connection, data: &Dataset) -> rusqlite::Result<
         })
         .collect();
     put(tx, "hyperv", &hyperv)?;
+    let schemes: Vec<d::Scheme> = data
+        .crosswalks
+        .iter()
+        .map(|c| {
+            let path = c.loc.path.replace('\\', "/");
+            let rel = path
+                .rfind("crosswalk/")
+                .map_or(path.as_str(), |i| &path[i..])
+                .to_string();
+            d::Scheme {
+                scheme: c.scheme.value.clone(),
+                title: c.title.clone(),
+                source: c.provenance.source.as_ref().map(|s| s.value.clone()),
+                note: c.provenance.note.clone(),
+                names: c
+                    .names
+                    .iter()
+                    .map(|n| d::SchemeName {
+                        name: n.value.value.clone(),
+                        note: n.note.clone(),
+                        gap: n.gap.clone(),
+                        oses: n
+                            .oses
+                            .iter()
+                            .map(|o| d::SchemeOs {
+                                id: o.id.value.clone(),
+                                quality: o.quality.value.clone(),
+                            })
+                            .collect(),
+                        at: at(&rel, &n.loc),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    put(tx, "crosswalk", &schemes)?;
     let cpus: Vec<d::CpuModel> = data
         .cpus
         .iter()

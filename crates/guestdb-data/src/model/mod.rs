@@ -8,6 +8,7 @@
 //! - [`host`]: host profiles;
 //! - [`linux`]: the Linux driver table (kernel versions of virtio drivers).
 
+mod crosswalk;
 mod device;
 mod host;
 mod linux;
@@ -16,6 +17,7 @@ mod os;
 mod profile;
 mod virtio;
 
+pub use crosswalk::*;
 pub use device::*;
 pub use host::*;
 pub use linux::*;
@@ -331,6 +333,8 @@ pub struct Dataset {
     pub cpus: Vec<CpuModel>,
     /// What osinfo-db releases know (`data/osinfo-db/`).
     pub osinfo_releases: Vec<OsinfoRelease>,
+    /// The names other tools give the OSes (`data/crosswalk/`).
+    pub crosswalks: Vec<Crosswalk>,
 }
 
 /// Compares strings the way people order versions and names: runs of digits

@@ -9,6 +9,7 @@
 //! - [`linux`]: the Linux driver table (`linux.xml`).
 
 mod catalogue;
+mod crosswalk;
 mod host;
 mod linux;
 mod machine;
@@ -16,6 +17,7 @@ mod os;
 mod profile;
 
 pub use catalogue::{read_corrections, read_datamap, read_dataset_info, read_devices};
+pub use crosswalk::read_crosswalk;
 pub use host::read_host;
 pub use linux::read_linux;
 pub use machine::{read_downstream_machines, read_upstream_machines};
@@ -523,6 +525,8 @@ pub const CORRECTIONS_FILE: &str = "corrections.xml";
 pub const LINUX_FILE: &str = "linux.xml";
 pub const HYPERV_FILE: &str = "hyperv.xml";
 pub const CPUS_FILE: &str = "cpus.xml";
+/// The directory of the name schemes (`crosswalk/vmware.xml`).
+pub const CROSSWALK_DIR: &str = "crosswalk";
 /// Upstream QEMU's machine types; the other `machines/*.xml` are downstream lines.
 pub const UPSTREAM_MACHINES_FILE: &str = "machines/qemu.xml";
 
@@ -691,6 +695,13 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
             datamaps.extend(read_datamap(&path, &bytes, findings));
         }
     }
+    let mut crosswalks = Vec::new();
+    for rel in xml_files(dir, CROSSWALK_DIR, findings) {
+        let path = display_path(dir, &rel);
+        if let Some(bytes) = read_bytes(dir, &rel, findings) {
+            crosswalks.extend(read_crosswalk(&path, &bytes, findings));
+        }
+    }
     Some(Dataset {
         info: info?,
         devices,
@@ -704,6 +715,7 @@ pub fn read_dir(dir: &Path, findings: &mut Findings) -> Option<Dataset> {
         hyperv,
         cpus,
         osinfo_releases,
+        crosswalks,
     })
 }
 

@@ -1,0 +1,153 @@
+//! The crosswalk: the names other tools give the OSes (VMware guest ids,
+//! Proxmox `ostype`, ...; `data/crosswalk/`), looked up as `SCHEME:NAME`.
+
+use guestdb_data::doc::catalogue::{Scheme, SchemeName};
+use rustc_hash::FxHashMap;
+
+/// Every scheme, indexed by `SCHEME:NAME` and by OS.
+#[derive(Debug, Default)]
+pub struct Crosswalk {
+    schemes: Vec<Scheme>,
+    /// `scheme:name` as written, to (scheme, name) indexes.
+    exact: FxHashMap<Box<str>, (u32, u32)>,
+    /// The same in lower case, for names typed in another case.
+    folded: FxHashMap<Box<str>, (u32, u32)>,
+    /// OS id to every (scheme, name, OS position) naming it.
+    by_os: FxHashMap<Box<str>, Vec<(u32, u32, u32)>>,
+}
+
+/// A name of a scheme, found.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'c> {
+    /// The scheme.
+    pub scheme: &'c Scheme,
+    /// The name, with the OSes it names.
+    pub name: &'c SchemeName,
+}
+
+impl<'c> Found<'c> {
+    /// The OS the name resolves to (its first) and how well it matches;
+    /// `None` for a gap.
+    pub fn best(&self) -> Option<(&'c str, &'c str)> {
+        self.name
+            .oses
+            .first()
+            .map(|o| (o.id.as_str(), o.quality.as_str()))
+    }
+}
+
+/// An OS's name in one scheme.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OsName<'c> {
+    /// The scheme (`vmware`).
+    pub scheme: &'c str,
+    /// The OS's name in it (`rhel9_64Guest`).
+    pub name: &'c str,
+    /// `exact`, `family` or `generic`.
+    pub quality: &'c str,
+}
+
+/// Rank of a quality: exact first.
+fn rank(quality: &str) -> u8 {
+    match quality {
+        "exact" => 0,
+        "family" => 1,
+        _ => 2,
+    }
+}
+
+impl Crosswalk {
+    /// Indexes `schemes`.
+    pub fn new(schemes: Vec<Scheme>) -> Crosswalk {
+        let mut c = Crosswalk {
+            schemes,
+            ..Crosswalk::default()
+        };
+        for (si, s) in c.schemes.iter().enumerate() {
+            for (ni, n) in s.names.iter().enumerate() {
+                let key = format!("{}:{}", s.scheme, n.name);
+                c.folded
+                    .entry(key.to_ascii_lowercase().into())
+                    .or_insert((si as u32, ni as u32));
+                c.exact.entry(key.into()).or_insert((si as u32, ni as u32));
+                for (oi, o) in n.oses.iter().enumerate() {
+                    c.by_os
+                        .entry(o.id.as_str().into())
+                        .or_default()
+                        .push((si as u32, ni as u32, oi as u32));
+                }
+            }
+        }
+        c
+    }
+
+    /// Every scheme, in name order.
+    pub fn schemes(&self) -> &[Scheme] {
+        &self.schemes
+    }
+
+    /// The scheme named `name` (`vmware`, in any case).
+    pub fn scheme(&self, name: &str) -> Option<&Scheme> {
+        self.schemes
+            .iter()
+            .find(|s| s.scheme.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `text` is `SCHEME:NAME` for a known scheme.
+    pub fn is_scheme_name(&self, text: &str) -> bool {
+        text.split_once(':')
+            .is_some_and(|(s, _)| self.scheme(s).is_some())
+    }
+
+    /// The name `SCHEME:NAME` (the name in any case).
+    pub fn lookup(&self, text: &str) -> Option<Found<'_>> {
+        let &(si, ni) = match self.exact.get(text) {
+            Some(hit) => hit,
+            None => {
+                // Lower case on the stack for names of usual length.
+                let mut buf = [0u8; 64];
+                match buf.get_mut(..text.len()) {
+                    Some(b) => {
+                        b.copy_from_slice(text.as_bytes());
+                        b.make_ascii_lowercase();
+                        self.folded.get(std::str::from_utf8(b).ok()?)?
+                    }
+                    None => self.folded.get(text.to_ascii_lowercase().as_str())?,
+                }
+            }
+        };
+        let scheme = &self.schemes[si as usize];
+        Some(Found {
+            scheme,
+            name: &scheme.names[ni as usize],
+        })
+    }
+
+    /// The OS's name in each scheme that names it: the best match (exact
+    /// before family before generic; among equals, a name that resolves to
+    /// the OS, then the first listed).
+    pub fn names_of(&self, os_id: &str) -> Vec<OsName<'_>> {
+        let Some(hits) = self.by_os.get(os_id) else {
+            return Vec::new();
+        };
+        let mut best: Vec<(u32, OsName<'_>, (u8, u32))> = Vec::new();
+        for &(si, ni, oi) in hits {
+            let s = &self.schemes[si as usize];
+            let n = &s.names[ni as usize];
+            let quality = n.oses[oi as usize].quality.as_str();
+            let key = (rank(quality), oi.min(1));
+            let name = OsName {
+                scheme: &s.scheme,
+                name: &n.name,
+                quality,
+            };
+            match best.iter_mut().find(|(b, _, _)| *b == si) {
+                Some(b) if key < b.2 => *b = (si, name, key),
+                Some(_) => {}
+                None => best.push((si, name, key)),
+            }
+        }
+        best.sort_by_key(|(si, _, _)| *si);
+        best.into_iter().map(|(_, n, _)| n).collect()
+    }
+}
