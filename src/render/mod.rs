@@ -6,7 +6,8 @@
 //! - [`qemu`]: a QEMU command line;
 //! - [`virt_install`]: arguments for virt-install;
 //!
-//! and [`table`], the plain-text table layout of every command.
+//! and [`table`], the plain-text table layout of every command; [`shell`]
+//! and [`xml`], the one escaping of values for each output language.
 //!
 //! Renderers are pure: they format what the recommendation says and the
 //! few choices [`Options`] names (VM name, disk, media, network), nothing
@@ -16,9 +17,11 @@
 pub mod json;
 pub mod libvirt;
 pub mod qemu;
+pub mod shell;
 pub mod table;
 pub mod text;
 pub mod virt_install;
+pub mod xml;
 
 use crate::recommend::Recommendation;
 

@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod data;
 mod detect;
+mod escaping;
 mod export;
 mod fuzz;
 mod hostile;

@@ -22,6 +22,7 @@ pub mod model;
 pub mod read;
 pub mod resolve;
 pub mod scaffold;
+pub mod text;
 pub mod write;
 pub mod xml;
 
