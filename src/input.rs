@@ -51,6 +51,18 @@ pub const QEMU_CMDLINE: Kind = Kind {
     max: MIB,
 };
 
+/// An export's manifest (one line per file; real ones are about 100 KiB).
+pub const MANIFEST: Kind = Kind {
+    what: "an export manifest",
+    max: 4 * MIB,
+};
+
+/// An osinfo-db XML file (real ones are under 100 KiB).
+pub const OSINFO_XML: Kind = Kind {
+    what: "an osinfo-db XML file",
+    max: 4 * MIB,
+};
+
 /// Opens `path` for reading as `kind` without blocking, and checks that it
 /// is a regular file no larger than the kind allows.
 pub fn open(path: &Path, kind: Kind) -> Result<std::fs::File, Error> {

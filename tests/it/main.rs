@@ -20,6 +20,7 @@ mod import;
 mod lifecycle;
 mod machines;
 mod oracle;
+mod outputs;
 mod profile;
 mod qemu;
 mod recommend;
