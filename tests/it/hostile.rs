@@ -443,11 +443,11 @@ fn a_damaged_store_is_refused_or_names_the_damaged_value() {
         ),
         (
             "UPDATE os SET release_date = '2020-02-30' WHERE idx = 0;",
-            "is damaged: OS row 0: release_date '2020-02-30' is not a date",
+            "is damaged: table os, row 0, column release_date: '2020-02-30' is not a date",
         ),
         (
             "UPDATE os SET release_status = 'gone' WHERE idx = 0;",
-            "is damaged: OS row 0: release_status 'gone' is not a release status",
+            "is damaged: table os, row 0, column release_status: 'gone' is not a release status",
         ),
     ] {
         let dir = tempfile::tempdir_in(tmp.path()).unwrap();
@@ -531,4 +531,90 @@ fn every_json_output_names_its_keys_in_snake_case() {
         "keys not in snake_case:\n{}",
         offenders.join("\n")
     );
+}
+
+/// Runs guestdb with `args`; a run past a minute is killed and fails the
+/// test (a guard against a hang, not a measurement).
+fn run_or_hang(args: &[&str]) -> crate::common::Run {
+    let mut child = guestdb()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("guestdb runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("guestdb {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output").into()
+}
+
+#[test]
+fn a_store_with_a_view_wrong_columns_or_counts_is_refused_naming_table_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (sql, want) in [
+        (
+            // An os_count that would allocate 800 TB.
+            "UPDATE meta SET value = '4294967295' WHERE key = 'os_count';",
+            "is damaged: table meta, row os_count, column value says 4294967295 OSes, table os has 1 rows",
+        ),
+        (
+            "UPDATE meta SET value = '0' WHERE key = 'os_count';",
+            "is damaged: table meta, row os_count, column value says 0 OSes, table os has 1 rows",
+        ),
+        (
+            "UPDATE os_name SET os = 7 WHERE name = 'base1';",
+            "is damaged: table os_name, row name 'base1', column os: 7 names no row of os (0 to 0)",
+        ),
+        (
+            "UPDATE os SET idx = 3;",
+            "is damaged: table os, column idx runs from 3 to 3, not from 0 to 0",
+        ),
+        (
+            // A lookup would read this view for ever.
+            "DROP TABLE os_name; CREATE VIEW os_name AS WITH RECURSIVE r(n) AS \
+             (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT 'x' || n AS name, 0 AS os, \
+             'alias' AS kind, n AS ord FROM r;",
+            "is damaged: os_name is a view, not a table",
+        ),
+        (
+            "ALTER TABLE os_facts DROP COLUMN facts;",
+            "is damaged: table os_facts has the columns (os), not (os, facts)",
+        ),
+        ("DROP TABLE host;", "is not a guestdb store: it has no table host"),
+    ] {
+        let dir = tempfile::tempdir_in(tmp.path()).unwrap();
+        let store = damaged_store(dir.path(), &format!("PRAGMA foreign_keys = OFF; {sql}"));
+        let before = std::fs::read(&store).unwrap();
+        let r = run_or_hang(&["--store", store.to_str().unwrap(), "show", "base1"]);
+        assert_eq!(r.code, 2, "{sql}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(store.to_str().unwrap()) && r.stderr.contains(want),
+            "{sql}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(&store).unwrap(), before, "{sql}: changed");
+    }
+}
+
+#[test]
+fn a_store_in_wal_mode_is_read_without_a_file_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = damaged_store(tmp.path(), "PRAGMA journal_mode = WAL;");
+    let before = std::fs::read(&store).unwrap();
+    assert_eq!(before[18..20], [2, 2], "the store is in WAL mode");
+    let r = run(&["--store", store.to_str().unwrap(), "show", "base1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["fixture.store"]);
+    assert_eq!(std::fs::read(&store).unwrap(), before);
 }
