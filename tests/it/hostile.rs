@@ -618,3 +618,76 @@ fn a_store_in_wal_mode_is_read_without_a_file_beside_it() {
     assert_eq!(names, ["fixture.store"]);
     assert_eq!(std::fs::read(&store).unwrap(), before);
 }
+
+#[test]
+fn invisible_and_bidi_characters_in_ids_short_ids_and_names_are_located_findings() {
+    for (body, at, what, code) in [
+        (
+            "  <short-id>b\u{200b}1</short-id>\n",
+            "3:13",
+            "<short-id>",
+            "U+200B",
+        ),
+        ("  <alias>b\u{202e}1</alias>\n", "3:10", "<alias>", "U+202E"),
+        (
+            "  <codename>Bad&#x2066;Name</codename>\n",
+            "3:13",
+            "<codename>",
+            "U+2066",
+        ),
+    ] {
+        let f = findings_with(body);
+        assert!(
+            f.len() == 1
+                && f[0].starts_with(&format!("data/os/guestdb.test/b-1.xml:{at}: error[invalid-value]: {what} holds {code}, an invisible or bidirectional character")),
+            "{body:?}: {f:#?}"
+        );
+    }
+    // The name, in the root line of the file.
+    let dir = fixture();
+    let os =
+        "<os id=\"http://guestdb.test/b/1\" source=\"test\">\n  <name>B\u{feff}</name>\n</os>\n";
+    write_files(dir.path(), &[(OS_B, os.as_bytes())]);
+    let f = findings_of(dir.path());
+    assert!(
+        f.len() == 1 && f[0].contains("b-1.xml:2:9: error[invalid-value]: <name> holds U+FEFF"),
+        "{f:#?}"
+    );
+    // guestdb validate says so (exit 2, as for every data error) and
+    // writes no raw character.
+    let r = run(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("U+FEFF") && !all.contains('\u{feff}'), "{all}");
+}
+
+#[test]
+fn output_escapes_bidi_and_invisible_characters_a_store_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = damaged_store(
+        tmp.path(),
+        "UPDATE os SET name = 'evil' || char(8238) || 'txt.exe', codename = 'a' || char(8203) || 'b' WHERE idx = 0;",
+    );
+    let r = run(&["--store", store.to_str().unwrap(), "show", "base1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\u{202e}') && !r.stdout.contains('\u{200b}'),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("evil\\u202etxt.exe") && r.stdout.contains("a\\u200bb"),
+        "{}",
+        r.stdout
+    );
+    let j = run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "show",
+        "base1",
+        "--json",
+    ]);
+    assert!(!j.stdout.contains('\u{202e}'));
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("still valid JSON");
+    assert_eq!(v["name"], "evil\u{202e}txt.exe");
+}

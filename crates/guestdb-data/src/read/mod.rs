@@ -84,8 +84,34 @@ impl<'a> Ctx<'a> {
             .map(|a| Located::new(a.value.trim().to_string(), self.loc(a.pos)))
     }
 
+    /// A finding for an invisible or bidirectional character in `value`
+    /// (see [`crate::text::is_invisible`]): two ids could look the same, a
+    /// name could reorder the text after it.
+    fn visible(&mut self, what: &str, value: &Located<String>) {
+        if let Some((n, c)) = value
+            .value
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| crate::text::is_invisible(c))
+        {
+            self.findings.push(Finding::new(
+                Rule::InvalidValue,
+                value.loc.clone(),
+                format!(
+                    "{what} holds U+{:04X}, an invisible or bidirectional character, at character {}; \
+                     ids, short-ids and names take visible characters only (remove it)",
+                    c as u32,
+                    n + 1
+                ),
+            ));
+        }
+    }
+
     fn req_attr(&mut self, el: &Element, name: &str) -> Option<Located<String>> {
         let value = self.attr(el, name);
+        if let Some(v) = &value {
+            self.visible(&format!("attribute '{name}' of <{}>", el.name), v);
+        }
         match &value {
             None => self.report(
                 Rule::MissingAttribute,
@@ -197,7 +223,9 @@ impl<'a> Ctx<'a> {
                 format!("<{}> must not be empty", el.name),
             );
         }
-        Located::new(value, self.loc(el.text_pos))
+        let value = Located::new(value, self.loc(el.text_pos));
+        self.visible(&format!("<{}>", el.name), &value);
+        value
     }
 
     fn no_children(&mut self, el: &Element) {
