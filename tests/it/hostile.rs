@@ -691,3 +691,87 @@ fn output_escapes_bidi_and_invisible_characters_a_store_holds() {
     let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("still valid JSON");
     assert_eq!(v["name"], "evil\u{202e}txt.exe");
 }
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+}
+
+#[test]
+fn a_fifo_or_a_device_among_the_data_files_is_a_finding_not_a_hang() {
+    for (rel, what) in [
+        ("os/guestdb.test/fifo-1.xml", "a FIFO"),
+        ("os/guestdb.test/zero-1.xml", "a device"),
+        ("devices.xml", "a FIFO"),
+    ] {
+        let dir = fixture();
+        let path = dir.path().join(rel);
+        let _ = std::fs::remove_file(&path);
+        if what == "a FIFO" {
+            mkfifo(&path);
+        } else {
+            // Found inside the directory, through a symlink.
+            std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        }
+        let store = dir.path().join("out.store");
+        for args in [
+            vec!["validate", dir.path().to_str().unwrap()],
+            vec![
+                "build",
+                dir.path().to_str().unwrap(),
+                "-o",
+                store.to_str().unwrap(),
+            ],
+        ] {
+            let r = run_or_hang(&args);
+            assert_eq!(r.code, 2, "{args:?} {rel}: {}{}", r.stdout, r.stderr);
+            let said = format!("{}{}", r.stdout, r.stderr);
+            assert!(
+                said.contains(&format!(
+                    "{rel}:1:1: error[io]: is {what}; a data file is a regular file"
+                )),
+                "{args:?}: {said}"
+            );
+        }
+        assert!(!store.exists());
+    }
+}
+
+#[test]
+fn a_fifo_or_a_device_in_the_osinfo_db_tree_stops_the_import_and_changes_nothing() {
+    for what in ["a FIFO", "a device"] {
+        let tmp = data_copy();
+        let out = tmp.path().join("data");
+        let src = tmp.path().join("osinfo");
+        crate::common::copy_dir(&shared().join("osinfo-db/data"), &src);
+        let bad = src.join("os/guestdb.test/bad-1.xml.in");
+        if what == "a FIFO" {
+            mkfifo(&bad);
+        } else {
+            std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink("/dev/urandom", &bad).unwrap();
+        }
+        let lock = std::fs::read(out.join("osinfo-import.lock")).unwrap();
+        let r = run_or_hang(&[
+            "import-osinfo",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("bad-1.xml.in")
+                && r.stderr.contains(&format!(
+                    "is {what}; give an osinfo-db XML file as a regular file"
+                )),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(out.join("osinfo-import.lock")).unwrap(), lock);
+    }
+}

@@ -18,6 +18,7 @@ pub mod derive;
 pub mod diag;
 pub mod doc;
 pub mod emit;
+pub mod input;
 pub mod model;
 pub mod read;
 pub mod resolve;

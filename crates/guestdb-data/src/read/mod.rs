@@ -559,16 +559,27 @@ fn display_path(dir: &Path, rel: &Path) -> Arc<str> {
     Arc::from(dir.join(rel).to_string_lossy().as_ref())
 }
 
+/// The bytes of a data file, read through the shared bounded reader
+/// ([`crate::input`]): a FIFO, a device, a directory (also behind a
+/// symlink) or a file over [`crate::input::DATA_FILE_MAX`] is a finding.
 fn read_bytes(dir: &Path, rel: &Path, findings: &mut Findings) -> Option<Vec<u8>> {
-    match std::fs::read(dir.join(rel)) {
+    use crate::input::ReadError;
+    match crate::input::read(&dir.join(rel), crate::input::DATA_FILE_MAX) {
         Ok(b) => Some(b),
         Err(e) => {
             let path = display_path(dir, rel);
-            findings.push(Finding::new(
-                Rule::Io,
-                Loc::file(&path),
-                format!("cannot read: {e}"),
-            ));
+            let message = match e {
+                ReadError::Io(e) => format!("cannot read: {e}"),
+                ReadError::NotRegular(what) => {
+                    format!("is {what}; a data file is a regular file")
+                }
+                ReadError::TooLarge(len) => format!(
+                    "is larger than guestdb reads of a data file ({} bytes; at most {} MiB)",
+                    len.map_or("more than that".to_string(), |n| n.to_string()),
+                    crate::input::DATA_FILE_MAX >> 20
+                ),
+            };
+            findings.push(Finding::new(Rule::Io, Loc::file(&path), message));
             None
         }
     }
