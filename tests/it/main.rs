@@ -22,6 +22,7 @@ mod machines;
 mod oracle;
 mod outputs;
 mod profile;
+mod programs;
 mod qemu;
 mod recommend;
 mod release;
