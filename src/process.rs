@@ -35,16 +35,16 @@ const MAX_STDERR: usize = 64 << 10;
 /// most this many characters.
 const QUOTED: usize = 200;
 
-/// `text`'s first non-empty line, at most [`QUOTED`] characters, with `...`
-/// when it was cut.
+/// `text`'s first non-empty line, at most [`QUOTED`] characters
+/// ([`crate::error::excerpt`]), with ` ...` when more lines follow.
 pub fn shortened(text: &str) -> String {
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    let mut out: String = line.chars().take(QUOTED).collect();
-    if line.chars().count() > QUOTED || text.trim().lines().nth(1).is_some() {
+    let mut out = crate::error::excerpt(line, QUOTED);
+    if text.trim().lines().nth(1).is_some() {
         out.push_str(" ...");
     }
     out
@@ -194,6 +194,9 @@ mod tests {
         assert_eq!(shortened("\n  oops\nmore"), "oops ...");
         assert_eq!(shortened("one line"), "one line");
         let long = "x".repeat(10_000);
-        assert_eq!(shortened(&long).chars().count(), QUOTED + 4);
+        assert_eq!(
+            shortened(&long),
+            format!("{}... (10000 bytes in all)", "x".repeat(QUOTED))
+        );
     }
 }

@@ -775,3 +775,38 @@ fn a_fifo_or_a_device_in_the_osinfo_db_tree_stops_the_import_and_changes_nothing
         assert_eq!(std::fs::read(out.join("osinfo-import.lock")).unwrap(), lock);
     }
 }
+
+#[test]
+fn fields_longer_than_real_ones_are_refused_quoting_a_short_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "c".repeat(900_000);
+    let cases = [
+        (
+            "family.treeinfo",
+            format!("[general]\nfamily = {big}\nversion = 9\n"),
+            "not a .treeinfo file: its family is 900000 bytes; real ones are under 256",
+        ),
+        (
+            "line.treeinfo",
+            format!("[general]\n{big}\n"),
+            "not a .treeinfo file: line 2 is neither [section] nor key = value",
+        ),
+        (
+            "volume.isoinfo",
+            format!("CD-ROM is in ISO 9660 format\nSystem id: LINUX\nVolume id: {big}\n"),
+            "not an ISO 9660 image: its Volume id is 900000 bytes; ISO 9660 holds at most 32",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = run_or_hang(&["detect", path.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stdout);
+        assert!(r.stderr.contains(want), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.len() < 500 && r.stderr.contains("(900000 bytes in all)"),
+            "{name}: {} bytes of message",
+            r.stderr.len()
+        );
+    }
+}
