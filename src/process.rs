@@ -35,19 +35,27 @@ const MAX_STDERR: usize = 64 << 10;
 /// most this many characters.
 const QUOTED: usize = 200;
 
-/// `text`'s first non-empty line, at most [`QUOTED`] characters
-/// ([`crate::error::excerpt`]), with ` ...` when more lines follow.
+/// `text`'s non-empty lines joined with `; `, at most [`QUOTED`]
+/// characters ([`crate::error::excerpt`]).
 pub fn shortened(text: &str) -> String {
-    let line = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    let mut out = crate::error::excerpt(line, QUOTED);
-    if text.trim().lines().nth(1).is_some() {
-        out.push_str(" ...");
+    // Only what can be quoted is joined (the text may be 64 KiB).
+    let mut end = text.len().min(4 * QUOTED);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    out
+    let head = &text[..end];
+    let joined: Vec<&str> = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let joined = joined.join("; ");
+    if text.len() > head.len() {
+        let cut: String = joined.chars().take(QUOTED).collect();
+        format!("{cut}... ({} bytes in all)", text.len())
+    } else {
+        crate::error::excerpt(&joined, QUOTED)
+    }
 }
 
 /// Reads `from` to its end, keeping at most `keep` bytes; `Err(())` once
@@ -191,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_long_message_is_cut_to_its_first_line_and_a_prefix() {
-        assert_eq!(shortened("\n  oops\nmore"), "oops ...");
+        assert_eq!(shortened("\n  oops\nmore\n"), "oops; more");
         assert_eq!(shortened("one line"), "one line");
         let long = "x".repeat(10_000);
         assert_eq!(

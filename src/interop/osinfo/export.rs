@@ -16,7 +16,6 @@ use crate::error::Error;
 use guestdb_data::check::path_for_id;
 use guestdb_data::model::*;
 use guestdb_data::resolve::{resolve_all, ResolvedOs};
-use quick_xml::escape::partial_escape;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -115,8 +114,9 @@ pub struct ExportReport {
     pub left_out: Vec<(String, String, String)>,
 }
 
+/// The one XML escaping ([`crate::render::xml::escape`]).
 fn esc(s: &str) -> String {
-    partial_escape(s).replace('"', "&quot;")
+    crate::render::xml::escape(s)
 }
 
 fn el(out: &mut String, depth: usize, name: &str, value: &str) {
