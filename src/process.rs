@@ -177,7 +177,8 @@ pub fn run(binary: &Path, args: &[&str], limits: Limits) -> Result<String, Strin
         }
     }
     let (Some(out), Some(err), Some(status)) = (stdout, stderr, status) else {
-        unreachable!("the loop ends when all three are there");
+        // The loop ends only when all three are there.
+        return Err(format!("{shown}: its output was lost"));
     };
     if !status.success() {
         let said = shortened(&String::from_utf8_lossy(&err));
