@@ -83,6 +83,19 @@ fn refused(path: &Path, kind: Kind, e: ReadError) -> Error {
     }
 }
 
+/// A firmware descriptor (`/usr/share/qemu/firmware/*.json`; real ones
+/// are about 1 KiB).
+pub const FIRMWARE_JSON: Kind = Kind {
+    what: "a firmware descriptor",
+    max: MIB,
+};
+
+/// A compiled store (`guestdb build`; the full dataset is about 12 MiB).
+pub const STORE: Kind = Kind {
+    what: "a guestdb store",
+    max: 1024 * MIB,
+};
+
 /// An osinfo-db import lock (`osinfo-import.lock`; real ones are about
 /// 100 KiB).
 pub const IMPORT_LOCK: Kind = Kind {

@@ -69,7 +69,7 @@ impl std::error::Error for DamagedValue {}
 fn check_header(path: &Path, len: u64) -> Result<(), String> {
     use std::io::Read;
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = crate::input::open(path, crate::input::STORE).map_err(|e| e.to_string())?;
     if len < 100 || file.read_exact(&mut header).is_err() {
         return Err(format!(
             "is not a guestdb store: {len} bytes, too short for an SQLite database"

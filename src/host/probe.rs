@@ -221,7 +221,8 @@ pub fn firmware_from_descriptors(dirs: &[&Path], arch: &str) -> Vec<Firmware> {
     files.sort();
     let mut out = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        // Through the bounded reader: a FIFO or a device there is skipped.
+        let Ok(text) = crate::input::read_to_string(&file, crate::input::FIRMWARE_JSON) else {
             continue;
         };
         let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
