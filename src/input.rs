@@ -3,11 +3,11 @@
 //! or [`read_to_string`]. The file is opened without blocking (a FIFO
 //! cannot hang the reader), must be a regular file once open (not a FIFO, a
 //! device such as `/dev/zero`, or a directory, also behind a symlink), and
-//! is read up to the size documented for its [`Kind`], never more.
+//! is read up to the size documented for its [`Kind`], never more. The
+//! reading itself is [`guestdb_data::input`], which the data reader shares.
 
 use crate::error::Error;
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
+use guestdb_data::input::ReadError;
 use std::path::Path;
 
 /// What a file is read as, and the most guestdb reads of it.
@@ -51,67 +51,73 @@ pub const QEMU_CMDLINE: Kind = Kind {
     max: MIB,
 };
 
-/// Opens `path` for reading as `kind` without blocking, and checks that it
-/// is a regular file no larger than the kind allows.
-pub fn open(path: &Path, kind: Kind) -> Result<std::fs::File, Error> {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .map_err(Error::io(path))?;
-    let meta = file.metadata().map_err(Error::io(path))?;
-    let ft = meta.file_type();
-    if !ft.is_file() {
-        use std::os::unix::fs::FileTypeExt;
-        let what = if ft.is_dir() {
-            "a directory"
-        } else if ft.is_fifo() {
-            "a FIFO"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device"
-        } else if ft.is_socket() {
-            "a socket"
-        } else {
-            "not a regular file"
-        };
-        return Err(Error::file(
+/// An export's manifest (one line per file; real ones are about 100 KiB).
+pub const MANIFEST: Kind = Kind {
+    what: "an export manifest",
+    max: 4 * MIB,
+};
+
+/// An osinfo-db XML file (real ones are under 100 KiB).
+pub const OSINFO_XML: Kind = Kind {
+    what: "an osinfo-db XML file",
+    max: 4 * MIB,
+};
+
+/// The error for a file `kind` that the shared reader refused.
+fn refused(path: &Path, kind: Kind, e: ReadError) -> Error {
+    match e {
+        ReadError::Io(e) => Error::io(path)(e),
+        ReadError::NotRegular(what) => Error::file(
             path,
             format!("is {what}; give {} as a regular file", kind.what),
-        ));
-    }
-    too_large(path, kind, meta.len())?;
-    Ok(file)
-}
-
-fn too_large(path: &Path, kind: Kind, len: u64) -> Result<(), Error> {
-    if len > kind.max {
-        return Err(Error::file(
+        ),
+        ReadError::TooLarge(len) => Error::file(
             path,
             format!(
                 "is larger than guestdb reads of {} ({} bytes; at most {} MiB)",
                 kind.what,
-                if len == u64::MAX {
-                    "more than that".to_string()
-                } else {
-                    len.to_string()
-                },
+                len.map_or("more than that".to_string(), |n| n.to_string()),
                 kind.max / MIB
             ),
-        ));
+        ),
     }
-    Ok(())
+}
+
+/// A firmware descriptor (`/usr/share/qemu/firmware/*.json`; real ones
+/// are about 1 KiB).
+pub const FIRMWARE_JSON: Kind = Kind {
+    what: "a firmware descriptor",
+    max: MIB,
+};
+
+/// A compiled store (`guestdb build`; the full dataset is about 12 MiB).
+pub const STORE: Kind = Kind {
+    what: "a guestdb store",
+    max: 1024 * MIB,
+};
+
+/// An osinfo-db import lock (`osinfo-import.lock`; real ones are about
+/// 100 KiB).
+pub const IMPORT_LOCK: Kind = Kind {
+    what: "an import lock",
+    max: 4 * MIB,
+};
+
+/// A guestdb data file (`dataset.xml`, `devices.xml`, an OS file).
+pub const DATA_FILE: Kind = Kind {
+    what: "a data file",
+    max: guestdb_data::input::DATA_FILE_MAX,
+};
+
+/// Opens `path` for reading as `kind` without blocking, and checks that it
+/// is a regular file no larger than the kind allows.
+pub fn open(path: &Path, kind: Kind) -> Result<std::fs::File, Error> {
+    guestdb_data::input::open(path, kind.max).map_err(|e| refused(path, kind, e))
 }
 
 /// The bytes of `path`, read as `kind` (see [`open`]).
 pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
-    let file = open(path, kind)?;
-    let mut bytes = Vec::new();
-    // One byte more than allowed tells a file that grew while it was read.
-    file.take(kind.max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Error::io(path))?;
-    too_large(path, kind, bytes.len() as u64)?;
-    Ok(bytes)
+    guestdb_data::input::read(path, kind.max).map_err(|e| refused(path, kind, e))
 }
 
 /// The text of `path`, read as `kind` (see [`open`]); it must be UTF-8.

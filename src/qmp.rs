@@ -149,7 +149,15 @@ impl Qemu {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let stderr = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        // Its first 64 KiB: QEMU may have written without end.
+        let stderr = {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            if let Ok(f) = File::open(&self.stderr_path) {
+                let _ = f.take(64 << 10).read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
         let mut msg = format!("{what}\n    command: {}\n    QEMU stderr:", self.cmdline);
         if stderr.trim().is_empty() {
             msg.push_str(" (empty)");

@@ -69,7 +69,7 @@ impl std::error::Error for DamagedValue {}
 fn check_header(path: &Path, len: u64) -> Result<(), String> {
     use std::io::Read;
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = crate::input::open(path, crate::input::STORE).map_err(|e| e.to_string())?;
     if len < 100 || file.read_exact(&mut header).is_err() {
         return Err(format!(
             "is not a guestdb store: {len} bytes, too short for an SQLite database"
@@ -92,6 +92,96 @@ fn check_header(path: &Path, len: u64) -> Result<(), String> {
             "is truncated or damaged: the file has {len} bytes, its header says {} pages of {page_size} bytes; rebuild it with 'guestdb build DATA_DIR -o FILE' or copy it again",
             pages
         ));
+    }
+    Ok(())
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded where a URI needs it.
+fn immutable_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Every table `schema/store.sql` creates, with its columns in order.
+fn expected_tables() -> &'static [(String, Vec<String>)] {
+    static TABLES: once_cell::sync::Lazy<Vec<(String, Vec<String>)>> =
+        once_cell::sync::Lazy::new(|| {
+            let conn = Connection::open_in_memory().expect("an in-memory database");
+            conn.execute_batch(guestdb_data::emit::STORE_SQL)
+                .expect("schema/store.sql runs");
+            tables(&conn).expect("schema/store.sql's tables")
+        });
+    &TABLES
+}
+
+/// The tables of `conn` (as `sqlite_schema` names them) with their columns.
+fn tables(conn: &Connection) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    names
+        .into_iter()
+        .map(|n| {
+            let c = cols
+                .query_map([&n], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok((n, c))
+        })
+        .collect()
+}
+
+/// Checks, through `sqlite_schema` and before any query reads them, that
+/// every table guestdb reads is a table (not a view, whose query could run
+/// for ever) with the columns `schema/store.sql` gives it.
+fn check_schema(conn: &Connection) -> Result<(), String> {
+    let not_a_store = |e: rusqlite::Error| format!("is not a guestdb store ({e})");
+    let mut stmt = conn
+        .prepare("SELECT type FROM sqlite_schema WHERE name = ?1")
+        .map_err(not_a_store)?;
+    let found = tables(conn).map_err(not_a_store)?;
+    for (name, columns) in expected_tables() {
+        let kind: Option<String> = stmt
+            .query_row([name], |r| r.get(0))
+            .optional()
+            .map_err(not_a_store)?;
+        match kind.as_deref() {
+            Some("table") => {}
+            Some(other) => {
+                return Err(format!(
+                    "is damaged: {name} is a {other}, not a table; rebuild it with 'guestdb build DATA_DIR -o FILE'"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "is not a guestdb store: it has no table {name}"
+                ))
+            }
+        }
+        let has = found
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or(&[]);
+        if has != columns.as_slice() {
+            return Err(format!(
+                "is damaged: table {name} has the columns ({}), not ({}); rebuild it with 'guestdb build DATA_DIR -o FILE'",
+                has.join(", "),
+                columns.join(", ")
+            ));
+        }
     }
     Ok(())
 }
@@ -123,9 +213,14 @@ impl Store {
             return Err(Error::store(shown, "is not a file"));
         }
         check_header(path, meta.len()).map_err(|message| Error::store(shown.clone(), message))?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| Error::sqlite(Some(&shown), e))?;
+        // Read-only and immutable: SQLite takes no lock and never creates a
+        // journal, `-wal` or `-shm` file beside the store (not even for a
+        // store in WAL mode).
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(immutable_uri(path), flags)
+            .map_err(|e| Error::sqlite(Some(&shown), e))?;
         // A structural check of every page (about 5 ms for the full
         // dataset): a damaged file fails here, not with a wrong answer later.
         let check: Result<String, rusqlite::Error> =
@@ -145,7 +240,10 @@ impl Store {
                 return Err(Error::store(shown, format!("is not a guestdb store ({e})")));
             }
         }
-        Store::load(conn, Origin::Store(shown))
+        check_schema(&conn).map_err(|m| Error::store(shown.clone(), m))?;
+        let store = Store::load(conn, Origin::Store(shown))?;
+        store.check_counts()?;
+        Ok(store)
     }
 
     /// Reads, checks and compiles a data directory in memory.
@@ -211,6 +309,63 @@ impl Store {
         })
     }
 
+    /// Checks, before anything is allocated by them, that the counts of a
+    /// store file agree: `meta.os_count` is the number of rows of `os`,
+    /// numbered 0 to `os_count - 1`, and every name in `os_name` and every
+    /// relation names one of them.
+    fn check_counts(&self) -> Result<(), Error> {
+        let conn = self.conn();
+        let q = |sql: &str| -> Result<(i64, Option<i64>, Option<i64>), Error> {
+            conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(|e| self.read_error(e))
+        };
+        let (rows, min, max) = q("SELECT count(*), min(idx), max(idx) FROM os")?;
+        let n = i64::from(self.meta.os_count);
+        if rows != n {
+            return Err(self.damaged(format!(
+                "table meta, row os_count, column value says {n} OSes, table os has {rows} rows"
+            )));
+        }
+        if rows > 0 && (min != Some(0) || max != Some(rows - 1)) {
+            return Err(self.damaged(format!(
+                "table os, column idx runs from {} to {}, not from 0 to {}",
+                min.unwrap_or(0),
+                max.unwrap_or(0),
+                rows - 1
+            )));
+        }
+        for (table, column, key) in [
+            ("os_name", "os", "name"),
+            ("os_facts", "os", "os"),
+            ("os_relation", "os", "os"),
+            ("os_relation", "target_os", "os"),
+        ] {
+            let sql = format!(
+                "SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND ({column} < 0 OR {column} >= ?1) LIMIT 1"
+            );
+            let bad: Option<(String, i64)> = conn
+                .query_row(&sql, [n], |r| {
+                    let key: rusqlite::types::Value = r.get(0)?;
+                    let key = match key {
+                        rusqlite::types::Value::Text(t) => t,
+                        rusqlite::types::Value::Integer(i) => i.to_string(),
+                        other => format!("{other:?}"),
+                    };
+                    Ok((key, r.get(1)?))
+                })
+                .optional()
+                .map_err(|e| self.read_error(e))?;
+            if let Some((row, value)) = bad {
+                let row: String = row.chars().take(64).collect();
+                return Err(self.damaged(format!(
+                    "table {table}, row {key} '{row}', column {column}: {value} names no row of os (0 to {})",
+                    n - 1
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Where the store came from.
     pub fn origin(&self) -> &Origin {
         &self.origin
@@ -243,7 +398,7 @@ impl Store {
                 return Error::store(self.describe(), format!("is damaged: {message}"));
             }
         }
-        Error::sqlite(None, e)
+        Error::sqlite(Some(self.describe()), e)
     }
 
     /// The damaged-store error for something missing or wrong in it.
@@ -254,11 +409,13 @@ impl Store {
     fn os_from_row(r: &rusqlite::Row) -> rusqlite::Result<Os> {
         let idx: u32 = r.get(0)?;
         let damaged = |i: usize, what: &str, value: &str| {
+            // A short prefix of the value: it may be any length.
+            let value: String = value.chars().take(40).collect();
             rusqlite::Error::FromSqlConversionFailure(
                 i,
                 rusqlite::types::Type::Text,
                 Box::new(DamagedValue(format!(
-                    "OS row {idx}: {what} '{value}' is not {}",
+                    "table os, row {idx}, column {what}: '{value}' is not {}",
                     if what == "release_status" {
                         "a release status (released, prerelease, snapshot, rolling)"
                     } else if what.ends_with("_end") {

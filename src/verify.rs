@@ -326,24 +326,26 @@ fn ccw_check(q: &mut Qemu, d: &Device, os: &OsFacts, drivers: DriversPolicy) -> 
     }
 }
 
-/// Runs `virsh -c URI ARGS`; its standard output, or an error with stderr.
+/// How long virsh or qemu-img may take (starting a domain under TCG on a
+/// busy machine included), and the most output read of them.
+const PROGRAM_LIMITS: crate::process::Limits = crate::process::Limits {
+    deadline: std::time::Duration::from_secs(300),
+    max_stdout: 16 << 20,
+};
+
+/// Runs `virsh -c URI ARGS` through the program runner
+/// ([`crate::process::run`]); its standard output, or an error quoting the
+/// start of what it said.
 pub fn virsh(uri: &str, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("virsh")
-        .arg("-c")
-        .arg(uri)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run virsh (Debian package libvirt-clients): {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "virsh {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    let mut all = vec!["-c", uri];
+    all.extend_from_slice(args);
+    crate::process::run(std::path::Path::new("virsh"), &all, PROGRAM_LIMITS).map_err(|e| {
+        if e.starts_with("cannot run") {
+            format!("{e} (Debian package libvirt-clients)")
+        } else {
+            e
+        }
+    })
 }
 
 /// A defined libvirt domain; destroyed and undefined on drop.
@@ -417,18 +419,12 @@ pub fn on_libvirt(
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let disk = dir.path().join("disk.qcow2");
-    let made = Command::new("qemu-img")
-        .args(["create", "-q", "-f", "qcow2"])
-        .arg(&disk)
-        .arg("1G")
-        .output()
-        .map_err(|e| format!("cannot run qemu-img: {e}"))?;
-    if !made.status.success() {
-        return Err(format!(
-            "qemu-img create failed: {}",
-            String::from_utf8_lossy(&made.stderr)
-        ));
-    }
+    let disk_arg = disk.to_string_lossy().into_owned();
+    crate::process::run(
+        std::path::Path::new("qemu-img"),
+        &["create", "-q", "-f", "qcow2", &disk_arg, "1G"],
+        PROGRAM_LIMITS,
+    )?;
     let opts = Options {
         name: Some(name.to_string()),
         disk: Some(disk.display().to_string()),

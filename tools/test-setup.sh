@@ -116,15 +116,22 @@ EOF
     chmod 0755 "$1"
 }
 
-# First choice: the ordinary system-wide install, but only if apt need not
-# remove anything for it (it would remove the backported qemu-utils).
-try_system_qemu() {
+# try_system_package PKG: install PKG system-wide, but only if apt need not
+# remove anything for it (it would remove the backported qemu-utils) and does
+# not refuse it; otherwise return 1 (the caller falls back to the private
+# prefix).
+try_system_package() {
     apt_update_once
-    apt-get install -s -q --no-install-recommends qemu-system-x86 >/dev/null 2>&1 || return 1
-    if apt-get install -s -q --no-install-recommends qemu-system-x86 2>/dev/null | grep -q '^Remv '; then
+    apt-get install -s -q --no-install-recommends "$1" >/dev/null 2>&1 || return 1
+    if apt-get install -s -q --no-install-recommends "$1" 2>/dev/null | grep -q '^Remv '; then
         return 1
     fi
-    apt-get install -y -q --no-install-recommends --no-remove qemu-system-x86 || return 1
+    apt-get install -y -q --no-install-recommends --no-remove "$1" || return 1
+}
+
+# First choice: the ordinary system-wide install.
+try_system_qemu() {
+    try_system_package qemu-system-x86 || return 1
     # A wrapper left by an earlier private-prefix install would shadow it.
     if grep -qs 'guestdb tools/test-setup.sh' "$QEMU_WRAPPER"; then
         rm -f "$QEMU_WRAPPER"
@@ -137,7 +144,7 @@ try_system_qemu() {
 # binary (it is built relocatable), so the prefix gets symlinks to the
 # system's firmware packages (installed normally with apt; they do not
 # conflict with qemu-utils 10).
-install_private_qemu() {
+unpack_private_prefix() {
     local deb
     download qemu-system-x86 qemu-system-common
     # shellcheck disable=SC2046
@@ -157,9 +164,13 @@ install_private_qemu() {
     ln -s /usr/lib/ipxe "$QEMU_PREFIX.new/usr/lib/ipxe"
     rm -rf "$QEMU_PREFIX"
     mv "$QEMU_PREFIX.new" "$QEMU_PREFIX"
+    download_done
+}
+
+install_private_qemu() {
+    unpack_private_prefix
     write_wrapper "$QEMU_WRAPPER" "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" \
         "Debian's qemu-system-x86 unpacked into $QEMU_PREFIX (it cannot be installed next to qemu-utils 10.x)."
-    download_done
 }
 
 # Already usable (system-wide package or our wrapper)? Then nothing to do.
@@ -174,13 +185,17 @@ fi
 # ---------------------------------------------------------- QEMU for s390x
 
 # The s390x checks (tests/it/qemu.rs, tests/it/verify.rs) run
-# qemu-system-s390x 7.2, which Debian 12 ships in qemu-system-misc. Where the
-# x86 QEMU is the private prefix (see above), only that binary is unpacked
-# into the same prefix (it uses qemu-system-common's modules there);
-# otherwise the package is installed normally.
+# qemu-system-s390x 7.2, which Debian 12 ships in qemu-system-misc. It is
+# installed normally where apt can do that without removing anything;
+# otherwise (next to qemu-utils 10.x, whatever x86 QEMU is on PATH: this
+# script's private prefix, a wrapper or another prefix) only its binary is
+# unpacked into the private prefix, which gets qemu-system-common's modules
+# first if it does not exist yet (without a wrapper for x86: the x86 QEMU on
+# PATH stays the one used).
 S390X_WRAPPER=/usr/local/bin/qemu-system-s390x
 
 install_private_s390x() {
+    [ -x "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" ] || unpack_private_prefix
     download qemu-system-misc
     # shellcheck disable=SC2046
     apt_install $(library_depends "$DL"/qemu-system-misc_*.deb)
@@ -188,15 +203,16 @@ install_private_s390x() {
         | tar -x -C "$QEMU_PREFIX" ./usr/bin/qemu-system-s390x \
         || die "cannot unpack qemu-system-s390x from qemu-system-misc"
     write_wrapper "$S390X_WRAPPER" "$QEMU_PREFIX/usr/bin/qemu-system-s390x" \
-        "qemu-system-s390x from Debian's qemu-system-misc, unpacked into $QEMU_PREFIX beside qemu-system-x86_64."
+        "qemu-system-s390x from Debian's qemu-system-misc, unpacked into $QEMU_PREFIX."
     download_done
 }
 
 if ! { command -v qemu-system-s390x >/dev/null 2>&1 && smoke qemu-system-s390x s390-ccw-virtio; }; then
     if [ -x "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" ]; then
         install_private_s390x
-    else
-        apt_install qemu-system-misc
+    elif ! try_system_package qemu-system-misc; then
+        echo "test-setup.sh: apt cannot install qemu-system-misc here without removing packages; unpacking qemu-system-s390x into $QEMU_PREFIX instead" >&2
+        install_private_s390x
     fi
     smoke qemu-system-s390x s390-ccw-virtio \
         || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(smoke_error qemu-system-s390x s390-ccw-virtio)"

@@ -17,8 +17,9 @@ pub(super) const AFTER_HELP: &str = "Examples:
 
 Writes os/, device/ and datamap/ as osinfo-db lays them out. Each OS's device links are its
 effective devices plus what its virtio and chipset facts imply, so libosinfo consumers decide
-from guestdb's facts. Without --from the embedded dataset is exported. OUTDIR must be new, empty or an earlier export (files it no longer
-writes are removed). Exit status: 0 written, 2 error.";
+from guestdb's facts. Without --from the embedded dataset is exported. OUTDIR must be new, empty or an earlier export left as it was written: the export lists
+what it wrote, with SHA-256 hashes, in OUTDIR/.guestdb-export.sha256, and replaces or removes
+nothing else. The whole tree is written beside OUTDIR and takes its place at the end. Exit status: 0 written, 2 error.";
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {

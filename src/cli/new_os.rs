@@ -168,7 +168,11 @@ pub(super) fn run(args: &NewOsArgs, out: &mut dyn Write) -> Result<Outcome, Fail
             made.short_ids.join(", ")
         )));
     }
-    let state = match std::fs::read(&path) {
+    let existing = match std::fs::symlink_metadata(&path) {
+        Err(e) => Err(e),
+        Ok(_) => Ok(crate::input::read(&path, crate::input::DATA_FILE)?),
+    };
+    let state = match existing {
         Ok(existing) if existing == made.text.as_bytes() => "unchanged",
         Ok(_) => {
             return Err(Failure {

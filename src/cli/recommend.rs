@@ -77,19 +77,44 @@ pub struct RecommendArgs {
     drivers_iso: Option<String>,
 }
 
+/// Refuses a name or path holding a control character (a line break, an
+/// escape): the formats guestdb writes it into cannot all carry it (XML
+/// cannot hold most of them, and libvirt refuses a line break in a name).
+fn one_line(option: &str, value: &str) -> Result<(), Failure> {
+    match value.char_indices().find(|(_, c)| c.is_control()) {
+        None => Ok(()),
+        Some((at, c)) => Err(usage(format!(
+            "{option} holds the control character U+{:04X} at byte {at}; give a name or path \
+             without control characters (line breaks, tabs, escapes)",
+            c as u32
+        ))),
+    }
+}
+
 pub fn render_options(
     name: Option<String>,
     disk: Option<String>,
     cdrom: Option<String>,
     network: &str,
 ) -> Result<Options, Failure> {
+    for (option, value) in [
+        ("--name", name.as_deref()),
+        ("--disk", disk.as_deref()),
+        ("--cdrom", cdrom.as_deref()),
+        ("--network", Some(network)),
+    ] {
+        if let Some(value) = value {
+            one_line(option, value)?;
+        }
+    }
     let network = match network.split_once('=') {
         None if network == "user" => Network::User,
         Some(("network", n)) if !n.is_empty() => Network::Libvirt(n.to_string()),
         Some(("bridge", b)) if !b.is_empty() => Network::Bridge(b.to_string()),
         _ => {
             return Err(usage(format!(
-                "--network '{network}' is not one of user, network=NAME, bridge=NAME"
+                "--network '{}' is not one of user, network=NAME, bridge=NAME",
+                crate::cli::printable::printable(network)
             )))
         }
     };
@@ -191,10 +216,36 @@ pub(super) fn run(
         args.cdrom.clone(),
         &args.network,
     )?;
+    if let Some(iso) = &args.drivers_iso {
+        one_line("--drivers-iso", iso)?;
+    }
     let opts = Options {
         drivers_iso: args.drivers_iso.clone(),
         ..opts
     };
+    if format == "virt-install" {
+        let network = match &opts.network {
+            Network::User => None,
+            Network::Libvirt(n) | Network::Bridge(n) => Some(n.clone()),
+        };
+        for (option, value) in [
+            ("--disk", opts.disk.clone()),
+            ("--cdrom", opts.cdrom.clone()),
+            ("--drivers-iso", opts.drivers_iso.clone()),
+            ("--network", network),
+        ] {
+            if let Some(c) = value
+                .as_deref()
+                .and_then(render::virt_install::unrepresentable)
+            {
+                return Err(usage(format!(
+                    "{option} holds '{c}', which virt-install 4.1 mangles in the domain XML \
+                     (it escapes it twice); give a path or name without & ' \" < >, \
+                     or use --format libvirt"
+                )));
+            }
+        }
+    }
     let (resolved, media_arch) = match (&args.os, &args.media) {
         (Some(os), _) => (super::resolve(db, os)?, None),
         (None, Some(path)) => from_media(db, path)?,

@@ -24,6 +24,8 @@ Writes into OUT:
   RELEASE-NOTES-VERSION.md           schema and dataset version, then the OSes added, removed
                                      and changed since the previous release, field by field
 The dataset version must be newer than the previous release's; bump it in data/dataset.xml.
+A version already in OUT is never re-published with another store, and no file there that
+guestdb did not write is overwritten (running the same release again changes nothing).
 
 Exit status: 0 written, 2 error.";
 
@@ -45,6 +47,34 @@ pub struct ReleaseArgs {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     crate::data::write_atomic(path, bytes).map_err(|e| Failure::from(Error::io(path)(e)))
+}
+
+/// What is at `path` already: None when nothing is, else whether it holds
+/// exactly `bytes` (read bounded, as a file guestdb does not control).
+fn already(path: &Path, bytes_len: usize) -> Result<Option<Vec<u8>>, Failure> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let kind = crate::input::Kind {
+        what: "a released file",
+        max: (bytes_len as u64).max(1 << 20) * 2,
+    };
+    Ok(Some(crate::input::read(path, kind)?))
+}
+
+/// Writes `bytes` to `path` unless it holds them already; refuses (exit 2,
+/// nothing written) when it holds anything else: a released version is
+/// never re-published with other content, and a file guestdb did not
+/// write is never overwritten.
+fn publish(path: &Path, bytes: &[u8], why: &str) -> Result<bool, Failure> {
+    match already(path, bytes.len())? {
+        None => Ok(true),
+        Some(old) if old == bytes => Ok(false),
+        Some(_) => Err(usage(format!(
+            "{} exists with other content; {why}",
+            path.display()
+        ))),
+    }
 }
 
 /// The release notes in Markdown.
@@ -121,13 +151,33 @@ pub(super) fn run(args: &ReleaseArgs, out: &mut dyn Write) -> Result<Outcome, Fa
     std::fs::create_dir_all(&args.out).map_err(Error::io(&args.out))?;
     let store_name = format!("guestdb-data-{version}.store");
     let store = args.out.join(&store_name);
-    write(&store, &bytes)?;
     let checksum: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     let sum = args.out.join(format!("{store_name}.sha256"));
-    write(&sum, format!("{checksum}  {store_name}\n").as_bytes())?;
+    let sum_text = format!("{checksum}  {store_name}\n");
+    let notes_path = args.out.join(format!("RELEASE-NOTES-{version}.md"));
+    // Checked before anything is written: a version released with another
+    // store, or files of this version guestdb did not write, stop it.
+    let bump = format!(
+        "dataset {version} was released with another store; bump <dataset version=\"YYYY.MM.DD\"> in {}/dataset.xml",
+        args.dir.display()
+    );
+    let new_store = publish(&store, &bytes, &bump)?;
+    let new_sum = publish(&sum, sum_text.as_bytes(), &bump)?;
+    if new_store && std::fs::symlink_metadata(&notes_path).is_ok() {
+        return Err(usage(format!(
+            "{} exists, but no store of dataset {version} beside it; guestdb does not overwrite notes it did not write: move it away",
+            notes_path.display()
+        )));
+    }
+    if new_store {
+        write(&store, &bytes)?;
+    }
+    if new_sum {
+        write(&sum, sum_text.as_bytes())?;
+    }
     let new = Database::open(&store)?;
     let d = previous.as_ref().map(|old| diff(old, &new)).transpose()?;
     let text = notes(
@@ -136,8 +186,13 @@ pub(super) fn run(args: &ReleaseArgs, out: &mut dyn Write) -> Result<Outcome, Fa
         &checksum,
         &store_name,
     );
-    let notes_path = args.out.join(format!("RELEASE-NOTES-{version}.md"));
-    write(&notes_path, text.as_bytes())?;
+    if publish(
+        &notes_path,
+        text.as_bytes(),
+        "guestdb does not overwrite release notes it did not write (or wrote against another --previous): move it away",
+    )? {
+        write(&notes_path, text.as_bytes())?;
+    }
     let files = [&store, &sum, &notes_path].map(|p| p.display().to_string());
     if args.json {
         let v = json!({

@@ -44,6 +44,26 @@ pub fn read_isoinfo(text: &str, what: &str) -> Result<MediaInfo, DetectError> {
             media.bootable = true;
         }
     }
+    // The primary volume descriptor's fixed field sizes (ISO 9660 8.4): a
+    // longer value comes from no real image, and is refused before any
+    // pattern is matched against it.
+    for (label, value, max) in [
+        ("System id", &media.system_id, 32),
+        ("Volume id", &media.volume_id, 32),
+        ("Publisher id", &media.publisher_id, 128),
+        ("Application id", &media.application_id, 128),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| v.len() > max) {
+            return Err(DetectError::NotIso {
+                path: what.to_string(),
+                why: format!(
+                    "its {label} is {} bytes; ISO 9660 holds at most {max}: {:?}",
+                    v.len(),
+                    crate::error::excerpt(v, 40)
+                ),
+            });
+        }
+    }
     media.volume_size = match (block, blocks) {
         (Some(b), Some(n)) => b.checked_mul(n),
         _ => None,

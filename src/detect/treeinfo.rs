@@ -6,6 +6,10 @@
 use super::{DetectError, TreeInfo};
 use std::collections::HashMap;
 
+/// The longest family, version, arch or variant read (real ones are under
+/// 64 bytes); longer is refused before any pattern is matched against it.
+const MAX_FIELD: usize = 256;
+
 /// Reads a `.treeinfo` text.
 pub fn read_treeinfo(text: &str, what: &str) -> Result<TreeInfo, DetectError> {
     let mut sections: HashMap<String, HashMap<String, String>> = HashMap::new();
@@ -24,8 +28,9 @@ pub fn read_treeinfo(text: &str, what: &str) -> Result<TreeInfo, DetectError> {
             return Err(DetectError::NotTreeinfo {
                 path: what.to_string(),
                 why: format!(
-                    "line {} is neither [section] nor key = value: {raw:?}",
-                    n + 1
+                    "line {} is neither [section] nor key = value: {:?}",
+                    n + 1,
+                    crate::error::excerpt(raw, 60)
                 ),
             });
         };
@@ -50,6 +55,23 @@ pub fn read_treeinfo(text: &str, what: &str) -> Result<TreeInfo, DetectError> {
             get("tree", "variants").and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
         }),
     };
+    for (field, value) in [
+        ("family", &info.family),
+        ("version", &info.version),
+        ("arch", &info.arch),
+        ("variant", &info.variant),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| v.len() > MAX_FIELD) {
+            return Err(DetectError::NotTreeinfo {
+                path: what.to_string(),
+                why: format!(
+                    "its {field} is {} bytes; real ones are under {MAX_FIELD}: {:?}",
+                    v.len(),
+                    crate::error::excerpt(v, 40)
+                ),
+            });
+        }
+    }
     if info.family.is_none() && info.version.is_none() {
         return Err(DetectError::NotTreeinfo {
             path: what.to_string(),

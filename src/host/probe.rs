@@ -7,10 +7,8 @@ use super::TRANSITIONAL_QEMU;
 use super::{Accel, Capability, Catalogues, DeviceSet, Firmware, Host, HostCpu, HostSource, Tpm};
 use crate::machine::{MachineCatalogue, MachineType, Origin, Place};
 use guestdb_data::model::{FirmwareType, Version};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long one QEMU query may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -18,47 +16,37 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// Where firmware descriptors are looked for, in libvirt's order.
 pub const FIRMWARE_DIRS: &[&str] = &["/etc/qemu/firmware", "/usr/share/qemu/firmware"];
 
-/// Runs `binary args` with no input and a deadline; its standard output.
+/// The most standard output guestdb reads of one QEMU query (`-device
+/// help` of a full QEMU is about 60 KiB).
+const MAX_OUTPUT: usize = 4 << 20;
+
+/// Runs `binary args` through the program runner ([`crate::process::run`]):
+/// no input, a deadline, capped output; its standard output.
 fn run(binary: &Path, args: &[&str]) -> Result<String, String> {
-    let shown = format!("{} {}", binary.display(), args.join(" "));
-    let mut child = Command::new(binary)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    let mut stdout = child.stdout.take().ok_or("no stdout")?;
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stdout.read_to_end(&mut out);
-        out
-    });
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{shown} did not finish within {TIMEOUT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(format!("{shown}: {e}")),
-        }
-    };
-    let out = reader.join().unwrap_or_default();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    if !status.success() {
-        return Err(format!(
-            "{shown} failed ({status}): {}",
-            err.lines().next().unwrap_or("no message")
-        ));
-    }
-    String::from_utf8(out).map_err(|_| format!("{shown} printed something that is not UTF-8"))
+    crate::process::run(
+        binary,
+        args,
+        crate::process::Limits {
+            deadline: TIMEOUT,
+            max_stdout: MAX_OUTPUT,
+        },
+    )
+}
+
+/// Whether `name` has the shape of a real QEMU machine type or device name
+/// (every one QEMU 7.2 lists for x86_64 and s390x has it): an ASCII letter
+/// or digit, then letters, digits, `.`, `_`, `+` or `-`, at most 64 in all.
+/// What a probed binary lists otherwise (a line break, a quote, `$(...)`,
+/// a 1 MB word) is not used.
+pub fn plausible_name(name: &str) -> bool {
+    name.len() <= 64
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b))
 }
 
 /// `QEMU emulator version 7.2.22 (Debian ...)` → 7.2.22.
@@ -96,6 +84,9 @@ pub fn parse_machine_help(text: &str) -> Vec<HelpMachine> {
                 .nth(1)
                 .and_then(|r| r.split(')').next())
                 .map(str::to_string);
+            if !plausible_name(&name) || alias_of.as_deref().is_some_and(|a| !plausible_name(a)) {
+                return None;
+            }
             Some(HelpMachine {
                 name,
                 alias_of,
@@ -129,6 +120,7 @@ pub fn parse_device_help(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| l.strip_prefix("name \""))
         .filter_map(|rest| rest.split('"').next())
+        .filter(|n| plausible_name(n))
         .map(str::to_string)
         .collect()
 }
@@ -229,7 +221,8 @@ pub fn firmware_from_descriptors(dirs: &[&Path], arch: &str) -> Vec<Firmware> {
     files.sort();
     let mut out = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        // Through the bounded reader: a FIFO or a device there is skipped.
+        let Ok(text) = crate::input::read_to_string(&file, crate::input::FIRMWARE_JSON) else {
             continue;
         };
         let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -311,7 +304,12 @@ pub fn probe(binary: &Path, arch: Option<&str>, catalogues: &Catalogues) -> Resu
     })?;
     let source = format!("{} -machine help", binary.display());
     let help = parse_machine_help(&run(binary, &["-machine", "help"])?);
-    let machines = machines_from_help(&help, &arch, catalogue, &source);
+    let mut machines = machines_from_help(&help, &arch, catalogue, &source);
+    // A versioned type newer than the binary itself is not a real one: it
+    // never displaces the newest real type.
+    machines.retain(|m| {
+        !matches!(m.origin, Origin::Upstream) || m.version.is_none_or(|v| v <= qemu.release())
+    });
     if machines.is_empty() {
         return Err(format!(
             "{source} lists no versioned machine type guestdb knows for {arch}"

@@ -10,22 +10,7 @@ use super::{Network, Options};
 use crate::recommend::{Device, Recommendation};
 use std::fmt::Write;
 
-/// XML-escapes text for an attribute or element.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&apos;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::xml::escape as esc;
 
 fn model_attr(d: &Device) -> String {
     match &d.libvirt_model {

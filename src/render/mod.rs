@@ -9,7 +9,8 @@
 //! - [`openstack`]: Glance image properties for OpenStack Nova;
 //! - [`proxmox`]: a Proxmox VE `qm create` command and configuration;
 //!
-//! and [`table`], the plain-text table layout of every command.
+//! and [`table`], the plain-text table layout of every command; [`shell`]
+//! and [`xml`], the one escaping of values for each output language.
 //!
 //! Renderers are pure: they format what the recommendation says and the
 //! few choices [`Options`] names (VM name, disk, media, network), nothing
@@ -22,9 +23,11 @@ pub mod libvirt;
 pub mod openstack;
 pub mod proxmox;
 pub mod qemu;
+pub mod shell;
 pub mod table;
 pub mod text;
 pub mod virt_install;
+pub mod xml;
 
 use crate::recommend::Recommendation;
 

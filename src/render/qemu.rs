@@ -4,25 +4,12 @@
 //! `pcie-pci-bridge`, the primary display at 00:01.0 and the ICH9 USB set at
 //! 00:1d on q35; everything on `pci.0` on i440fx.
 
-use super::{Network, Options};
+use super::{shell, Network, Options};
 use crate::recommend::{Device, Placement, Recommendation};
 
 /// The QEMU binary for an architecture.
 pub fn binary(arch: &str) -> String {
     format!("qemu-system-{}", crate::host::qemu_target(arch))
-}
-
-/// Quotes an argument for a POSIX shell when it needs it.
-pub fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./,=:+@%".contains(&b));
-    if plain {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', "'\\''"))
-    }
 }
 
 /// Escapes a value inside a QEMU `-device a=b,c=d` list (commas double).
@@ -426,26 +413,25 @@ fn rtc_arg(rec: &Recommendation) -> String {
 /// needs (UEFI variables copy, swtpm) as comments.
 pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let name = opts.name(rec);
-    let mut out = String::new();
-    out.push_str(&format!(
-        "# {} on {} ({}): machine {}\n",
+    let mut out = shell::comment(&format!(
+        "{} on {} ({}): machine {}",
         rec.os.short_id, rec.host, rec.arch, rec.machine.name
     ));
     if rec.firmware.kind == "efi" {
         match (&rec.firmware.code, &rec.firmware.vars) {
-            (Some(_), Some(vars)) => out.push_str(&format!(
-                "# first: cp {} {}\n",
-                shell_quote(vars),
-                shell_quote(
+            (Some(_), Some(vars)) => out.push_str(&shell::comment(&format!(
+                "first: cp {} {}",
+                shell::quote(vars),
+                shell::quote(
                     &opts
                         .efi_vars
                         .clone()
                         .unwrap_or_else(|| format!("{name}_VARS.fd"))
                 )
+            ))),
+            _ => out.push_str(&shell::comment(
+                "the host profile names no UEFI firmware files: add -drive if=pflash for them",
             )),
-            _ => out.push_str(
-                "# the host profile names no UEFI firmware files: add -drive if=pflash for them\n",
-            ),
         }
     }
     if rec.firmware.tpm.is_some() {
@@ -453,21 +439,22 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
             .tpm_socket
             .clone()
             .unwrap_or_else(|| format!("/run/{name}-swtpm.sock"));
-        out.push_str(&format!(
-            "# first: swtpm socket --tpm2 --tpmstate dir=/var/lib/{name}-tpm --ctrl type=unixio,path={}\n",
-            shell_quote(&socket)
-        ));
+        out.push_str(&shell::comment(&format!(
+            "first: swtpm socket --tpm2 --tpmstate dir={} --ctrl type=unixio,path={}",
+            shell::quote(&format!("/var/lib/{name}-tpm")),
+            shell::quote(&socket)
+        )));
     }
     let args = argv(rec, opts);
-    let mut line = shell_quote(&args[0]);
+    let mut line = shell::quote(&args[0]);
     let mut i = 1;
     while i < args.len() {
         out.push_str(&line);
         out.push_str(" \\\n");
-        line = format!("    {}", shell_quote(&args[i]));
+        line = format!("    {}", shell::quote(&args[i]));
         if args[i].starts_with('-') && i + 1 < args.len() && !args[i + 1].starts_with('-') {
             line.push(' ');
-            line.push_str(&shell_quote(&args[i + 1]));
+            line.push_str(&shell::quote(&args[i + 1]));
             i += 1;
         }
         i += 1;

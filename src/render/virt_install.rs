@@ -7,6 +7,26 @@
 use super::{Network, Options};
 use crate::recommend::Recommendation;
 
+/// `v` as the value of a virt-install sub-option (`--disk path=V,...`):
+/// virt-install splits an option's text at commas with Python's `shlex`
+/// (POSIX rules), so a value holding a comma, a quote, a backslash or
+/// nothing is written in single quotes (a single quote in it as `"'"`),
+/// and then means itself, not more sub-options.
+pub fn value(v: &str) -> String {
+    if !v.is_empty() && !v.contains([',', '\'', '"', '\\']) {
+        return v.to_string();
+    }
+    format!("'{}'", v.replace('\'', "'\"'\"'"))
+}
+
+/// The first character of `v` that virt-install 4.1 cannot carry into an
+/// XML attribute (a disk's or network's source): it escapes `&'"<>` itself
+/// and then libxml2 escapes the `&` again, so libvirt would get
+/// `&apos;` for `'`. A path or name holding one is refused, not mangled.
+pub fn unrepresentable(v: &str) -> Option<char> {
+    v.chars().find(|c| "&'\"<>".contains(*c))
+}
+
 /// The recommendation as virt-install's arguments, one per element.
 pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
@@ -79,7 +99,7 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
             "disk" => {
                 let mut v = format!(
                     "path={},size={},format={},bus={bus}",
-                    opts.disk(rec),
+                    value(&opts.disk(rec)),
                     rec.resources.disk_gib,
                     opts.disk_format(rec)
                 );
@@ -93,7 +113,7 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
             "cdrom" => {
                 let mut v = format!("device=cdrom,bus={bus}");
                 if let Some(iso) = opts.medium(d) {
-                    v = format!("path={iso},{v}");
+                    v = format!("path={},{v}", value(&iso));
                 }
                 push("--disk", v);
             }
@@ -105,8 +125,8 @@ pub fn args(rec: &Recommendation, opts: &Options) -> Vec<String> {
             "net" => {
                 let source = match &opts.network {
                     Network::User => "user".to_string(),
-                    Network::Libvirt(n) => format!("network={n}"),
-                    Network::Bridge(b) => format!("bridge={b}"),
+                    Network::Libvirt(n) => format!("network={}", value(n)),
+                    Network::Bridge(b) => format!("bridge={}", value(b)),
                 };
                 push("--network", format!("{source},model={model}"));
             }
@@ -299,19 +319,22 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
     let args = args(rec, opts);
     let mut out = String::new();
     if rec.osinfo.known != Some(true) {
-        out.push_str(&format!(
-            "# {}: virt-install takes the OS from guestdb's osinfo-db export\nguestdb export-osinfo {OSINFO_EXPORT_DIR} >/dev/null\nOSINFO_SYSTEM_DIR={OSINFO_EXPORT_DIR} ",
+        out.push_str(&super::shell::comment(&format!(
+            "{}: virt-install takes the OS from guestdb's osinfo-db export",
             rec.osinfo.reason
+        )));
+        out.push_str(&format!(
+            "guestdb export-osinfo {OSINFO_EXPORT_DIR} >/dev/null\nOSINFO_SYSTEM_DIR={OSINFO_EXPORT_DIR} "
         ));
     }
     out.push_str("virt-install");
     let mut i = 0;
     while i < args.len() {
         out.push_str(" \\\n    ");
-        out.push_str(&super::qemu::shell_quote(&args[i]));
+        out.push_str(&super::shell::quote(&args[i]));
         if args[i].starts_with("--") && i + 1 < args.len() && !args[i + 1].starts_with("--") {
             out.push(' ');
-            out.push_str(&super::qemu::shell_quote(&args[i + 1]));
+            out.push_str(&super::shell::quote(&args[i + 1]));
             i += 1;
         }
         i += 1;

@@ -338,3 +338,117 @@ proptest! {
         let _ = db.identify_media(&media).expect("identify never fails on a good store");
     }
 }
+
+/// Strings with what breaks quoting: quotes, backslashes, `$(...)`, commas,
+/// line breaks, control, invisible and bidirectional characters, and any
+/// other character.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "'",
+        "\"",
+        "\\",
+        "$(",
+        ")",
+        "`",
+        ",",
+        ",,",
+        "=",
+        "\n",
+        "\r",
+        "\t",
+        "\u{1b}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{e0041}",
+        "#",
+        ";",
+        "&",
+        "<",
+        ">",
+        " ",
+        "a",
+        "é",
+        "😀",
+        "!",
+        "*",
+        "~",
+    ]);
+    prop::collection::vec(
+        prop_oneof![pieces.prop_map(str::to_string), "\\PC{0,3}"],
+        0..12,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// What XML can hold, escaped, reads back the same as attribute and text.
+    #[test]
+    fn xml_escaping_reads_back_the_same(s in hostile_text()) {
+        prop_assume!(guestdb::render::xml::representable(&s));
+        // The data parser refuses raw and referenced C0/C1 controls.
+        prop_assume!(!s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')));
+        let e = guestdb::render::xml::escape(&s);
+        let root = guestdb::data::xml::parse(&format!("<a v='{e}' w=\"{e}\">{e}</a>"))
+            .map_err(|err| TestCaseError::fail(format!("{err:?}")))?;
+        prop_assert_eq!(&root.attr("v").expect("v").value, &s);
+        prop_assert_eq!(&root.attr("w").expect("w").value, &s);
+        prop_assert_eq!(&root.text, &s);
+    }
+
+    /// A shell word and a comment line never hold a raw line break or
+    /// control character.
+    #[test]
+    fn shell_words_and_comments_stay_on_one_line(s in hostile_text()) {
+        let word = guestdb::render::shell::quote(&s);
+        let comment = guestdb::render::shell::comment(&s);
+        prop_assert!(!word.chars().any(|c| c.is_control()), "{:?}", word);
+        prop_assert!(comment.starts_with("# ") && comment.ends_with('\n'));
+        prop_assert!(!comment[..comment.len() - 1].chars().any(|c| c.is_control()), "{:?}", comment);
+    }
+}
+
+/// bash reads back every quoted word as the string it was made from (one
+/// bash run for 300 strings).
+#[test]
+fn bash_reads_every_quoted_word_back() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let bash = crate::common::require("bash", "bash");
+    let mut runner = TestRunner::deterministic();
+    let words: Vec<String> = (0..300)
+        .map(|_| {
+            hostile_text()
+                .new_tree(&mut runner)
+                .expect("a value")
+                .current()
+        })
+        .filter(|s| !s.contains('\0'))
+        .collect();
+    let mut script = String::from("printf '%s\\0'");
+    for w in &words {
+        script.push(' ');
+        script.push_str(&guestdb::render::shell::quote(w));
+    }
+    script.push('\n');
+    let out = std::process::Command::new(bash)
+        .args(["-c", &script])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back: Vec<String> = out
+        .stdout
+        .split(|&b| b == 0)
+        .map(|w| String::from_utf8(w.to_vec()).expect("UTF-8"))
+        .collect();
+    assert_eq!(back[..back.len() - 1], words[..]);
+}

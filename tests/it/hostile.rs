@@ -443,11 +443,11 @@ fn a_damaged_store_is_refused_or_names_the_damaged_value() {
         ),
         (
             "UPDATE os SET release_date = '2020-02-30' WHERE idx = 0;",
-            "is damaged: OS row 0: release_date '2020-02-30' is not a date",
+            "is damaged: table os, row 0, column release_date: '2020-02-30' is not a date",
         ),
         (
             "UPDATE os SET release_status = 'gone' WHERE idx = 0;",
-            "is damaged: OS row 0: release_status 'gone' is not a release status",
+            "is damaged: table os, row 0, column release_status: 'gone' is not a release status",
         ),
     ] {
         let dir = tempfile::tempdir_in(tmp.path()).unwrap();
@@ -531,4 +531,282 @@ fn every_json_output_names_its_keys_in_snake_case() {
         "keys not in snake_case:\n{}",
         offenders.join("\n")
     );
+}
+
+/// Runs guestdb with `args`; a run past a minute is killed and fails the
+/// test (a guard against a hang, not a measurement).
+fn run_or_hang(args: &[&str]) -> crate::common::Run {
+    let mut child = guestdb()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("guestdb runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("guestdb {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output").into()
+}
+
+#[test]
+fn a_store_with_a_view_wrong_columns_or_counts_is_refused_naming_table_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (sql, want) in [
+        (
+            // An os_count that would allocate 800 TB.
+            "UPDATE meta SET value = '4294967295' WHERE key = 'os_count';",
+            "is damaged: table meta, row os_count, column value says 4294967295 OSes, table os has 1 rows",
+        ),
+        (
+            "UPDATE meta SET value = '0' WHERE key = 'os_count';",
+            "is damaged: table meta, row os_count, column value says 0 OSes, table os has 1 rows",
+        ),
+        (
+            "UPDATE os_name SET os = 7 WHERE name = 'base1';",
+            "is damaged: table os_name, row name 'base1', column os: 7 names no row of os (0 to 0)",
+        ),
+        (
+            "UPDATE os SET idx = 3;",
+            "is damaged: table os, column idx runs from 3 to 3, not from 0 to 0",
+        ),
+        (
+            // A lookup would read this view for ever.
+            "DROP TABLE os_name; CREATE VIEW os_name AS WITH RECURSIVE r(n) AS \
+             (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT 'x' || n AS name, 0 AS os, \
+             'alias' AS kind, n AS ord FROM r;",
+            "is damaged: os_name is a view, not a table",
+        ),
+        (
+            "ALTER TABLE os_facts DROP COLUMN facts;",
+            "is damaged: table os_facts has the columns (os), not (os, facts)",
+        ),
+        ("DROP TABLE host;", "is not a guestdb store: it has no table host"),
+    ] {
+        let dir = tempfile::tempdir_in(tmp.path()).unwrap();
+        let store = damaged_store(dir.path(), &format!("PRAGMA foreign_keys = OFF; {sql}"));
+        let before = std::fs::read(&store).unwrap();
+        let r = run_or_hang(&["--store", store.to_str().unwrap(), "show", "base1"]);
+        assert_eq!(r.code, 2, "{sql}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(store.to_str().unwrap()) && r.stderr.contains(want),
+            "{sql}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(&store).unwrap(), before, "{sql}: changed");
+    }
+}
+
+#[test]
+fn a_store_in_wal_mode_is_read_without_a_file_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = damaged_store(tmp.path(), "PRAGMA journal_mode = WAL;");
+    let before = std::fs::read(&store).unwrap();
+    assert_eq!(before[18..20], [2, 2], "the store is in WAL mode");
+    let r = run(&["--store", store.to_str().unwrap(), "show", "base1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["fixture.store"]);
+    assert_eq!(std::fs::read(&store).unwrap(), before);
+}
+
+#[test]
+fn invisible_and_bidi_characters_in_ids_short_ids_and_names_are_located_findings() {
+    for (body, at, what, code) in [
+        (
+            "  <short-id>b\u{200b}1</short-id>\n",
+            "3:13",
+            "<short-id>",
+            "U+200B",
+        ),
+        ("  <alias>b\u{202e}1</alias>\n", "3:10", "<alias>", "U+202E"),
+        (
+            "  <codename>Bad&#x2066;Name</codename>\n",
+            "3:13",
+            "<codename>",
+            "U+2066",
+        ),
+    ] {
+        let f = findings_with(body);
+        assert!(
+            f.len() == 1
+                && f[0].starts_with(&format!("data/os/guestdb.test/b-1.xml:{at}: error[invalid-value]: {what} holds {code}, an invisible or bidirectional character")),
+            "{body:?}: {f:#?}"
+        );
+    }
+    // The name, in the root line of the file.
+    let dir = fixture();
+    let os =
+        "<os id=\"http://guestdb.test/b/1\" source=\"test\">\n  <name>B\u{feff}</name>\n</os>\n";
+    write_files(dir.path(), &[(OS_B, os.as_bytes())]);
+    let f = findings_of(dir.path());
+    assert!(
+        f.len() == 1 && f[0].contains("b-1.xml:2:9: error[invalid-value]: <name> holds U+FEFF"),
+        "{f:#?}"
+    );
+    // guestdb validate says so (exit 2, as for every data error) and
+    // writes no raw character.
+    let r = run(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("U+FEFF") && !all.contains('\u{feff}'), "{all}");
+}
+
+#[test]
+fn output_escapes_bidi_and_invisible_characters_a_store_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = damaged_store(
+        tmp.path(),
+        "UPDATE os SET name = 'evil' || char(8238) || 'txt.exe', codename = 'a' || char(8203) || 'b' WHERE idx = 0;",
+    );
+    let r = run(&["--store", store.to_str().unwrap(), "show", "base1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\u{202e}') && !r.stdout.contains('\u{200b}'),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("evil\\u202etxt.exe") && r.stdout.contains("a\\u200bb"),
+        "{}",
+        r.stdout
+    );
+    let j = run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "show",
+        "base1",
+        "--json",
+    ]);
+    assert!(!j.stdout.contains('\u{202e}'));
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("still valid JSON");
+    assert_eq!(v["name"], "evil\u{202e}txt.exe");
+}
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+}
+
+#[test]
+fn a_fifo_or_a_device_among_the_data_files_is_a_finding_not_a_hang() {
+    for (rel, what) in [
+        ("os/guestdb.test/fifo-1.xml", "a FIFO"),
+        ("os/guestdb.test/zero-1.xml", "a device"),
+        ("devices.xml", "a FIFO"),
+    ] {
+        let dir = fixture();
+        let path = dir.path().join(rel);
+        let _ = std::fs::remove_file(&path);
+        if what == "a FIFO" {
+            mkfifo(&path);
+        } else {
+            // Found inside the directory, through a symlink.
+            std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        }
+        let store = dir.path().join("out.store");
+        for args in [
+            vec!["validate", dir.path().to_str().unwrap()],
+            vec![
+                "build",
+                dir.path().to_str().unwrap(),
+                "-o",
+                store.to_str().unwrap(),
+            ],
+        ] {
+            let r = run_or_hang(&args);
+            assert_eq!(r.code, 2, "{args:?} {rel}: {}{}", r.stdout, r.stderr);
+            let said = format!("{}{}", r.stdout, r.stderr);
+            assert!(
+                said.contains(&format!(
+                    "{rel}:1:1: error[io]: is {what}; a data file is a regular file"
+                )),
+                "{args:?}: {said}"
+            );
+        }
+        assert!(!store.exists());
+    }
+}
+
+#[test]
+fn a_fifo_or_a_device_in_the_osinfo_db_tree_stops_the_import_and_changes_nothing() {
+    for what in ["a FIFO", "a device"] {
+        let tmp = data_copy();
+        let out = tmp.path().join("data");
+        let src = tmp.path().join("osinfo");
+        crate::common::copy_dir(&shared().join("osinfo-db/data"), &src);
+        let bad = src.join("os/guestdb.test/bad-1.xml.in");
+        if what == "a FIFO" {
+            mkfifo(&bad);
+        } else {
+            std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink("/dev/urandom", &bad).unwrap();
+        }
+        let lock = std::fs::read(out.join("osinfo-import.lock")).unwrap();
+        let r = run_or_hang(&[
+            "import-osinfo",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("bad-1.xml.in")
+                && r.stderr.contains(&format!(
+                    "is {what}; give an osinfo-db XML file as a regular file"
+                )),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(out.join("osinfo-import.lock")).unwrap(), lock);
+    }
+}
+
+#[test]
+fn fields_longer_than_real_ones_are_refused_quoting_a_short_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "c".repeat(900_000);
+    let cases = [
+        (
+            "family.treeinfo",
+            format!("[general]\nfamily = {big}\nversion = 9\n"),
+            "not a .treeinfo file: its family is 900000 bytes; real ones are under 256",
+        ),
+        (
+            "line.treeinfo",
+            format!("[general]\n{big}\n"),
+            "not a .treeinfo file: line 2 is neither [section] nor key = value",
+        ),
+        (
+            "volume.isoinfo",
+            format!("CD-ROM is in ISO 9660 format\nSystem id: LINUX\nVolume id: {big}\n"),
+            "not an ISO 9660 image: its Volume id is 900000 bytes; ISO 9660 holds at most 32",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = run_or_hang(&["detect", path.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stdout);
+        assert!(r.stderr.contains(want), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.len() < 500 && r.stderr.contains("(900000 bytes in all)"),
+            "{name}: {} bytes of message",
+            r.stderr.len()
+        );
+    }
 }

@@ -202,3 +202,67 @@ fn a_release_is_a_versioned_store_its_checksum_and_notes_from_the_diff() {
         again.stderr
     );
 }
+
+/// Every file in `dir` with its content.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_released_version_is_never_republished_with_other_content_nor_notes_overwritten() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("data"), data.path());
+    let r = run(&["release", arg(data.path()), "--out", arg(out.path())]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let released = files(out.path());
+    // The same release again changes nothing.
+    let r = run(&["release", arg(data.path()), "--out", arg(out.path())]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(files(out.path()), released);
+
+    // Other data under the same version is refused, and nothing changes.
+    edit(
+        &data.path().join("os/fedoraproject.org/fedora-45.xml"),
+        "<name>Fedora Linux 45</name>",
+        "<name>Fedora Linux 45 (rebuilt)</name>",
+    );
+    let r = run(&["release", arg(data.path()), "--out", arg(out.path())]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("exists with other content")
+            && r.stderr.contains("was released with another store; bump"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(files(out.path()), released);
+
+    // Notes guestdb did not write are not overwritten, and no store is
+    // written beside them.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let (notes, _) = released
+        .iter()
+        .find(|(n, _)| n.starts_with("RELEASE-NOTES-"))
+        .expect("notes");
+    std::fs::write(fresh.path().join(notes), "my notes\n").expect("write");
+    let r = run(&["release", "data", "--out", arg(fresh.path())]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("does not overwrite notes"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        files(fresh.path()),
+        vec![(notes.clone(), b"my notes\n".to_vec())]
+    );
+}

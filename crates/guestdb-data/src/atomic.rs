@@ -5,6 +5,11 @@
 //! synced so the rename survives a crash. The target keeps its permissions
 //! (a new file gets 0666 minus the umask, as `File::create` gives).
 //!
+//! Only a regular file (or a symlink, which is replaced) is ever replaced:
+//! a FIFO, a device node (`/dev/null`), a socket or a directory at the
+//! target is refused with an error of kind `InvalidInput`, so no run (as
+//! root neither) turns a device into a file.
+//!
 //! Temporary files are named `.NAME.guestdb-PID-RANDOM.tmp`. One left by a
 //! killed writer (its process is gone) is removed by the next write into the
 //! same directory.
@@ -33,9 +38,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         })?
         .to_string_lossy()
         .into_owned();
+    let existing = match fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(m) = &existing {
+        refuse_non_regular(m.file_type())?;
+    }
     remove_stale(dir);
-    let keep_mode = match fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() => Some(m.permissions().mode() & 0o7777),
+    let keep_mode = match &existing {
+        Some(m) if m.is_file() => Some(m.permissions().mode() & 0o7777),
         _ => None,
     };
     let mut tmp = tempfile::Builder::new()
@@ -51,6 +64,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     File::open(dir)?.sync_all()
+}
+
+/// An `InvalidInput` error for what is at a target and is neither a
+/// regular file nor a symlink.
+pub fn refuse_non_regular(ft: fs::FileType) -> io::Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if ft.is_file() || ft.is_symlink() {
+        return Ok(());
+    } else if ft.is_dir() {
+        "a directory"
+    } else if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() || ft.is_block_device() {
+        "a device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("is {what}; guestdb replaces only regular files: give the path of a new or regular file"),
+    ))
 }
 
 /// Removes this module's temporary files in `dir` whose writer is gone.
@@ -126,6 +162,22 @@ mod tests {
         write_atomic(&dir.path().join("b.xml"), b"b").unwrap();
         assert!(!stale.exists());
         assert!(foreign.exists());
+    }
+
+    #[test]
+    fn a_fifo_or_a_directory_at_the_target_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo (coreutils)");
+        for target in [fifo.as_path(), dir.path()] {
+            let e = write_atomic(target, b"x").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{target:?}");
+            assert!(e.to_string().contains("replaces only regular files"));
+        }
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -18,10 +18,12 @@ pub mod derive;
 pub mod diag;
 pub mod doc;
 pub mod emit;
+pub mod input;
 pub mod model;
 pub mod read;
 pub mod resolve;
 pub mod scaffold;
+pub mod text;
 pub mod write;
 pub mod xml;
 

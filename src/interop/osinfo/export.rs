@@ -16,7 +16,6 @@ use crate::error::Error;
 use guestdb_data::check::path_for_id;
 use guestdb_data::model::*;
 use guestdb_data::resolve::{resolve_all, ResolvedOs};
-use quick_xml::escape::partial_escape;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -115,8 +114,9 @@ pub struct ExportReport {
     pub left_out: Vec<(String, String, String)>,
 }
 
+/// The one XML escaping ([`crate::render::xml::escape`]).
 fn esc(s: &str) -> String {
-    partial_escape(s).replace('"', "&quot;")
+    crate::render::xml::escape(s)
 }
 
 fn el(out: &mut String, depth: usize, name: &str, value: &str) {
@@ -430,9 +430,58 @@ fn write_datamap(m: &Datamap) -> String {
     s
 }
 
-/// The files (relative to `out`) of an earlier export there; an error when
-/// `out` holds anything else.
+/// The manifest an export writes into its directory: one line per file it
+/// wrote, `SHA256  PATH` (as `sha256sum -c` reads it). Only what it lists,
+/// with that content, is ever replaced or removed by a later export.
+pub const MANIFEST: &str = ".guestdb-export.sha256";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The files (relative to `out`) of an earlier export there, as its
+/// manifest lists them; an error when `out` holds anything else, or a file
+/// the manifest lists with other content (someone changed it since).
 fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
+    let refuse = |what: String| {
+        Error::input(format!(
+            "{} holds {what}; export into a new or empty directory, or into an earlier export left as it was written",
+            out.display()
+        ))
+    };
+    let manifest_path = out.join(MANIFEST);
+    let manifest = match manifest_path.symlink_metadata() {
+        Err(_) => None,
+        Ok(_) => Some(crate::input::read_to_string(
+            &manifest_path,
+            crate::input::MANIFEST,
+        )?),
+    };
+    let mut listed: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (n, line) in manifest.as_deref().unwrap_or("").lines().enumerate() {
+        let Some((hash, rel)) = line.split_once("  ") else {
+            return Err(Error::file(
+                &manifest_path,
+                format!("line {}: not 'SHA256  PATH'", n + 1),
+            ));
+        };
+        let rel = PathBuf::from(rel);
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if hash.len() != 64 || !plain {
+            return Err(Error::file(
+                &manifest_path,
+                format!(
+                    "line {}: not 'SHA256  PATH' with a path inside the export",
+                    n + 1
+                ),
+            ));
+        }
+        listed.insert(rel, hash.to_string());
+    }
     let mut files = Vec::new();
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -441,27 +490,182 @@ fn earlier_export(out: &Path) -> Result<Vec<PathBuf>, Error> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir == out => return Ok(files),
             Err(e) => return Err(Error::io(dir)(e)),
         };
-        for entry in entries.flatten() {
+        for entry in entries {
+            let entry = entry.map_err(Error::io(&dir))?;
             let path = entry.path();
             let kind = entry.file_type().map_err(Error::io(&path))?;
             if kind.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let ours = kind.is_file()
-                && path.extension().is_some_and(|x| x == "xml")
-                && std::fs::read_to_string(&path).is_ok_and(|t| t.contains(HEADER));
-            if !ours {
-                return Err(Error::input(format!(
-                    "{} holds {}, which no earlier 'guestdb export-osinfo' wrote; export into a new or empty directory",
-                    out.display(),
+            let rel = path.strip_prefix(out).unwrap_or(&path).to_path_buf();
+            if rel.as_os_str() == MANIFEST {
+                continue;
+            }
+            let Some(hash) = listed.get(&rel) else {
+                return Err(refuse(format!(
+                    "{}, which no earlier 'guestdb export-osinfo' wrote",
+                    path.display()
+                )));
+            };
+            if !kind.is_file() {
+                return Err(refuse(format!(
+                    "{}, which is not a regular file",
                     path.display()
                 )));
             }
-            files.push(path.strip_prefix(out).unwrap_or(&path).to_path_buf());
+            let bytes = crate::input::read(&path, crate::input::OSINFO_XML)?;
+            if sha256_hex(&bytes) != *hash {
+                return Err(refuse(format!(
+                    "{}, which was changed since 'guestdb export-osinfo' wrote it",
+                    path.display()
+                )));
+            }
+            files.push(rel);
         }
     }
     Ok(files)
+}
+
+/// Writes `files` into a new directory beside `out` and puts it in the
+/// place of `out` at the end (swapping it with an earlier export, which is
+/// then removed file by file as its manifest lists them), so `out` is
+/// never a part of an export: the earlier one or the whole new one.
+fn write_tree(out: &Path, files: &[(PathBuf, String)], previous: &[PathBuf]) -> Result<(), Error> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .ok_or_else(|| Error::input(format!("{} names no directory", out.display())))?
+        .to_string_lossy()
+        .into_owned();
+    std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
+    let mark = format!(".{name}.guestdb-export-");
+    remove_stale_staging(parent, &mark);
+    let staging = tempfile::Builder::new()
+        .prefix(&format!("{mark}{}-", std::process::id()))
+        .tempdir_in(parent)
+        .map_err(Error::io(parent))?;
+    let mut manifest = String::new();
+    for (rel, text) in files {
+        let path = staging.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        std::fs::write(&path, text).map_err(Error::io(&path))?;
+        manifest.push_str(&format!(
+            "{}  {}\n",
+            sha256_hex(text.as_bytes()),
+            rel.display()
+        ));
+    }
+    let manifest_path = staging.path().join(MANIFEST);
+    std::fs::write(&manifest_path, manifest).map_err(Error::io(&manifest_path))?;
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(out)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(0o755);
+    std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(mode))
+        .map_err(Error::io(staging.path()))?;
+    sync_fs(staging.path())?;
+    if std::fs::symlink_metadata(out).is_err() {
+        let staged = staging.keep();
+        std::fs::rename(&staged, out).map_err(Error::io(out))?;
+    } else {
+        // The new tree takes the place of the old in one step; the old one
+        // is then where the new one was, and goes.
+        exchange(staging.path(), out)?;
+        let old = staging.path();
+        for rel in previous {
+            std::fs::remove_file(old.join(rel)).map_err(Error::io(old.join(rel)))?;
+        }
+        let _ = std::fs::remove_file(old.join(MANIFEST));
+        remove_empty_dirs(old);
+        // Anything else there (nothing, as checked) is left, not deleted.
+        if std::fs::remove_dir(old).is_ok() {
+            let _ = staging.keep();
+        } else {
+            let kept = staging.keep();
+            return Err(Error::input(format!(
+                "the earlier export was replaced, but {} holds files it did not list; look at them and remove it",
+                kept.display()
+            )));
+        }
+    }
+    std::fs::File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io(parent))
+}
+
+/// Removes the directories `.NAME.guestdb-export-PID-RANDOM` in `parent`
+/// that an export killed before its end left (their process is gone).
+fn remove_stale_staging(parent: &Path, mark: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(mark))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let gone = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Flushes the file system holding `dir` (every file written into it).
+fn sync_fs(dir: &Path) -> Result<(), Error> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir).map_err(Error::io(dir))?;
+    if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+        return Err(Error::io(dir)(std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Swaps two directories in one step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`).
+fn exchange(a: &Path, b: &Path) -> Result<(), Error> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| Error::input(format!("{} holds a NUL byte", p.display())))
+    };
+    let (ca, cb) = (c(a)?, c(b)?);
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r != 0 {
+        return Err(Error::io(b)(std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Removes the empty directories below `dir` (deepest first).
+fn remove_empty_dirs(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_dirs(&entry.path());
+                let _ = std::fs::remove_dir(entry.path());
+            }
+        }
+    }
 }
 
 /// Exports the data directory `dir` into `out` (created if missing). `out`
@@ -491,8 +695,8 @@ pub fn export_embedded(out: &Path) -> Result<ExportReport, Error> {
 pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
     let checked = guestdb_data::load_dir(dir).map_err(Error::data)?;
     let data = &checked.data;
-    // An earlier export is recognised by the header every file it wrote
-    // carries; anything else in `out` is not ours to overwrite or remove.
+    // An earlier export is recognised by its manifest, with every file's
+    // hash; anything else in `out` is not ours to overwrite or remove.
     let previous = earlier_export(out)?;
     let catalogue: BTreeMap<&str, &Device> = data
         .devices
@@ -602,20 +806,12 @@ pub fn export(dir: &Path, out: &Path) -> Result<ExportReport, Error> {
         left_out,
         ..ExportReport::default()
     };
-    for (rel, text) in &files {
-        let path = out.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
-        }
-        guestdb_data::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))?;
-        report.files.push(rel.clone());
-    }
+    write_tree(out, &files, &previous)?;
+    report.files = files.iter().map(|(rel, _)| rel.clone()).collect();
     let now: BTreeSet<&PathBuf> = report.files.iter().collect();
-    for old in previous {
-        if !now.contains(&old) {
-            std::fs::remove_file(out.join(&old)).map_err(Error::io(&out.join(&old)))?;
-            report.removed.push(old);
-        }
-    }
+    report.removed = previous
+        .into_iter()
+        .filter(|old| !now.contains(old))
+        .collect();
     Ok(report)
 }

@@ -19,11 +19,10 @@ pub(super) fn sha256_hex(bytes: &[u8]) -> String {
 /// `osinfo-import.lock`: relative path → SHA-256 of the file as imported.
 pub(super) fn read_lock(out: &Path) -> Result<BTreeMap<String, String>, Error> {
     let path = out.join(LOCK_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(Error::io(path)(e)),
-    };
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(BTreeMap::new());
+    }
+    let text = crate::input::read_to_string(&path, crate::input::IMPORT_LOCK)?;
     let mut map = BTreeMap::new();
     let mut bad = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -115,7 +114,10 @@ pub(super) fn place(
     let key = rel.to_string_lossy().replace('\\', "/");
     let new_hash = sha256_hex(text.as_bytes());
     let path = out.join(&rel);
-    let current = std::fs::read(&path).ok();
+    let current = match std::fs::symlink_metadata(&path) {
+        Err(_) => None,
+        Ok(_) => Some(crate::input::read(&path, crate::input::DATA_FILE)?),
+    };
     let recorded = lock.remove(&key);
     let write_file = |p: &Path, bytes: &[u8]| -> Result<(), Error> {
         if let Some(dir) = p.parent() {

@@ -97,7 +97,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     let info_path: Arc<str> =
         Arc::from(out.join(read::DATASET_FILE).display().to_string().as_str());
     let dev_path: Arc<str> = Arc::from(out.join(read::DEVICES_FILE).display().to_string().as_str());
-    let load = |p: &Arc<str>| std::fs::read(p.as_ref()).map_err(|e| Error::io(&**p)(e));
+    let load = |p: &Arc<str>| crate::input::read(Path::new(p.as_ref()), crate::input::DATA_FILE);
     let info = read::read_dataset_info(&info_path, &load(&info_path)?, &mut findings);
     let devices = read::read_devices(&dev_path, &load(&dev_path)?, &mut findings);
     let Some(info) = info.filter(|_| findings.is_empty()) else {
@@ -155,7 +155,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
         );
         for rel in files {
             let path = out.join(&rel);
-            let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
+            let bytes = crate::input::read(&path, crate::input::DATA_FILE)?;
             let key = rel
                 .to_string_lossy()
                 .trim_end_matches(".imported")
@@ -199,7 +199,7 @@ pub fn import(src: &Path, out: &Path, merged: bool) -> Result<Report, Error> {
     // OSes (and datamaps) that left osinfo-db.
     for (key, old) in lock {
         let path = out.join(&key);
-        match std::fs::read(&path) {
+        match crate::input::read(&path, crate::input::DATA_FILE) {
             Ok(cur) if sha256_hex(&cur) == old => {
                 std::fs::remove_file(&path).map_err(Error::io(&path))?;
                 report.removed.push(PathBuf::from(key));

@@ -545,7 +545,7 @@ pub fn read_osinfo_datamaps(src: &Path, problems: &mut Findings) -> Result<Vec<D
     for rel in files {
         let file = src.join(rel);
         let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&*shown)(e))?;
+        let text = crate::input::read_to_string(&file, crate::input::OSINFO_XML)?;
         let root = match xml::parse(&text) {
             Ok(r) => r,
             Err(e) => {
@@ -623,7 +623,7 @@ pub fn read_osinfo(
     let mut oses: BTreeMap<String, OsRecord> = BTreeMap::new();
     for file in source_files(src)? {
         let shown: Arc<str> = Arc::from(file.display().to_string().as_str());
-        let bytes = std::fs::read(&file).map_err(|e| Error::io(&*shown)(e))?;
+        let bytes = crate::input::read(&file, crate::input::OSINFO_XML)?;
         let Ok(text) = String::from_utf8(bytes) else {
             problems.push(Finding::new(Rule::Encoding, Loc::file(&shown), "not UTF-8"));
             continue;

@@ -86,8 +86,34 @@ impl<'a> Ctx<'a> {
             .map(|a| Located::new(a.value.trim().to_string(), self.loc(a.pos)))
     }
 
+    /// A finding for an invisible or bidirectional character in `value`
+    /// (see [`crate::text::is_invisible`]): two ids could look the same, a
+    /// name could reorder the text after it.
+    fn visible(&mut self, what: &str, value: &Located<String>) {
+        if let Some((n, c)) = value
+            .value
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| crate::text::is_invisible(c))
+        {
+            self.findings.push(Finding::new(
+                Rule::InvalidValue,
+                value.loc.clone(),
+                format!(
+                    "{what} holds U+{:04X}, an invisible or bidirectional character, at character {}; \
+                     ids, short-ids and names take visible characters only (remove it)",
+                    c as u32,
+                    n + 1
+                ),
+            ));
+        }
+    }
+
     fn req_attr(&mut self, el: &Element, name: &str) -> Option<Located<String>> {
         let value = self.attr(el, name);
+        if let Some(v) = &value {
+            self.visible(&format!("attribute '{name}' of <{}>", el.name), v);
+        }
         match &value {
             None => self.report(
                 Rule::MissingAttribute,
@@ -199,7 +225,9 @@ impl<'a> Ctx<'a> {
                 format!("<{}> must not be empty", el.name),
             );
         }
-        Located::new(value, self.loc(el.text_pos))
+        let value = Located::new(value, self.loc(el.text_pos));
+        self.visible(&format!("<{}>", el.name), &value);
+        value
     }
 
     fn no_children(&mut self, el: &Element) {
@@ -535,16 +563,27 @@ fn display_path(dir: &Path, rel: &Path) -> Arc<str> {
     Arc::from(dir.join(rel).to_string_lossy().as_ref())
 }
 
+/// The bytes of a data file, read through the shared bounded reader
+/// ([`crate::input`]): a FIFO, a device, a directory (also behind a
+/// symlink) or a file over [`crate::input::DATA_FILE_MAX`] is a finding.
 fn read_bytes(dir: &Path, rel: &Path, findings: &mut Findings) -> Option<Vec<u8>> {
-    match std::fs::read(dir.join(rel)) {
+    use crate::input::ReadError;
+    match crate::input::read(&dir.join(rel), crate::input::DATA_FILE_MAX) {
         Ok(b) => Some(b),
         Err(e) => {
             let path = display_path(dir, rel);
-            findings.push(Finding::new(
-                Rule::Io,
-                Loc::file(&path),
-                format!("cannot read: {e}"),
-            ));
+            let message = match e {
+                ReadError::Io(e) => format!("cannot read: {e}"),
+                ReadError::NotRegular(what) => {
+                    format!("is {what}; a data file is a regular file")
+                }
+                ReadError::TooLarge(len) => format!(
+                    "is larger than guestdb reads of a data file ({} bytes; at most {} MiB)",
+                    len.map_or("more than that".to_string(), |n| n.to_string()),
+                    crate::input::DATA_FILE_MAX >> 20
+                ),
+            };
+            findings.push(Finding::new(Rule::Io, Loc::file(&path), message));
             None
         }
     }
