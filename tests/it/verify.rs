@@ -739,3 +739,131 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
     );
     assert!(v.checks.iter().filter(|c| !c.ok).count() >= 5);
 }
+
+/// Runs `guestdb verify OS --arch ARCH --host debian-12 --json` for each
+/// of `oses` (with extra arguments) on the real emulator; returns the
+/// failures. Each run must pass and have checked every predicted PCI
+/// function, each seen with the predicted ID.
+fn verify_arch(arch: &str, oses: &[(&str, &[&str])]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (os, extra) in oses {
+        let mut a = vec![
+            "verify",
+            os,
+            "--arch",
+            arch,
+            "--host",
+            "debian-12",
+            "--json",
+        ];
+        a.extend(extra.iter());
+        let r = run(&a);
+        let what = a.join(" ");
+        if r.code != 0 {
+            failures.push(format!(
+                "guestdb {what}: exit {}\n{}{}",
+                r.code, r.stdout, r.stderr
+            ));
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+        let checks = v["checks"].as_array().cloned().unwrap_or_default();
+        let predicted = checks.iter().filter(|c| c["expected"].is_string()).count();
+        if predicted < 3 {
+            failures.push(format!(
+                "guestdb {what}: only {predicted} predicted functions checked: {v}"
+            ));
+        }
+        for c in &checks {
+            if c["ok"] != true || (c["expected"].is_string() && c["seen"] != c["expected"]) {
+                failures.push(format!("guestdb {what}: {c}"));
+            }
+        }
+        if !v["version"].as_str().is_some_and(|s| s.starts_with("7.2.")) {
+            failures.push(format!("guestdb {what}: not QEMU 7.2: {}", v["version"]));
+        }
+    }
+    failures
+}
+
+/// aarch64 guests on `virt` with AAVMF: Linux of several families and ages,
+/// the BSDs, and Windows 11 on Arm.
+const AARCH64_OSES: &[(&str, &[&str])] = &[
+    ("rhel8.10", &[]),
+    ("rhel9.6", &[]),
+    ("rhel10.0", &[]),
+    ("fedora43", &[]),
+    ("debian12", &[]),
+    ("debian13", &[]),
+    ("ubuntu22.04", &[]),
+    ("ubuntu24.04", &[]),
+    ("opensuse15.6", &[]),
+    ("alpinelinux3.20", &[]),
+    ("freebsd14.0", &[]),
+    ("netbsd10.0", &[]),
+    ("openbsd7.5", &[]),
+];
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_aarch64_command_line_shows_the_predicted_pci_ids_on_real_qemu() {
+    // qemu-system-aarch64 7.2 under TCG with AAVMF: the firmware numbers
+    // the root ports' buses, and every function query-pci shows is the one
+    // predicted (the gpex host bridge included), driven by the guest.
+    require("qemu-system-aarch64", "qemu-system-arm");
+    assert!(
+        std::path::Path::new("/usr/share/AAVMF/AAVMF_CODE.fd").is_file(),
+        "AAVMF missing (Debian package qemu-efi-aarch64); run tools/test-setup.sh"
+    );
+    assert!(AARCH64_OSES.len() >= 8);
+    let failures = verify_arch("aarch64", AARCH64_OSES);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn aarch64_verify_fails_on_drivers_that_cannot_bind_and_on_a_run_that_checks_nothing() {
+    let qemu = require("qemu-system-aarch64", "qemu-system-arm");
+    let db = crate::common::db();
+    let os = db.lookup("fedora43").expect("store").expect("fedora43");
+    let policy = guestdb::recommend::Policy {
+        virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+        ..Default::default()
+    };
+    let rec = crate::common::recommend_on(
+        "fedora43",
+        "aarch64",
+        &[crate::common::profile("debian-12")],
+        policy,
+    )
+    .expect("fedora43 on aarch64");
+    // A guest whose virtio drivers are legacy-only cannot bind the
+    // modern-only IDs behind the root ports.
+    let mut facts = db.os_facts(os, "aarch64").expect("facts");
+    for (_, f) in facts.virtio.iter_mut() {
+        f.modern = false;
+    }
+    let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
+    assert!(!v.ok, "{:?}", v.checks);
+    let failed: Vec<&str> = v
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.device.as_str())
+        .collect();
+    assert!(
+        failed.contains(&"net0") && failed.contains(&"disk0"),
+        "{failed:?}"
+    );
+    // No devices, nothing checked: not a pass.
+    let facts = db.os_facts(os, "aarch64").expect("facts");
+    let mut empty = rec.clone();
+    empty.devices.clear();
+    let v = guestdb::verify::on_qemu(&empty, &facts, &qemu).expect("QEMU runs");
+    assert!(v.checks.is_empty() && !v.ok, "{v:?}");
+}
