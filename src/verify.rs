@@ -281,6 +281,15 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
     for d in rec.devices.iter().filter(|d| d.placement == Placement::Ccw) {
         checks.push(ccw_check(&mut q, d, os, rec.policy.drivers));
     }
+    // Devices off PCI and CCW (USB, SCSI, platform devices such as ramfb or
+    // spapr-vty) that the command line creates with an id: QEMU made the
+    // device predicted.
+    let ids = device_ids(&argv);
+    for d in rec.devices.iter().filter(|d| {
+        d.pci_id.is_none() && d.placement != Placement::Ccw && ids.contains(&d.id.as_str())
+    }) {
+        checks.push(qom_check(&mut q, d));
+    }
     // A run that checked nothing proves nothing.
     let ok = !checks.is_empty() && checks.iter().all(|c| c.ok);
     Ok(Verification {
@@ -290,6 +299,34 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
         checks,
         ok,
     })
+}
+
+/// The ids the command line gives its `-device` options.
+fn device_ids(argv: &[String]) -> Vec<&str> {
+    argv.windows(2)
+        .filter(|w| w[0] == "-device")
+        .filter_map(|w| w[1].split(',').find_map(|f| f.strip_prefix("id=")))
+        .collect()
+}
+
+/// A device off PCI and CCW: QEMU's object for its id is of the predicted type.
+fn qom_check(q: &mut Qemu, d: &Device) -> Check {
+    let expected = d.qemu_device.clone().unwrap_or_default();
+    let (seen, how) = match q.qom_get(&d.id, "type") {
+        Ok(t) => (t.as_str().map(str::to_string), "-".to_string()),
+        Err(e) => (
+            None,
+            format!("not seen: {}", e.lines().next().unwrap_or_default()),
+        ),
+    };
+    Check {
+        device: d.id.clone(),
+        role: d.role.clone(),
+        ok: seen.as_deref() == Some(expected.as_str()),
+        expected: Some(expected),
+        seen,
+        drivers: how,
+    }
 }
 
 /// The virtio class of a device of the catalogue, by its osinfo-style name

@@ -325,7 +325,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             }
             "video" => {
                 if qemu == "ramfb" {
-                    push(&["-device", "ramfb"]);
+                    push(&["-device", &format!("ramfb,id={id}")]);
                 } else {
                     push(&["-device", &format!("{qemu},id={id}{at}")]);
                 }
