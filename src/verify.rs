@@ -245,7 +245,7 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
         for_test: true,
         ..Options::default()
     };
-    if rec.firmware.kind == "efi" {
+    if rec.firmware.kind == "efi" && rec.firmware.kernel.is_none() {
         let (Some(_), Some(vars)) = (&rec.firmware.code, &rec.firmware.vars) else {
             return Err(
                 "UEFI is recommended, but the host names no firmware files to run it with".into(),

@@ -126,6 +126,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
             secure_boot: false,
             code: None,
             vars: None,
+            kernel: None,
         });
     }
     if efi {
@@ -135,6 +136,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
             secure_boot: false,
             code: None,
             vars: None,
+            kernel: None,
         });
         if secure_boot {
             firmware.push(Firmware {
@@ -143,6 +145,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
                 secure_boot: true,
                 code: None,
                 vars: None,
+                kernel: None,
             });
         }
     }

@@ -269,6 +269,7 @@ pub fn firmware_from_descriptors(dirs: &[&Path], arch: &str) -> Vec<Firmware> {
             vars: mapping["nvram-template"]["filename"]
                 .as_str()
                 .map(str::to_string),
+            kernel: None,
         });
     }
     out
@@ -345,6 +346,7 @@ pub fn probe(binary: &Path, arch: Option<&str>, catalogues: &Catalogues) -> Resu
                 secure_boot: false,
                 code: None,
                 vars: None,
+                kernel: None,
             },
         );
     }

@@ -141,7 +141,11 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             push(&["-global", &format!("{pm_device}.{state}=1")]);
         }
     }
-    if rec.firmware.kind == "efi" {
+    if let Some(kernel) = &rec.firmware.kernel {
+        // The board's own firmware (riscv64: OpenSBI, QEMU's default -bios)
+        // starts this payload (U-Boot), which offers UEFI to the OS.
+        push(&["-kernel", &opt(kernel)]);
+    } else if rec.firmware.kind == "efi" {
         if let Some(code) = &rec.firmware.code {
             push(&[
                 "-drive",
@@ -279,7 +283,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                     push(&["-chardev", &chardev(&format!("{id}-chr"))]);
                     push(&["-device", &format!("{qemu},id={id},chardev={id}-chr")]);
                 }
-                "pl011" => {
+                "pl011" | "16550a" => {
                     let backend = if opts.for_test { "null" } else { "pty" };
                     push(&["-serial", backend]);
                 }
@@ -431,7 +435,7 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         "# {} on {} ({}): machine {}\n",
         rec.os.short_id, rec.host, rec.arch, rec.machine.name
     ));
-    if rec.firmware.kind == "efi" {
+    if rec.firmware.kind == "efi" && rec.firmware.kernel.is_none() {
         match (&rec.firmware.code, &rec.firmware.vars) {
             (Some(_), Some(vars)) => out.push_str(&format!(
                 "# first: cp {} {}\n",

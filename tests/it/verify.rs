@@ -965,3 +965,123 @@ fn ppc64le_verify_fails_on_a_guest_without_virtio_drivers() {
         "{failed:?}"
     );
 }
+
+/// riscv64 guests on virt (OpenSBI starting U-Boot): the OSes whose data
+/// names riscv64 install media, and two the data knows no riscv64 media of
+/// (recommended with a warning, and still started).
+const RISCV64_OSES: &[(&str, &[&str])] = &[
+    ("debian13", &[]),
+    ("ubuntu24.04", &[]),
+    ("ubuntu25.04", &[]),
+    ("ubuntu25.10", &[]),
+    ("ubuntu26.04", &[]),
+    ("alpinelinux3.23", &[]),
+    ("alpinelinux3.24", &[]),
+    ("alpinelinux3.25", &[]),
+    ("fedora43", &[]),
+    ("opensusetumbleweed", &[]),
+];
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_riscv64_command_line_shows_the_predicted_pci_ids_on_real_qemu() {
+    // qemu-system-riscv64 7.2 under TCG on virt: OpenSBI (QEMU's default
+    // firmware) starts U-Boot (-kernel, package u-boot-qemu), which numbers
+    // the root ports' buses; every function is the one predicted.
+    require("qemu-system-riscv64", "qemu-system-misc");
+    assert!(
+        std::path::Path::new("/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf").is_file(),
+        "U-Boot for riscv64 missing (Debian package u-boot-qemu); run tools/test-setup.sh"
+    );
+    assert!(RISCV64_OSES.len() >= 8);
+    let mut failures = verify_arch("riscv64", RISCV64_OSES);
+    // The devices behind root ports are only seen once U-Boot has run.
+    let r = run(&[
+        "verify",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+    let command = v["command"].as_str().unwrap_or_default();
+    if !command.contains("-kernel /usr/lib/u-boot/qemu-riscv64_smode/uboot.elf")
+        || !command.contains("-machine virt,")
+    {
+        failures.push(format!("not virt with U-Boot: {command}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["machine"]["name"], "virt", "riscv64 virt is unversioned");
+    assert_eq!(v["firmware"]["type"], "efi");
+    assert_eq!(
+        v["firmware"]["kernel"],
+        "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+    );
+    let devices = v["devices"].as_array().expect("devices");
+    assert!(
+        devices.iter().any(|d| d["qemu_device"] == "16550a"),
+        "riscv64 virt's UART: {v}"
+    );
+    assert!(!devices.iter().any(|d| d["qemu_device"] == "pl011"));
+    // An OS the data knows no riscv64 media of gets a warning.
+    let r = run(&[
+        "recommend",
+        "win11",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert!(
+        v["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|w| w["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("for riscv64"))),
+        "{v}"
+    );
+    // The libvirt domain names U-Boot as the kernel and asks for no UEFI image.
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--format",
+        "libvirt",
+    ]);
+    assert!(
+        r.stdout
+            .contains("<kernel>/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf</kernel>")
+            && !r.stdout.contains("firmware='efi'"),
+        "{}",
+        r.stdout
+    );
+}

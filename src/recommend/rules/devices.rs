@@ -340,6 +340,8 @@ pub(super) fn balloon(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
 pub(super) fn console(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     // The serial console the board has.
     let (qemu, placement, model) = match ctx.family {
+        // riscv64's virt has an NS16550A UART where aarch64's has a PL011.
+        "virt" if ctx.arch == "riscv64" => ("16550a", Placement::Platform, "16550a"),
         "virt" => ("pl011", Placement::Platform, "pl011"),
         "pseries" => ("spapr-vty", Placement::Platform, "spapr-vio-serial"),
         "s390-ccw-virtio" => ("sclpconsole", Placement::Platform, "sclp"),
