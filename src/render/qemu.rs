@@ -160,7 +160,10 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 &format!("if=pflash,format=raw,unit=1,file={}", opt(&vars)),
             ]);
         }
-        if rec.firmware.secure_boot {
+        // Flash writable only from SMM: the x86 Secure Boot builds need it.
+        // On Arm `secure=on` would hide the flash from the non-secure world
+        // AAVMF runs in, and the firmware would never start.
+        if rec.firmware.secure_boot && rec.firmware.smm {
             push(&["-global", "driver=cfi.pflash01,property=secure,value=on"]);
         }
     }
@@ -229,6 +232,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 let extra = match d.libvirt_bus.as_deref() {
                     Some("sata") => ",bus=ide.0".to_string(),
                     Some("ide") => ",bus=ide.0,unit=0".to_string(),
+                    Some("usb") => format!(",bus={}.0", d.parent.as_deref().unwrap_or("usb0")),
                     _ => at,
                 };
                 push(&[
@@ -248,6 +252,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                     (Some("sata"), _) => format!(",bus=ide.{}", 1 + cds),
                     (Some("ide"), _) => format!(",bus=ide.1,unit={cds}"),
                     (Some("scsi"), Some(p)) => format!(",bus={p}.0"),
+                    (Some("usb"), p) => format!(",bus={}.0", p.as_deref().unwrap_or("usb0")),
                     _ => String::new(),
                 };
                 let boot = if d.medium == Some("drivers") {

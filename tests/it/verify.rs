@@ -807,6 +807,7 @@ const AARCH64_OSES: &[(&str, &[&str])] = &[
     ("freebsd14.0", &[]),
     ("netbsd10.0", &[]),
     ("openbsd7.5", &[]),
+    ("win11", &[]),
 ];
 
 #[test]
@@ -1084,4 +1085,82 @@ fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn windows_11_on_arm_starts_with_its_installer_medium_on_usb_and_secure_boot_aavmf() {
+    // Windows 11 on Arm: its installer has no virtio drivers, so the
+    // medium (and, without virtio-win, the disk) is USB mass storage; the
+    // display ramfb, input USB; AAVMF with Microsoft's keys and a TPM. The
+    // recommended command line starts and AAVMF enumerates every device.
+    require("qemu-system-aarch64", "qemu-system-arm");
+    require("swtpm", "swtpm");
+    let mut failures = verify_arch(
+        "aarch64",
+        &[("win11", &[]), ("win11", &["--drivers", "virtio-win"])],
+    );
+    for (extra, disk) in [
+        (&[][..], "usb-storage"),
+        (&["--drivers", "virtio-win"][..], "virtio-blk-pci"),
+    ] {
+        let mut a = vec![
+            "recommend",
+            "win11",
+            "--arch",
+            "aarch64",
+            "--host",
+            "debian-12",
+            "--json",
+        ];
+        a.extend(extra);
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let devices = v["devices"].as_array().expect("devices");
+        let of = |class: &str| -> Vec<&str> {
+            devices
+                .iter()
+                .filter(|d| d["class"] == class)
+                .filter_map(|d| d["qemu_device"].as_str())
+                .collect()
+        };
+        if of("disk") != [disk] {
+            failures.push(format!("{extra:?}: disk {:?}, expected {disk}", of("disk")));
+        }
+        if of("cdrom").is_empty() || of("cdrom").iter().any(|c| *c != "usb-storage") {
+            failures.push(format!(
+                "{extra:?}: CD-ROMs {:?}, expected USB",
+                of("cdrom")
+            ));
+        }
+        if !of("scsi").is_empty() {
+            failures.push(format!("{extra:?}: a SCSI controller {:?}", of("scsi")));
+        }
+        if extra.is_empty() && of("video") != ["ramfb"] {
+            failures.push(format!("{extra:?}: video {:?}", of("video")));
+        }
+        if of("input") != ["usb-kbd", "usb-tablet"] {
+            failures.push(format!("{extra:?}: input {:?}", of("input")));
+        }
+        if v["firmware"]["secure_boot"] != true || v["firmware"]["tpm"]["version"] != "2.0" {
+            failures.push(format!("{extra:?}: firmware {}", v["firmware"]));
+        }
+    }
+    // The Secure Boot command line keeps the flash visible to AAVMF: no
+    // pflash secure=on (an x86 SMM setting) on Arm.
+    let r = run(&[
+        "recommend",
+        "win11",
+        "--arch",
+        "aarch64",
+        "--host",
+        "debian-12",
+        "--format",
+        "qemu",
+    ]);
+    if r.stdout.contains("property=secure") {
+        failures.push(format!("pflash secure=on on aarch64:\n{}", r.stdout));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

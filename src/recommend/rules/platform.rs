@@ -230,7 +230,14 @@ pub(super) fn hyperv(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         ctx.hyperv = Some(none);
         ctx.trace(
             "none",
-            vec![format!("{} is not Windows", os.short_id)],
+            vec![if ctx.x86 {
+                format!("{} is not Windows", os.short_id)
+            } else {
+                format!(
+                    "QEMU offers Hyper-V enlightenments only on x86, not {}",
+                    ctx.arch
+                )
+            }],
             Vec::new(),
         );
         return Ok(());
