@@ -478,9 +478,16 @@ pub fn on_libvirt(
             String::from_utf8_lossy(&made.stderr)
         ));
     }
+    // libvirt 9.0 starts an empty USB CD-ROM as usb-storage without a
+    // drive, which QEMU refuses: the media get a blank image each.
+    let blank = dir.path().join("blank.iso");
+    std::fs::write(&blank, vec![0u8; 2048]).map_err(|e| format!("{}: {e}", blank.display()))?;
+    let blank = blank.display().to_string();
     let opts = Options {
         name: Some(name.to_string()),
         disk: Some(disk.display().to_string()),
+        cdrom: Some(blank.clone()),
+        drivers_iso: Some(blank),
         network: render::Network::User,
         for_test: true,
         ..Options::default()

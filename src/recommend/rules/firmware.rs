@@ -232,7 +232,13 @@ pub(super) fn tpm(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         Realised {
             catalogue: None,
             qemu_device: Some(choice.model.clone()),
-            libvirt_model: Some(choice.model.clone()),
+            // libvirt has no tpm-tis-device model: its tpm-tis becomes
+            // QEMU's tpm-tis-device on Arm.
+            libvirt_model: Some(if choice.model == "tpm-tis-device" {
+                "tpm-tis".to_string()
+            } else {
+                choice.model.clone()
+            }),
             placement,
             pci_id: None,
             interfaces: Vec::new(),
