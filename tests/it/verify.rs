@@ -1231,3 +1231,91 @@ fn every_recommended_aarch64_libvirt_domain_validates_defines_and_starts() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn domcaps_of_the_real_libvirtd_for_aarch64_and_ppc64le_give_the_profiles_machine_and_devices() {
+    // The running libvirtd's capabilities for its qemu-system-aarch64 and
+    // -ppc64 give the machine, firmware type, TPM model and devices the
+    // debian-12 profile gives (Secure Boot aside: libvirt 9.0's domcaps
+    // say nothing of Arm's enrolled-keys firmware).
+    let uri = libvirt_uri();
+    let mut failures = Vec::new();
+    for (arch, machine, os) in [
+        ("aarch64", "virt", "win11"),
+        ("ppc64le", "pseries", "rhel9.6"),
+    ] {
+        let out = Command::new("virsh")
+            .args([
+                "-c",
+                uri,
+                "domcapabilities",
+                "--arch",
+                arch,
+                "--virttype",
+                "qemu",
+                "--machine",
+                machine,
+            ])
+            .output()
+            .expect("virsh domcapabilities");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &out.stdout).expect("write");
+        let path = file.path().to_str().expect("utf8");
+        let by_caps = run(&["recommend", os, "--domcaps", path, "--json"]);
+        let by_profile = run(&[
+            "recommend",
+            os,
+            "--arch",
+            arch,
+            "--host",
+            "debian-12",
+            "--virt-type",
+            "qemu",
+            "--json",
+        ]);
+        assert_eq!(by_caps.code, 0, "{}", by_caps.stderr);
+        let a: serde_json::Value = serde_json::from_str(&by_caps.stdout).expect("JSON");
+        let b: serde_json::Value = serde_json::from_str(&by_profile.stdout).expect("JSON");
+        for key in ["arch", "domain_type"] {
+            if a[key] != b[key] {
+                failures.push(format!("{arch}: {key} {} vs {}", a[key], b[key]));
+            }
+        }
+        if a["machine"]["name"] != b["machine"]["name"] {
+            failures.push(format!(
+                "{arch}: machine {} vs {}",
+                a["machine"]["name"], b["machine"]["name"]
+            ));
+        }
+        if a["firmware"]["type"] != b["firmware"]["type"]
+            || a["firmware"]["tpm"] != b["firmware"]["tpm"]
+        {
+            failures.push(format!(
+                "{arch}: firmware {} vs {}",
+                a["firmware"], b["firmware"]
+            ));
+        }
+        let devices = |v: &serde_json::Value| -> Vec<String> {
+            v["devices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| format!("{} {}", d["class"], d["qemu_device"]))
+                .collect()
+        };
+        if devices(&a) != devices(&b) {
+            failures.push(format!(
+                "{arch}: devices {:?} vs {:?}",
+                devices(&a),
+                devices(&b)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
