@@ -170,10 +170,14 @@ pub fn qemu_binary(qemu: Option<&Path>, arch: &str) -> Result<PathBuf, String> {
         return Ok(q.to_path_buf());
     }
     let name = render::qemu::binary(arch);
+    let package = match arch {
+        "x86_64" | "i686" => "qemu-system-x86",
+        "aarch64" => "qemu-system-arm",
+        "ppc64le" | "ppc64" => "qemu-system-ppc",
+        _ => "qemu-system-misc",
+    };
     qmp::search_path(&name).ok_or_else(|| {
-        format!(
-            "{name} not found on PATH; install QEMU (Debian: qemu-system-x86) or pass --qemu PATH"
-        )
+        format!("{name} not found on PATH; install QEMU (Debian: {package}) or pass --qemu PATH")
     })
 }
 
@@ -516,7 +520,8 @@ pub fn on_libvirt(
         pause = (pause * 2).min(Duration::from_secs(2));
     };
     let checks = compare(rec, os, &seen, false, false);
-    let ok = checks.iter().all(|c| c.ok);
+    // As on QEMU: a run that checked nothing proves nothing.
+    let ok = !checks.is_empty() && checks.iter().all(|c| c.ok);
     let version = virsh(uri, &["version", "--daemon"]).unwrap_or_default();
     Ok(Verification {
         via: "libvirt",
