@@ -130,6 +130,25 @@ impl MachineCatalogue {
             .iter()
             .filter(|f| f.arches.iter().any(|a| a == arch))
         {
+            if !f.versioned {
+                // One type under one name in every release from the first.
+                if current >= f.first {
+                    out.push(MachineType {
+                        name: f.prefix.clone(),
+                        family: f.name.clone(),
+                        aliases: Vec::new(),
+                        deprecated: false,
+                        qemu_version: Some(f.first),
+                        version: None,
+                        origin: Origin::Upstream,
+                        variant: None,
+                        rank: (0, 0, 0),
+                        at: f.at.clone(),
+                        deprecated_by: None,
+                    });
+                }
+                continue;
+            }
             let mut members: Vec<(String, Version, Version, bool, Place)> = self
                 .releases
                 .iter()

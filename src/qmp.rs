@@ -22,7 +22,7 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// For any one QMP reply.
 pub const REPLY_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the firmware may run until every device behind a bridge shows up.
-pub const FIRMWARE_TIMEOUT: Duration = Duration::from_secs(30);
+pub const FIRMWARE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Starts the message of an error where QEMU did not answer in time.
 pub const HUNG: &str = "QEMU hung:";

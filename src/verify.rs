@@ -126,10 +126,14 @@ pub fn qemu_binary(qemu: Option<&Path>, arch: &str) -> Result<PathBuf, String> {
         return Ok(q.to_path_buf());
     }
     let name = render::qemu::binary(arch);
+    let package = match arch {
+        "x86_64" | "i686" => "qemu-system-x86",
+        "aarch64" => "qemu-system-arm",
+        "ppc64le" | "ppc64" => "qemu-system-ppc",
+        _ => "qemu-system-misc",
+    };
     qmp::search_path(&name).ok_or_else(|| {
-        format!(
-            "{name} not found on PATH; install QEMU (Debian: qemu-system-x86) or pass --qemu PATH"
-        )
+        format!("{name} not found on PATH; install QEMU (Debian: {package}) or pass --qemu PATH")
     })
 }
 
@@ -201,7 +205,7 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
         for_test: true,
         ..Options::default()
     };
-    if rec.firmware.kind == "efi" {
+    if rec.firmware.kind == "efi" && rec.firmware.kernel.is_none() {
         let (Some(_), Some(vars)) = (&rec.firmware.code, &rec.firmware.vars) else {
             return Err(
                 "UEFI is recommended, but the host names no firmware files to run it with".into(),
@@ -237,6 +241,15 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
     for d in rec.devices.iter().filter(|d| d.placement == Placement::Ccw) {
         checks.push(ccw_check(&mut q, d, os, rec.policy.drivers));
     }
+    // Devices off PCI and CCW (USB, SCSI, platform devices such as ramfb or
+    // spapr-vty) that the command line creates with an id: QEMU made the
+    // device predicted.
+    let ids = device_ids(&argv);
+    for d in rec.devices.iter().filter(|d| {
+        d.pci_id.is_none() && d.placement != Placement::Ccw && ids.contains(&d.id.as_str())
+    }) {
+        checks.push(qom_check(&mut q, d));
+    }
     // A run that checked nothing proves nothing.
     let ok = !checks.is_empty() && checks.iter().all(|c| c.ok);
     Ok(Verification {
@@ -246,6 +259,34 @@ pub fn on_qemu(rec: &Recommendation, os: &OsFacts, binary: &Path) -> Result<Veri
         checks,
         ok,
     })
+}
+
+/// The ids the command line gives its `-device` options.
+fn device_ids(argv: &[String]) -> Vec<&str> {
+    argv.windows(2)
+        .filter(|w| w[0] == "-device")
+        .filter_map(|w| w[1].split(',').find_map(|f| f.strip_prefix("id=")))
+        .collect()
+}
+
+/// A device off PCI and CCW: QEMU's object for its id is of the predicted type.
+fn qom_check(q: &mut Qemu, d: &Device) -> Check {
+    let expected = d.qemu_device.clone().unwrap_or_default();
+    let (seen, how) = match q.qom_get(&d.id, "type") {
+        Ok(t) => (t.as_str().map(str::to_string), "-".to_string()),
+        Err(e) => (
+            None,
+            format!("not seen: {}", e.lines().next().unwrap_or_default()),
+        ),
+    };
+    Check {
+        device: d.id.clone(),
+        role: d.role.clone(),
+        ok: seen.as_deref() == Some(expected.as_str()),
+        expected: Some(expected),
+        seen,
+        drivers: how,
+    }
 }
 
 /// The virtio class of a device of the catalogue, by its osinfo-style name
@@ -425,9 +466,16 @@ pub fn on_libvirt(
         &["create", "-q", "-f", "qcow2", &disk_arg, "1G"],
         PROGRAM_LIMITS,
     )?;
+    // libvirt 9.0 starts an empty USB CD-ROM as usb-storage without a
+    // drive, which QEMU refuses: the media get a blank image each.
+    let blank = dir.path().join("blank.iso");
+    std::fs::write(&blank, vec![0u8; 2048]).map_err(|e| format!("{}: {e}", blank.display()))?;
+    let blank = blank.display().to_string();
     let opts = Options {
         name: Some(name.to_string()),
         disk: Some(disk.display().to_string()),
+        cdrom: Some(blank.clone()),
+        drivers_iso: Some(blank),
         network: render::Network::User,
         for_test: true,
         ..Options::default()
@@ -439,7 +487,8 @@ pub fn on_libvirt(
     let want = rec.devices.iter().filter(|d| d.pci_id.is_some()).count();
     let seen = libvirt_pci_functions(uri, &file, name, want)?;
     let checks = compare(rec, os, &seen, false, false);
-    let ok = checks.iter().all(|c| c.ok);
+    // As on QEMU: a run that checked nothing proves nothing.
+    let ok = !checks.is_empty() && checks.iter().all(|c| c.ok);
     let version = virsh(uri, &["version", "--daemon"]).unwrap_or_default();
     Ok(Verification {
         via: "libvirt",

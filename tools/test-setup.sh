@@ -3,7 +3,8 @@
 #
 # Idempotent: installs only what is missing and prints nothing when all is
 # present. Exports nothing. Starts libvirtd (tools/libvirtd-start.sh) when it
-# is not running. Afterwards `qemu-system-x86_64` and `qemu-system-s390x`
+# is not running. Afterwards `qemu-system-x86_64`, `qemu-system-s390x`,
+# `qemu-system-aarch64`, `qemu-system-ppc64` and `qemu-system-riscv64`
 # (QEMU 7.2) are on PATH; for x86: either Debian's qemu-system-x86 installed system-wide, or, when that
 # package cannot be installed next to the image's backported qemu-utils 10.x
 # (qemu-utils 10 "Breaks: qemu-system-common (<< 8.0)", so apt would remove
@@ -217,4 +218,54 @@ if ! { command -v qemu-system-s390x >/dev/null 2>&1 && smoke qemu-system-s390x s
     smoke qemu-system-s390x s390-ccw-virtio \
         || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(smoke_error qemu-system-s390x s390-ccw-virtio)"
 fi
+
+# ------------------------------------ QEMU for aarch64, ppc64le and riscv64
+
+# tests/it/verify.rs starts aarch64, ppc64le and riscv64 guests on Debian
+# 12's QEMU 7.2: qemu-system-aarch64 (package qemu-system-arm) with AAVMF
+# (qemu-efi-aarch64), qemu-system-ppc64 (qemu-system-ppc; SLOF is in
+# qemu-system-data) and qemu-system-riscv64 (qemu-system-misc) with OpenSBI
+# (in qemu-system-data, and the opensbi package) and U-Boot (u-boot-qemu,
+# its S-mode build is the payload OpenSBI starts). The firmware packages do
+# not depend on QEMU and are installed normally. The emulators follow the
+# s390x pattern: unpacked into the private prefix when that is in use, else
+# installed normally.
+apt_install qemu-efi-aarch64 opensbi u-boot-qemu
+
+# install_private_emulators PACKAGE BINARY...: unpack BINARY (a
+# qemu-system-* program) from PACKAGE into the prefix, with a wrapper each.
+install_private_emulators() {
+    local package=$1 binary
+    shift
+    download "$package"
+    # shellcheck disable=SC2046
+    apt_install $(library_depends "$DL"/"$package"_*.deb)
+    for binary in "$@"; do
+        dpkg-deb --fsys-tarfile "$DL"/"$package"_*.deb \
+            | tar -x -C "$QEMU_PREFIX" "./usr/bin/$binary" \
+            || die "cannot unpack $binary from $package"
+        write_wrapper "/usr/local/bin/$binary" "$QEMU_PREFIX/usr/bin/$binary" \
+            "$binary from Debian's $package, unpacked into $QEMU_PREFIX beside qemu-system-x86_64."
+    done
+    download_done
+}
+
+# need_emulator PACKAGE BINARY MACHINE: make BINARY (from PACKAGE) runnable
+# and able to build MACHINE.
+need_emulator() {
+    if ! { command -v "$2" >/dev/null 2>&1 && smoke "$2" "$3"; }; then
+        if [ -x "$QEMU_PREFIX/usr/bin/qemu-system-x86_64" ]; then
+            install_private_emulators "$1" "$2"
+        else
+            apt_install "$1"
+        fi
+        smoke "$2" "$3" \
+            || die "$2 was installed but cannot start a $3 machine: $(smoke_error "$2" "$3")"
+    fi
+}
+
+need_emulator qemu-system-arm qemu-system-aarch64 virt
+need_emulator qemu-system-ppc qemu-system-ppc64 pseries
+need_emulator qemu-system-misc qemu-system-riscv64 virt
+
 start_libvirtd

@@ -111,7 +111,7 @@ impl PolicyArgs {
 }
 
 /// The architectures guestdb recommends for.
-pub const ARCHES: &[&str] = &["x86_64", "i686", "aarch64", "ppc64le", "s390x"];
+pub const ARCHES: &[&str] = &["x86_64", "i686", "aarch64", "ppc64le", "s390x", "riscv64"];
 
 pub fn check_arch(arch: &str) -> Result<(), Failure> {
     if ARCHES.contains(&arch) {

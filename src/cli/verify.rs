@@ -71,17 +71,9 @@ fn print(v: &Verification, out: &mut dyn Write) -> std::io::Result<()> {
     let failed = v.checks.iter().filter(|c| !c.ok).count();
     writeln!(
         out,
-        "{}: {} {} checked, {failed} failed",
+        "{}: {} devices checked, {failed} failed",
         if v.ok { "ok" } else { "FAILED" },
         v.checks.len(),
-        if v.checks
-            .iter()
-            .any(|c| c.expected.as_deref().is_some_and(|e| e.ends_with("-ccw")))
-        {
-            "devices"
-        } else {
-            "PCI functions"
-        }
     )
 }
 

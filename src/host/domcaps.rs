@@ -126,6 +126,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
             secure_boot: false,
             code: None,
             vars: None,
+            kernel: None,
         });
     }
     if efi {
@@ -135,6 +136,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
             secure_boot: false,
             code: None,
             vars: None,
+            kernel: None,
         });
         if secure_boot {
             firmware.push(Firmware {
@@ -143,6 +145,7 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
                 secure_boot: true,
                 code: None,
                 vars: None,
+                kernel: None,
             });
         }
     }
@@ -156,6 +159,12 @@ pub fn parse(shown: &str, bytes: &[u8], catalogues: &Catalogues) -> Result<Host,
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| vec!["2.0".to_string()]);
         for model in enum_values(dev("tpm"), "model").unwrap_or_default() {
+            // libvirt's tpm-tis is QEMU's tpm-tis-device on Arm.
+            let model = if arch == "aarch64" && model == "tpm-tis" {
+                "tpm-tis-device".to_string()
+            } else {
+                model
+            };
             tpm.push(Tpm {
                 arch: arch.clone(),
                 model,

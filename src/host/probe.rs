@@ -262,6 +262,7 @@ pub fn firmware_from_descriptors(dirs: &[&Path], arch: &str) -> Vec<Firmware> {
             vars: mapping["nvram-template"]["filename"]
                 .as_str()
                 .map(str::to_string),
+            kernel: None,
         });
     }
     out
@@ -343,6 +344,7 @@ pub fn probe(binary: &Path, arch: Option<&str>, catalogues: &Catalogues) -> Resu
                 secure_boot: false,
                 code: None,
                 vars: None,
+                kernel: None,
             },
         );
     }

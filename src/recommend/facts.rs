@@ -178,6 +178,9 @@ pub struct OsFacts {
     pub release_status: ReleaseStatus,
     /// The architecture the facts are for.
     pub arch: String,
+    /// Every architecture the data knows the OS on (media, trees,
+    /// resources, firmware, drivers).
+    pub arches: Vec<String>,
     /// Every class of [`VirtioClass::ALL`], in that order.
     pub virtio: Vec<(String, VirtioFacts)>,
     /// Whether it supports q35.
@@ -530,6 +533,7 @@ impl OsFacts {
             lifecycle,
             release_status: os.release_status,
             arch: arch.to_string(),
+            arches: os.arches.clone(),
             virtio,
             q35: chipset(Chipset::Q35),
             i440fx: chipset(Chipset::I440fx),

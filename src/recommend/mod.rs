@@ -236,6 +236,10 @@ pub struct FirmwareChoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The first host's template of the UEFI variable store, where it names one.
     pub vars: Option<String>,
+    /// The payload the board's own firmware starts (riscv64: U-Boot), where
+    /// the first host names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
 }
 
 /// The CPU the guest gets.

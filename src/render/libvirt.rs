@@ -50,7 +50,9 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         r.memory_mib
     );
     let _ = writeln!(x, "  <vcpu placement='static'>{}</vcpu>", r.vcpus);
-    let efi = rec.firmware.kind == "efi";
+    // With a payload (riscv64's U-Boot) the board's own firmware starts it
+    // and it offers UEFI: libvirt is not to look for a UEFI firmware image.
+    let efi = rec.firmware.kind == "efi" && rec.firmware.kernel.is_none();
     let _ = writeln!(x, "  <os{}>", if efi { " firmware='efi'" } else { "" });
     let _ = writeln!(
         x,
@@ -58,6 +60,9 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         esc(&rec.arch),
         esc(&rec.machine.name)
     );
+    if let Some(kernel) = &rec.firmware.kernel {
+        let _ = writeln!(x, "    <kernel>{}</kernel>", esc(kernel));
+    }
     if efi {
         let on = if rec.firmware.secure_boot {
             "yes"
@@ -183,7 +188,7 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
                     }
                     Some(model) => {
                         let target = match model {
-                            "pl011" => "system-serial",
+                            "pl011" | "16550a" => "system-serial",
                             "spapr-vio-serial" => "spapr-vio-serial",
                             _ => "isa-serial",
                         };

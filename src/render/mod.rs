@@ -105,10 +105,15 @@ impl Options {
     }
 
     /// The medium of a CD-ROM: the install ISO or virtio-win's, if any;
-    /// none for a check run (`for_test`).
+    /// for a check run (`for_test`) only the files the caller names.
     pub fn medium(&self, d: &crate::recommend::Device) -> Option<String> {
         if self.for_test {
-            None
+            // Only media the test names (never the default paths).
+            if d.medium == Some("drivers") {
+                self.drivers_iso.clone()
+            } else {
+                self.cdrom.clone()
+            }
         } else if d.medium == Some("drivers") {
             Some(self.drivers_iso())
         } else {

@@ -128,7 +128,11 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             push(&["-global", &format!("{pm_device}.{state}=1")]);
         }
     }
-    if rec.firmware.kind == "efi" {
+    if let Some(kernel) = &rec.firmware.kernel {
+        // The board's own firmware (riscv64: OpenSBI, QEMU's default -bios)
+        // starts this payload (U-Boot), which offers UEFI to the OS.
+        push(&["-kernel", &opt(kernel)]);
+    } else if rec.firmware.kind == "efi" {
         if let Some(code) = &rec.firmware.code {
             push(&[
                 "-drive",
@@ -143,7 +147,10 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 &format!("if=pflash,format=raw,unit=1,file={}", opt(&vars)),
             ]);
         }
-        if rec.firmware.secure_boot {
+        // Flash writable only from SMM: the x86 Secure Boot builds need it.
+        // On Arm `secure=on` would hide the flash from the non-secure world
+        // AAVMF runs in, and the firmware would never start.
+        if rec.firmware.secure_boot && rec.firmware.smm {
             push(&["-global", "driver=cfi.pflash01,property=secure,value=on"]);
         }
     }
@@ -212,6 +219,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                 let extra = match d.libvirt_bus.as_deref() {
                     Some("sata") => ",bus=ide.0".to_string(),
                     Some("ide") => ",bus=ide.0,unit=0".to_string(),
+                    Some("usb") => format!(",bus={}.0", d.parent.as_deref().unwrap_or("usb0")),
                     _ => at,
                 };
                 push(&[
@@ -231,6 +239,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                     (Some("sata"), _) => format!(",bus=ide.{}", 1 + cds),
                     (Some("ide"), _) => format!(",bus=ide.1,unit={cds}"),
                     (Some("scsi"), Some(p)) => format!(",bus={p}.0"),
+                    (Some("usb"), p) => format!(",bus={}.0", p.as_deref().unwrap_or("usb0")),
                     _ => String::new(),
                 };
                 let boot = if d.medium == Some("drivers") {
@@ -266,7 +275,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
                     push(&["-chardev", &chardev(&format!("{id}-chr"))]);
                     push(&["-device", &format!("{qemu},id={id},chardev={id}-chr")]);
                 }
-                "pl011" => {
+                "pl011" | "16550a" => {
                     let backend = if opts.for_test { "null" } else { "pty" };
                     push(&["-serial", backend]);
                 }
@@ -312,7 +321,7 @@ pub fn argv(rec: &Recommendation, opts: &Options) -> Vec<String> {
             }
             "video" => {
                 if qemu == "ramfb" {
-                    push(&["-device", "ramfb"]);
+                    push(&["-device", &format!("ramfb,id={id}")]);
                 } else {
                     push(&["-device", &format!("{qemu},id={id}{at}")]);
                 }
@@ -417,7 +426,7 @@ pub fn render(rec: &Recommendation, opts: &Options) -> String {
         "{} on {} ({}): machine {}",
         rec.os.short_id, rec.host, rec.arch, rec.machine.name
     ));
-    if rec.firmware.kind == "efi" {
+    if rec.firmware.kind == "efi" && rec.firmware.kernel.is_none() {
         match (&rec.firmware.code, &rec.firmware.vars) {
             (Some(_), Some(vars)) => out.push_str(&shell::comment(&format!(
                 "first: cp {} {}",

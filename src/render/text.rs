@@ -60,6 +60,12 @@ pub fn render(rec: &Recommendation, explain: bool) -> String {
                 .unwrap_or_default()
         );
     }
+    if let Some(kernel) = &f.kernel {
+        let _ = writeln!(
+            s,
+            "            {kernel} (started by the board's own firmware)"
+        );
+    }
     let r = &rec.resources;
     let _ = writeln!(
         s,

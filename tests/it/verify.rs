@@ -697,7 +697,12 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    let checks = v["checks"].as_array().expect("checks");
+    let checks: Vec<&serde_json::Value> = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["expected"].as_str().is_some_and(|e| e.ends_with("-ccw")))
+        .collect();
     assert!(checks.len() >= 5, "{checks:?}");
     for c in checks {
         assert!(
@@ -738,4 +743,579 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
         v.checks
     );
     assert!(v.checks.iter().filter(|c| !c.ok).count() >= 5);
+}
+
+/// Runs `guestdb verify OS --arch ARCH --host debian-12 --json` for each
+/// of `oses` (with extra arguments) on the real emulator; returns the
+/// failures. Each run must pass and have checked every predicted PCI
+/// function, each seen with the predicted ID.
+fn verify_arch(arch: &str, oses: &[(&str, &[&str])]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (os, extra) in oses {
+        let mut a = vec![
+            "verify",
+            os,
+            "--arch",
+            arch,
+            "--host",
+            "debian-12",
+            "--json",
+        ];
+        a.extend(extra.iter());
+        let r = run(&a);
+        let what = a.join(" ");
+        if r.code != 0 {
+            failures.push(format!(
+                "guestdb {what}: exit {}\n{}{}",
+                r.code, r.stdout, r.stderr
+            ));
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+        let checks = v["checks"].as_array().cloned().unwrap_or_default();
+        let predicted = checks.iter().filter(|c| c["expected"].is_string()).count();
+        if predicted < 3 {
+            failures.push(format!(
+                "guestdb {what}: only {predicted} predicted functions checked: {v}"
+            ));
+        }
+        for c in &checks {
+            if c["ok"] != true || (c["expected"].is_string() && c["seen"] != c["expected"]) {
+                failures.push(format!("guestdb {what}: {c}"));
+            }
+        }
+        if !v["version"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("7.2.") || s.contains("Running hypervisor: QEMU 7.2."))
+        {
+            failures.push(format!("guestdb {what}: not QEMU 7.2: {}", v["version"]));
+        }
+    }
+    failures
+}
+
+/// aarch64 guests on `virt` with AAVMF: Linux of several families and ages,
+/// the BSDs, and Windows 11 on Arm.
+const AARCH64_OSES: &[(&str, &[&str])] = &[
+    ("rhel8.10", &[]),
+    ("rhel9.6", &[]),
+    ("rhel10.0", &[]),
+    ("fedora43", &[]),
+    ("debian12", &[]),
+    ("debian13", &[]),
+    ("ubuntu22.04", &[]),
+    ("ubuntu24.04", &[]),
+    ("opensuse15.6", &[]),
+    ("alpinelinux3.20", &[]),
+    ("freebsd14.0", &[]),
+    ("netbsd10.0", &[]),
+    ("openbsd7.5", &[]),
+    ("win11", &[]),
+];
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_aarch64_command_line_shows_the_predicted_pci_ids_on_real_qemu() {
+    // qemu-system-aarch64 7.2 under TCG with AAVMF: the firmware numbers
+    // the root ports' buses, and every function query-pci shows is the one
+    // predicted (the gpex host bridge included), driven by the guest.
+    require("qemu-system-aarch64", "qemu-system-arm");
+    assert!(
+        std::path::Path::new("/usr/share/AAVMF/AAVMF_CODE.fd").is_file(),
+        "AAVMF missing (Debian package qemu-efi-aarch64); run tools/test-setup.sh"
+    );
+    assert!(AARCH64_OSES.len() >= 8);
+    let failures = verify_arch("aarch64", AARCH64_OSES);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn aarch64_verify_fails_on_drivers_that_cannot_bind_and_on_a_run_that_checks_nothing() {
+    let qemu = require("qemu-system-aarch64", "qemu-system-arm");
+    let db = crate::common::db();
+    let os = db.lookup("fedora43").expect("store").expect("fedora43");
+    let policy = guestdb::recommend::Policy {
+        virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+        ..Default::default()
+    };
+    let rec = crate::common::recommend_on(
+        "fedora43",
+        "aarch64",
+        &[crate::common::profile("debian-12")],
+        policy,
+    )
+    .expect("fedora43 on aarch64");
+    // A guest whose virtio drivers are legacy-only cannot bind the
+    // modern-only IDs behind the root ports.
+    let mut facts = db.os_facts(os, "aarch64").expect("facts");
+    for (_, f) in facts.virtio.iter_mut() {
+        f.modern = false;
+    }
+    let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
+    assert!(!v.ok, "{:?}", v.checks);
+    let failed: Vec<&str> = v
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.device.as_str())
+        .collect();
+    assert!(
+        failed.contains(&"net0") && failed.contains(&"disk0"),
+        "{failed:?}"
+    );
+    // No devices, nothing checked: not a pass.
+    let facts = db.os_facts(os, "aarch64").expect("facts");
+    let mut empty = rec.clone();
+    empty.devices.clear();
+    let v = guestdb::verify::on_qemu(&empty, &facts, &qemu).expect("QEMU runs");
+    assert!(v.checks.is_empty() && !v.ok, "{v:?}");
+}
+
+/// ppc64le guests on pseries with SLOF.
+const PPC64LE_OSES: &[(&str, &[&str])] = &[
+    ("rhel7.9", &[]),
+    ("rhel8.10", &[]),
+    ("rhel9.6", &[]),
+    ("rhel10.0", &[]),
+    ("fedora43", &[]),
+    ("debian12", &[]),
+    ("debian13", &[]),
+    ("ubuntu20.04", &[]),
+    ("ubuntu24.04", &[]),
+    ("opensuse15.6", &[]),
+    ("alpinelinux3.20", &[]),
+    ("almalinux9", &[]),
+    ("freebsd14.0", &[]),
+];
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_ppc64le_command_line_shows_the_predicted_devices_on_real_qemu() {
+    // qemu-system-ppc64 7.2 under TCG on pseries (SLOF from
+    // qemu-system-data): every PCI function on the PHB is the one
+    // predicted, and the spapr-vty console, the SCSI CD-ROM and the USB
+    // input devices are the QEMU devices predicted.
+    require("qemu-system-ppc64", "qemu-system-ppc");
+    assert!(
+        std::path::Path::new("/usr/share/qemu/slof.bin").is_file(),
+        "SLOF missing (Debian package qemu-system-data); run tools/test-setup.sh"
+    );
+    assert!(PPC64LE_OSES.len() >= 8);
+    let mut failures = verify_arch("ppc64le", PPC64LE_OSES);
+    let r = run(&[
+        "verify",
+        "fedora43",
+        "--arch",
+        "ppc64le",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+    let seen: Vec<&str> = v["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["seen"].as_str())
+        .collect();
+    if !seen.contains(&"spapr-vty") {
+        failures.push(format!("no spapr-vty console checked: {v}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn ppc64le_verify_fails_on_a_guest_without_virtio_drivers() {
+    let qemu = require("qemu-system-ppc64", "qemu-system-ppc");
+    let db = crate::common::db();
+    let os = db.lookup("fedora43").expect("store").expect("fedora43");
+    let rec = crate::common::recommend_on(
+        "fedora43",
+        "ppc64le",
+        &[crate::common::profile("debian-12")],
+        guestdb::recommend::Policy {
+            virt_type: guestdb::recommend::VirtTypePolicy::Qemu,
+            ..Default::default()
+        },
+    )
+    .expect("fedora43 on ppc64le");
+    let mut facts = db.os_facts(os, "ppc64le").expect("facts");
+    for (_, f) in facts.virtio.iter_mut() {
+        f.legacy = false;
+        f.modern = false;
+    }
+    let v = guestdb::verify::on_qemu(&rec, &facts, &qemu).expect("QEMU runs");
+    assert!(!v.ok, "{:?}", v.checks);
+    let failed: Vec<&str> = v
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.device.as_str())
+        .collect();
+    assert!(
+        failed.contains(&"net0") && failed.contains(&"disk0"),
+        "{failed:?}"
+    );
+}
+
+/// riscv64 guests on virt (OpenSBI starting U-Boot): the OSes whose data
+/// names riscv64 install media, and two the data knows no riscv64 media of
+/// (recommended with a warning, and still started).
+const RISCV64_OSES: &[(&str, &[&str])] = &[
+    ("debian13", &[]),
+    ("ubuntu24.04", &[]),
+    ("ubuntu25.04", &[]),
+    ("ubuntu25.10", &[]),
+    ("ubuntu26.04", &[]),
+    ("alpinelinux3.23", &[]),
+    ("alpinelinux3.24", &[]),
+    ("alpinelinux3.25", &[]),
+    ("fedora43", &[]),
+    ("opensusetumbleweed", &[]),
+];
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_riscv64_command_line_shows_the_predicted_pci_ids_on_real_qemu() {
+    // qemu-system-riscv64 7.2 under TCG on virt: OpenSBI (QEMU's default
+    // firmware) starts U-Boot (-kernel, package u-boot-qemu), which numbers
+    // the root ports' buses; every function is the one predicted.
+    require("qemu-system-riscv64", "qemu-system-misc");
+    assert!(
+        std::path::Path::new("/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf").is_file(),
+        "U-Boot for riscv64 missing (Debian package u-boot-qemu); run tools/test-setup.sh"
+    );
+    assert!(RISCV64_OSES.len() >= 8);
+    let mut failures = verify_arch("riscv64", RISCV64_OSES);
+    // The devices behind root ports are only seen once U-Boot has run.
+    let r = run(&[
+        "verify",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("verify --json");
+    let command = v["command"].as_str().unwrap_or_default();
+    if !command.contains("-kernel /usr/lib/u-boot/qemu-riscv64_smode/uboot.elf")
+        || !command.contains("-machine virt,")
+    {
+        failures.push(format!("not virt with U-Boot: {command}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["machine"]["name"], "virt", "riscv64 virt is unversioned");
+    assert_eq!(v["firmware"]["type"], "efi");
+    assert_eq!(
+        v["firmware"]["kernel"],
+        "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+    );
+    let devices = v["devices"].as_array().expect("devices");
+    assert!(
+        devices.iter().any(|d| d["qemu_device"] == "16550a"),
+        "riscv64 virt's UART: {v}"
+    );
+    assert!(!devices.iter().any(|d| d["qemu_device"] == "pl011"));
+    // An OS the data knows no riscv64 media of gets a warning.
+    let r = run(&[
+        "recommend",
+        "win11",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert!(
+        v["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|w| w["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("for riscv64"))),
+        "{v}"
+    );
+    // The libvirt domain names U-Boot as the kernel and asks for no UEFI image.
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--format",
+        "libvirt",
+    ]);
+    assert!(
+        r.stdout
+            .contains("<kernel>/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf</kernel>")
+            && !r.stdout.contains("firmware='efi'"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn windows_11_on_arm_starts_with_its_installer_medium_on_usb_and_secure_boot_aavmf() {
+    // Windows 11 on Arm: its installer has no virtio drivers, so the
+    // medium (and, without virtio-win, the disk) is USB mass storage; the
+    // display ramfb, input USB; AAVMF with Microsoft's keys and a TPM. The
+    // recommended command line starts and AAVMF enumerates every device.
+    require("qemu-system-aarch64", "qemu-system-arm");
+    require("swtpm", "swtpm");
+    let mut failures = verify_arch(
+        "aarch64",
+        &[("win11", &[]), ("win11", &["--drivers", "virtio-win"])],
+    );
+    for (extra, disk) in [
+        (&[][..], "usb-storage"),
+        (&["--drivers", "virtio-win"][..], "virtio-blk-pci"),
+    ] {
+        let mut a = vec![
+            "recommend",
+            "win11",
+            "--arch",
+            "aarch64",
+            "--host",
+            "debian-12",
+            "--json",
+        ];
+        a.extend(extra);
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let devices = v["devices"].as_array().expect("devices");
+        let of = |class: &str| -> Vec<&str> {
+            devices
+                .iter()
+                .filter(|d| d["class"] == class)
+                .filter_map(|d| d["qemu_device"].as_str())
+                .collect()
+        };
+        if of("disk") != [disk] {
+            failures.push(format!("{extra:?}: disk {:?}, expected {disk}", of("disk")));
+        }
+        if of("cdrom").is_empty() || of("cdrom").iter().any(|c| *c != "usb-storage") {
+            failures.push(format!(
+                "{extra:?}: CD-ROMs {:?}, expected USB",
+                of("cdrom")
+            ));
+        }
+        if !of("scsi").is_empty() {
+            failures.push(format!("{extra:?}: a SCSI controller {:?}", of("scsi")));
+        }
+        if extra.is_empty() && of("video") != ["ramfb"] {
+            failures.push(format!("{extra:?}: video {:?}", of("video")));
+        }
+        if of("input") != ["usb-kbd", "usb-tablet"] {
+            failures.push(format!("{extra:?}: input {:?}", of("input")));
+        }
+        if v["firmware"]["secure_boot"] != true || v["firmware"]["tpm"]["version"] != "2.0" {
+            failures.push(format!("{extra:?}: firmware {}", v["firmware"]));
+        }
+    }
+    // The Secure Boot command line keeps the flash visible to AAVMF: no
+    // pflash secure=on (an x86 SMM setting) on Arm.
+    let r = run(&[
+        "recommend",
+        "win11",
+        "--arch",
+        "aarch64",
+        "--host",
+        "debian-12",
+        "--format",
+        "qemu",
+    ]);
+    if r.stdout.contains("property=secure") {
+        failures.push(format!("pflash secure=on on aarch64:\n{}", r.stdout));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_aarch64_libvirt_domain_validates_defines_and_starts() {
+    // libvirt 9.0 with qemu-system-aarch64 7.2: each recommended domain
+    // validates against libvirt's schema, is defined and started (AAVMF
+    // picked by libvirt's firmware auto-selection, Secure Boot with a TPM
+    // for Windows 11), and every PCI function it shows, libvirt's own
+    // additions included, is drivable and, where predicted, as predicted.
+    libvirt_uri();
+    let validate = require("virt-xml-validate", "libvirt-clients");
+    require("qemu-system-aarch64", "qemu-system-arm");
+    let oses: &[(&str, &[&str])] = &[
+        ("rhel9.6", &["--libvirt"]),
+        ("rhel10.0", &["--libvirt"]),
+        ("fedora43", &["--libvirt"]),
+        ("debian12", &["--libvirt"]),
+        ("ubuntu22.04", &["--libvirt"]),
+        ("ubuntu24.04", &["--libvirt"]),
+        ("opensuse15.6", &["--libvirt"]),
+        ("freebsd14.0", &["--libvirt"]),
+        ("win11", &["--libvirt"]),
+        ("win11", &["--libvirt", "--drivers", "virtio-win"]),
+    ];
+    let mut failures = Vec::new();
+    for (os, extra) in oses {
+        let mut a = vec![
+            "recommend",
+            os,
+            "--arch",
+            "aarch64",
+            "--host",
+            "debian-12",
+            "--format",
+            "libvirt",
+            "--virt-type",
+            "qemu",
+        ];
+        a.extend(extra.iter().filter(|e| **e != "--libvirt"));
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &r.stdout).expect("write");
+        let v = Command::new(&validate)
+            .arg(file.path())
+            .arg("domain")
+            .output()
+            .expect("virt-xml-validate runs");
+        if !v.status.success() {
+            failures.push(format!(
+                "{os} {extra:?}: virt-xml-validate rejects the XML: {}{}",
+                String::from_utf8_lossy(&v.stdout),
+                String::from_utf8_lossy(&v.stderr)
+            ));
+        }
+    }
+    failures.extend(verify_arch("aarch64", oses));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn domcaps_of_the_real_libvirtd_for_aarch64_and_ppc64le_give_the_profiles_machine_and_devices() {
+    // The running libvirtd's capabilities for its qemu-system-aarch64 and
+    // -ppc64 give the machine, firmware type, TPM model and devices the
+    // debian-12 profile gives (Secure Boot aside: libvirt 9.0's domcaps
+    // say nothing of Arm's enrolled-keys firmware).
+    let uri = libvirt_uri();
+    let mut failures = Vec::new();
+    for (arch, machine, os) in [
+        ("aarch64", "virt", "win11"),
+        ("ppc64le", "pseries", "rhel9.6"),
+    ] {
+        let out = Command::new("virsh")
+            .args([
+                "-c",
+                uri,
+                "domcapabilities",
+                "--arch",
+                arch,
+                "--virttype",
+                "qemu",
+                "--machine",
+                machine,
+            ])
+            .output()
+            .expect("virsh domcapabilities");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &out.stdout).expect("write");
+        let path = file.path().to_str().expect("utf8");
+        let by_caps = run(&["recommend", os, "--domcaps", path, "--json"]);
+        let by_profile = run(&[
+            "recommend",
+            os,
+            "--arch",
+            arch,
+            "--host",
+            "debian-12",
+            "--virt-type",
+            "qemu",
+            "--json",
+        ]);
+        assert_eq!(by_caps.code, 0, "{}", by_caps.stderr);
+        let a: serde_json::Value = serde_json::from_str(&by_caps.stdout).expect("JSON");
+        let b: serde_json::Value = serde_json::from_str(&by_profile.stdout).expect("JSON");
+        for key in ["arch", "domain_type"] {
+            if a[key] != b[key] {
+                failures.push(format!("{arch}: {key} {} vs {}", a[key], b[key]));
+            }
+        }
+        if a["machine"]["name"] != b["machine"]["name"] {
+            failures.push(format!(
+                "{arch}: machine {} vs {}",
+                a["machine"]["name"], b["machine"]["name"]
+            ));
+        }
+        if a["firmware"]["type"] != b["firmware"]["type"]
+            || a["firmware"]["tpm"] != b["firmware"]["tpm"]
+        {
+            failures.push(format!(
+                "{arch}: firmware {} vs {}",
+                a["firmware"], b["firmware"]
+            ));
+        }
+        let devices = |v: &serde_json::Value| -> Vec<String> {
+            v["devices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| format!("{} {}", d["class"], d["qemu_device"]))
+                .collect()
+        };
+        if devices(&a) != devices(&b) {
+            failures.push(format!(
+                "{arch}: devices {:?} vs {:?}",
+                devices(&a),
+                devices(&b)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -35,6 +35,36 @@ pub(super) fn disk(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                 os = ctx.os.short_id
             )));
         }
+        Board::Pcie if usb_storage_fallback(ctx) => {
+            // virt has no emulated disk controller; USB mass storage on the
+            // xHCI controller needs only in-box class drivers.
+            ctx.add_plain(
+                "disk",
+                "system disk (USB mass storage)",
+                "disk",
+                "usb-storage",
+                None,
+                Some("usb"),
+                Placement::Usb,
+                None,
+            );
+            ctx.warn(
+                "drivers",
+                format!(
+                    "{why}: the disk is USB mass storage until the virtio drivers are installed (then virtio-blk)"
+                ),
+            );
+            ctx.trace(
+                "usb disk",
+                vec![
+                    why,
+                    format!("{} has no emulated disk controller", ctx.family),
+                    USB_STORAGE_REASON.to_string(),
+                ],
+                facts,
+            );
+            return Ok(());
+        }
         _ => {
             // Boards without emulated disk controllers: virtio anyway.
             let r = ctx.virtio_device(class, Mode::Plain, None)?;
@@ -70,6 +100,17 @@ pub(super) fn disk(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         facts,
     );
     Ok(())
+}
+
+/// Why USB mass storage serves where virtio cannot.
+const USB_STORAGE_REASON: &str = "USB mass storage (bulk-only) on the xHCI controller: Windows (usbstor.sys, usbxhci.sys) and Linux drive it with in-box class drivers";
+
+/// On aarch64/riscv64 `virt` (no emulated disk controller): the OS drives
+/// xHCI, so its install medium and disk can be USB mass storage.
+fn usb_storage_fallback(ctx: &Ctx) -> bool {
+    !ctx.x86
+        && ctx.family == "virt"
+        && (ctx.os.device("qemu-xhci").is_some() || ctx.os.device("nec-xhci").is_some())
 }
 
 /// Whether the data states that the OS drives neither generation (a fact
@@ -112,12 +153,26 @@ pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         };
         let id = storage_controller(ctx, controller)?;
         reasons.push(why.to_string());
-        let drivers = add_media(ctx, "ide-cd", bus, id, &mut reasons);
+        let drivers = add_media(ctx, "ide-cd", bus, Some(id), &mut reasons);
         ctx.trace(format!("{bus}{drivers}"), reasons, facts);
         return Ok(());
     }
     // SCSI: virtio-scsi where the OS drives it; pseries has spapr-vscsi.
     let class = vclass("scsi");
+    if let Some(pkg) = ctx.os.virtio(class).driver.clone() {
+        if usb_storage_fallback(ctx) {
+            // The installer reads its medium before any driver from a
+            // package is loaded (virtio-win's medium included).
+            reasons.push(format!(
+                "{}'s SCSI driver comes from {pkg}, which its installer loads only after it runs from the medium; {} has no SATA or IDE",
+                ctx.os.short_id, ctx.family
+            ));
+            reasons.push(USB_STORAGE_REASON.to_string());
+            let drivers = add_media(ctx, "usb-storage", "usb", None, &mut reasons);
+            ctx.trace(format!("usb (usb-storage){drivers}"), reasons, facts);
+            return Ok(());
+        }
+    }
     let controller = match ctx.virtio_mode(class) {
         Ok((mode, r, f)) => {
             reasons.extend(r);
@@ -130,6 +185,16 @@ pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             None
         }
     };
+    if controller.is_none() && usb_storage_fallback(ctx) {
+        reasons.push(format!(
+            "{} has no SATA or IDE, and {} drives no SCSI controller guestdb knows",
+            ctx.family, ctx.os.short_id
+        ));
+        reasons.push(USB_STORAGE_REASON.to_string());
+        let drivers = add_media(ctx, "usb-storage", "usb", None, &mut reasons);
+        ctx.trace(format!("usb (usb-storage){drivers}"), reasons, facts);
+        return Ok(());
+    }
     let controller = match (controller, ctx.family) {
         (Some(r), _) => r,
         (None, "pseries") => Realised {
@@ -164,12 +229,12 @@ pub(super) fn cdrom(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         None,
     );
     reasons.push(format!("{} has no SATA or IDE", ctx.family));
-    let drivers = add_media(ctx, "scsi-cd", "scsi", id, &mut reasons);
+    let drivers = add_media(ctx, "scsi-cd", "scsi", Some(id), &mut reasons);
     ctx.trace(format!("{decision}{drivers}"), reasons, facts);
     Ok(())
 }
 
-/// Adds the install medium on controller `parent`, and with `--drivers
+/// Adds the install medium on controller `parent` (none: on USB), and with `--drivers
 /// virtio-win` a second CD-ROM for the driver medium when the OS takes a
 /// driver from it (its installer loads them from there). Returns the
 /// decision's suffix.
@@ -177,9 +242,14 @@ fn add_media(
     ctx: &mut Ctx,
     qemu_device: &str,
     bus: &str,
-    parent: String,
+    parent: Option<String>,
     reasons: &mut Vec<String>,
 ) -> &'static str {
+    let placement = if parent.is_some() {
+        Placement::Controller
+    } else {
+        Placement::Usb
+    };
     let install = ctx.add_plain(
         "cdrom",
         "install medium",
@@ -187,8 +257,8 @@ fn add_media(
         qemu_device,
         None,
         Some(bus),
-        Placement::Controller,
-        Some(parent.clone()),
+        placement,
+        parent.clone(),
     );
     set_medium(ctx, &install, "install");
     let os = ctx.os;
@@ -209,8 +279,8 @@ fn add_media(
         qemu_device,
         None,
         Some(bus),
-        Placement::Controller,
-        Some(parent),
+        placement,
+        parent,
     );
     set_medium(ctx, &drivers, "drivers");
     reasons.push(format!(
@@ -340,6 +410,8 @@ pub(super) fn balloon(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
 pub(super) fn console(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     // The serial console the board has.
     let (qemu, placement, model) = match ctx.family {
+        // riscv64's virt has an NS16550A UART where aarch64's has a PL011.
+        "virt" if ctx.arch == "riscv64" => ("16550a", Placement::Platform, "16550a"),
         "virt" => ("pl011", Placement::Platform, "pl011"),
         "pseries" => ("spapr-vty", Placement::Platform, "spapr-vio-serial"),
         "s390-ccw-virtio" => ("sclpconsole", Placement::Platform, "sclp"),

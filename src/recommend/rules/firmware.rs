@@ -34,6 +34,10 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     let mut kind = match (board_firmware, policy.firmware) {
         (Some(k), p) => {
             reasons.push(match k {
+                FirmwareType::Efi if arch == "riscv64" => format!(
+                    "{} on riscv64 boots OpenSBI, which starts a UEFI implementation (U-Boot or EDK2)",
+                    ctx.family
+                ),
                 FirmwareType::Efi => format!("{} boots with UEFI only", ctx.family),
                 FirmwareType::Bios => format!(
                     "{} boots with its own firmware ({})",
@@ -206,6 +210,7 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         tpm: None,
         code: files.as_ref().and_then(|f| f.code.clone()),
         vars: files.as_ref().and_then(|f| f.vars.clone()),
+        kernel: files.as_ref().and_then(|f| f.kernel.clone()),
     });
     Ok(())
 }
@@ -227,7 +232,13 @@ pub(super) fn tpm(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         Realised {
             catalogue: None,
             qemu_device: Some(choice.model.clone()),
-            libvirt_model: Some(choice.model.clone()),
+            // libvirt has no tpm-tis-device model: its tpm-tis becomes
+            // QEMU's tpm-tis-device on Arm.
+            libvirt_model: Some(if choice.model == "tpm-tis-device" {
+                "tpm-tis".to_string()
+            } else {
+                choice.model.clone()
+            }),
             placement,
             pci_id: None,
             interfaces: Vec::new(),

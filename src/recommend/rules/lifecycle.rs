@@ -41,6 +41,19 @@ pub(super) fn check_arch(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                 .unwrap_or_default()
         )));
     }
+    let os = ctx.os;
+    let known_there = os.arches.is_empty() || os.arches.iter().any(|a| a == ctx.arch);
+    if !known_there {
+        ctx.warn(
+            "assumed",
+            format!(
+                "the data knows no install media, trees, drivers or firmware of {} for {} (only for {}): it may not run there",
+                os.short_id,
+                ctx.arch,
+                os.arches.join(", ")
+            ),
+        );
+    }
     let t: Vec<String> = ctx
         .hosts()
         .iter()

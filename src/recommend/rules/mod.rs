@@ -183,6 +183,7 @@ pub const RULES: &[Rule] = &[
             "ich9-ahci",
             "ich9-smbus",
             "i440fx-host-bridge",
+            "gpex-host-bridge",
             "piix3-isa",
             "piix3-ide",
             "piix4-acpi",

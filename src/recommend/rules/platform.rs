@@ -86,7 +86,17 @@ pub(super) fn cpu(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         features,
     };
     if ctx.domain_type == "qemu" {
-        let (c, why) = if !ctx.x86 {
+        let (c, why) = if ctx.arch == "aarch64" && hosts.iter().all(|h| h.cpu.maximum) {
+            (
+                choice("maximum", None, Vec::new()),
+                "TCG on 'virt': the board's own CPU model is the 32-bit cortex-a15, which runs no 64-bit firmware or OS; 'maximum' gives every feature TCG emulates".to_string(),
+            )
+        } else if ctx.arch == "aarch64" {
+            (
+                choice("custom", Some("cortex-a57".into()), Vec::new()),
+                "TCG on 'virt': the board's own CPU model is the 32-bit cortex-a15, and not every host has libvirt's maximum mode: cortex-a57 (ARMv8-A, 64-bit)".to_string(),
+            )
+        } else if !ctx.x86 {
             (
                 choice("default", None, Vec::new()),
                 format!("TCG: the {} board's own CPU model", ctx.family),
@@ -220,7 +230,14 @@ pub(super) fn hyperv(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
         ctx.hyperv = Some(none);
         ctx.trace(
             "none",
-            vec![format!("{} is not Windows", os.short_id)],
+            vec![if ctx.x86 {
+                format!("{} is not Windows", os.short_id)
+            } else {
+                format!(
+                    "QEMU offers Hyper-V enlightenments only on x86, not {}",
+                    ctx.arch
+                )
+            }],
             Vec::new(),
         );
         return Ok(());

@@ -107,6 +107,8 @@ pub(super) fn pci_topology(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             ctx,
             &["q35-host-bridge", "ich9-lpc", "ich9-ahci", "ich9-smbus"],
         )?;
+    } else {
+        add_internals(ctx, &["gpex-host-bridge"])?;
     }
     ctx.trace(
         format!(
@@ -136,7 +138,9 @@ pub(super) fn add_internals(ctx: &mut Ctx, names: &[&str]) -> Result<(), NoRecom
         let r = ctx.named(name, Placement::Integrated)?;
         {
             let role = match *name {
-                "q35-host-bridge" | "i440fx-host-bridge" => "chipset: host bridge (00:00.0)",
+                "q35-host-bridge" | "i440fx-host-bridge" | "gpex-host-bridge" => {
+                    "chipset: host bridge (00:00.0)"
+                }
                 "ich9-lpc" => "chipset: LPC/ISA bridge (00:1f.0)",
                 "ich9-smbus" => "chipset: SMBus (00:1f.3)",
                 "piix3-isa" => "chipset: ISA bridge (00:01.0)",

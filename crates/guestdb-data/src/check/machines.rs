@@ -53,16 +53,25 @@ pub(super) fn check_machines(data: &Dataset, findings: &mut Findings) {
         }
     };
 
+    // A family name may come back for other architectures (aarch64's
+    // versioned `virt`, riscv64's unversioned one), not for the same.
     let mut families: HashMap<&str, &Loc> = HashMap::new();
+    let mut family_arches: HashMap<(&str, &str), &Loc> = HashMap::new();
     for f in &m.families {
-        if let Some(first) = families.insert(&f.name.value, &f.name.loc) {
-            dup(
-                findings,
-                Rule::DuplicateId,
-                &f.name.loc,
-                first,
-                format!("machine family '{}' is defined twice", f.name.value),
-            );
+        families.entry(&f.name.value).or_insert(&f.name.loc);
+        for arch in &f.arches {
+            if let Some(first) = family_arches.insert((&f.name.value, arch), &f.name.loc) {
+                dup(
+                    findings,
+                    Rule::DuplicateId,
+                    &f.name.loc,
+                    first,
+                    format!(
+                        "machine family '{}' is defined twice for {arch}",
+                        f.name.value
+                    ),
+                );
+            }
         }
         not_a_release(findings, &f.loc, "first version", f.first);
         if let Some(v) = f.alias_since {
@@ -86,6 +95,7 @@ pub(super) fn check_machines(data: &Dataset, findings: &mut Findings) {
     let generated: HashSet<String> = m
         .families
         .iter()
+        .filter(|f| f.versioned)
         .flat_map(|f| {
             m.releases
                 .iter()

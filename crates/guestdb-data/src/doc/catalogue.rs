@@ -121,6 +121,9 @@ pub struct Family {
     /// The first QEMU release with a type of the family.
     pub first: Version,
     pub default_machine: bool,
+    /// One type per release; else one type named `prefix`.
+    #[serde(default = "yes")]
+    pub versioned: bool,
     pub at: Place,
 }
 
@@ -207,6 +210,9 @@ pub struct HostFirmware {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vars: Option<String>,
+    /// The payload the board's firmware starts (`-kernel`, libvirt `<kernel>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
 }
 
 /// A TPM model a host can give guests, and its versions.

@@ -169,6 +169,7 @@ pub(super) fn emit_machines(tx: &Connection, data: &Dataset) -> rusqlite::Result
                 alias_since: f.alias_since,
                 first: f.first,
                 default_machine: f.default_machine,
+                versioned: f.versioned,
                 at: at(file, &f.loc),
             })
             .collect(),
@@ -261,6 +262,7 @@ pub(super) fn emit_hosts(tx: &Connection, data: &Dataset) -> rusqlite::Result<()
                     secure_boot: f.secure_boot,
                     code: f.code.clone(),
                     vars: f.vars.clone(),
+                    kernel: f.kernel.clone(),
                 })
                 .collect(),
             tpm: h

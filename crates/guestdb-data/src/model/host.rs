@@ -25,6 +25,9 @@ pub struct HostFirmware {
     /// The code and variable-template files (for QEMU command lines).
     pub code: Option<String>,
     pub vars: Option<String>,
+    /// The payload the board's own firmware starts (`-kernel`): riscv64's
+    /// OpenSBI starts U-Boot, which offers UEFI to the OS.
+    pub kernel: Option<String>,
     pub provenance: Provenance,
     pub loc: Loc,
 }

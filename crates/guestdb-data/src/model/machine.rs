@@ -36,6 +36,9 @@ pub struct MachineFamily {
     pub first: Version,
     /// The family's newest type is QEMU's default machine for these arches.
     pub default_machine: bool,
+    /// One type per release (`versioned="false"`: one type named `prefix`
+    /// in every release from `first`, such as riscv64's `virt`).
+    pub versioned: bool,
     pub provenance: Provenance,
     pub loc: Loc,
 }

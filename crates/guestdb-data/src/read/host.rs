@@ -126,6 +126,7 @@ fn read_host_element(ctx: &mut Ctx, root: &Element) -> Option<HostProfile> {
                         "secure-boot",
                         "code",
                         "vars",
+                        "kernel",
                         "source",
                         "note",
                     ],
@@ -162,6 +163,7 @@ fn read_host_element(ctx: &mut Ctx, root: &Element) -> Option<HostProfile> {
                         secure_boot,
                         code: ctx.attr(el, "code").map(|c| c.value),
                         vars: ctx.attr(el, "vars").map(|v| v.value),
+                        kernel: ctx.attr(el, "kernel").map(|v| v.value),
                         provenance: ctx.provenance(el),
                         loc: ctx.loc(el.pos),
                     });

@@ -105,6 +105,7 @@ fn read_family(ctx: &mut Ctx, el: &Element) -> Option<MachineFamily> {
             "alias-since",
             "first",
             "default",
+            "versioned",
             "source",
             "note",
         ],
@@ -115,6 +116,7 @@ fn read_family(ctx: &mut Ctx, el: &Element) -> Option<MachineFamily> {
     let first = ctx.version_attr(el, "first", true);
     let alias_since = ctx.version_attr(el, "alias-since", false);
     let default_machine = ctx.bool_attr(el, "default", false);
+    let versioned = ctx.bool_attr(el, "versioned", true);
     Some(MachineFamily {
         name: name?,
         arches,
@@ -123,6 +125,7 @@ fn read_family(ctx: &mut Ctx, el: &Element) -> Option<MachineFamily> {
         alias_since,
         first: first?,
         default_machine,
+        versioned,
         provenance: ctx.provenance(el),
         loc: ctx.loc(el.pos),
     })
