@@ -22,6 +22,10 @@ PACKAGES=(
     ovmf swtpm swtpm-tools
     # tests/it/lifecycle.rs compares Debian's and Ubuntu's phases with its CSVs
     distro-info-data
+    # tools/python-test.sh: the Python package is installed into a venv of
+    # Debian's Python (pip fetches maturin from PyPI) and tested with pytest;
+    # the JSON schemas of schema/json are checked with jsonschema
+    python3-venv python3-pip python3-pytest python3-jsonschema
 )
 
 die() {

@@ -19,7 +19,7 @@ use guestdb::{
     Chipset, Date, ErrorKind, Filter, RecommendError, ReleaseStatus, VirtioClass, VirtioWanted,
 };
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
@@ -529,7 +529,7 @@ impl Database {
     /// >>> rec = db.recommend("rhel6.10", host="debian-12")
     /// >>> rec.machine["name"]
     /// 'pc-i440fx-7.2'
-    #[pyo3(signature = (os, *, host=None, domcaps=None, migrate_to=Vec::new(), arch=None,
+    #[pyo3(signature = (os, *, host=None, domcaps=None, migrate_to=None, arch=None,
         chipset="auto", firmware="auto", secure_boot=false, drivers="none", models="plain",
         hyperv="auto", profile="auto", virt_type="auto", today=None))]
     #[allow(clippy::too_many_arguments)]
@@ -539,7 +539,7 @@ impl Database {
         os: &Bound<'_, PyAny>,
         host: Option<String>,
         domcaps: Option<PathBuf>,
-        migrate_to: Vec<String>,
+        migrate_to: Option<Vec<String>>,
         arch: Option<String>,
         chipset: &str,
         firmware: &str,
@@ -615,7 +615,7 @@ impl Database {
         } else if let Ok(r) = os.cast::<Resolved>() {
             (r.get().os.idx, r.get().fallback.clone())
         } else {
-            return Err(PyValueError::new_err(
+            return Err(PyTypeError::new_err(
                 "os must be a name (str), a guestdb.Os or a guestdb.Resolved",
             ));
         };
@@ -659,7 +659,7 @@ impl Database {
             (None, None) => "x86_64".to_string(),
         };
         let mut hosts = vec![first];
-        for peer in &migrate_to {
+        for peer in migrate_to.iter().flatten() {
             let path = Path::new(peer);
             hosts.push(
                 if path.is_file() || peer.contains('/') || peer.ends_with(".xml") {

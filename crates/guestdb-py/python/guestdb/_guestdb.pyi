@@ -75,7 +75,7 @@ class Database:
         *,
         host: Optional[str] = None,
         domcaps: Optional[_Path] = None,
-        migrate_to: Sequence[str] = (),
+        migrate_to: Optional[Sequence[str]] = None,
         arch: Optional[str] = None,
         chipset: str = "auto",
         firmware: str = "auto",
