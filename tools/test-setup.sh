@@ -203,4 +203,21 @@ if ! { command -v qemu-system-s390x >/dev/null 2>&1 && smoke qemu-system-s390x s
     smoke qemu-system-s390x s390-ccw-virtio \
         || die "qemu-system-s390x was installed but cannot start an s390-ccw-virtio machine: $(smoke_error qemu-system-s390x s390-ccw-virtio)"
 fi
+
+# ------------------------------------------------- consumers' code (Python)
+
+# Nova's own code (nova/virt/osinfo.py, nova/objects/fields.py,
+# nova/network/model.py and its tests), which tests/python/test_nova.py
+# reads: Debian's python3-nova unpacked (not installed: it would pull in
+# some 200 OpenStack packages) into $NOVA_PREFIX.
+NOVA_PREFIX=/opt/guestdb-consumers/python3-nova
+if [ ! -f "$NOVA_PREFIX/usr/lib/python3/dist-packages/nova/virt/osinfo.py" ]; then
+    download python3-nova
+    rm -rf "$NOVA_PREFIX"
+    mkdir -p "$NOVA_PREFIX"
+    dpkg-deb -x "$DL"/python3-nova_*.deb "$NOVA_PREFIX" || die "could not unpack python3-nova"
+    dpkg-deb -f "$DL"/python3-nova_*.deb Version >"$NOVA_PREFIX/VERSION"
+    download_done
+fi
+
 start_libvirtd
