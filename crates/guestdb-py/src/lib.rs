@@ -234,6 +234,33 @@ fn open(py: Python<'_>, store: Option<PathBuf>, data: Option<PathBuf>) -> PyResu
     Ok(Database { db: Arc::new(db) })
 }
 
+/// Writes guestdb's dataset as an osinfo-db tree (os/, device/, datamap/)
+/// into `out` (new, empty, or an earlier export), so libosinfo consumers
+/// (virt-install, `osinfo-query`) know every OS guestdb knows: point
+/// `OSINFO_SYSTEM_DIR` at it. The embedded dataset, or the data directory
+/// `data`. Returns {'oses', 'devices', 'datamaps', 'files'} (counts),
+/// what `guestdb export-osinfo` writes.
+#[pyfunction]
+#[pyo3(signature = (out, data=None))]
+fn export_osinfo<'py>(
+    py: Python<'py>,
+    out: PathBuf,
+    data: Option<PathBuf>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let report = py
+        .detach(|| match &data {
+            Some(dir) => guestdb::interop::osinfo::export(dir, &out),
+            None => guestdb::interop::osinfo::export_embedded(&out),
+        })
+        .map_err(|e| error(py, e))?;
+    let d = PyDict::new(py);
+    d.set_item("oses", report.oses)?;
+    d.set_item("devices", report.devices)?;
+    d.set_item("datamaps", report.datamaps)?;
+    d.set_item("files", report.files.len())?;
+    Ok(d)
+}
+
 /// A guest-OS database (from `guestdb.open()`): look OSes up, list them,
 /// identify install media and ask for recommendations. Immutable; share
 /// one between threads.
@@ -1153,6 +1180,7 @@ impl Recommendation {
 fn _guestdb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_function(wrap_pyfunction!(open, m)?)?;
+    m.add_function(wrap_pyfunction!(export_osinfo, m)?)?;
     m.add_class::<Database>()?;
     m.add_class::<Os>()?;
     m.add_class::<Resolved>()?;

@@ -18,8 +18,10 @@ interpreter's lock is released while guestdb works. Errors are exceptions
 of one class per kind, all subclasses of GuestdbError: UnknownOS,
 UnknownHost, NoRecommendation, InputError, StoreError.
 
-guestdb.virtinst_adapter shows how a virt-install-like tool takes the
-machine, firmware and device models from a recommendation.
+guestdb.virtinst_adapter is how a virt-install-like tool takes the
+machine, firmware and device models from a recommendation (virtinst builds
+the guest); guestdb.nova gives Nova's hardware hints (nova/virt/osinfo.py)
+without GObject.
 """
 
 from ._guestdb import (
@@ -37,6 +39,7 @@ from ._guestdb import (
     UnknownHost,
     UnknownOS,
     __version__,
+    export_osinfo,
     open,
 )
 
@@ -55,5 +58,6 @@ __all__ = [
     "UnknownHost",
     "UnknownOS",
     "__version__",
+    "export_osinfo",
     "open",
 ]

@@ -43,6 +43,8 @@ class StoreError(GuestdbError):
     """A compiled store that is damaged or of another schema version."""
     path: Optional[str]
 
+def export_osinfo(out: _Path, data: Optional[_Path] = None) -> Dict[str, int]: ...
+
 def open(store: Optional[_Path] = None, data: Optional[_Path] = None) -> Database: ...
 
 class Database:
