@@ -10,6 +10,7 @@
 use guestdb::detect::{read_path, Input};
 use guestdb::host::Host;
 use guestdb::lifecycle::Phase;
+use guestdb::recommend::OsFacts;
 use guestdb::recommend::{
     ChipsetPolicy, DriversPolicy, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
     ProfilePolicy, Target, VirtTypePolicy, ARCHES,
@@ -23,8 +24,9 @@ use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 create_exception!(
     guestdb,
@@ -67,6 +69,11 @@ create_exception!(
     "A compiled store that is damaged, not a guestdb store, or of another \
      schema version; `.path` names it."
 );
+
+/// A cache's lock (a poisoned one still holds whole entries).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Sets the attributes of an exception instance.
 fn with_attrs(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
@@ -231,7 +238,12 @@ fn open(py: Python<'_>, store: Option<PathBuf>, data: Option<PathBuf>) -> PyResu
             (None, None) => guestdb::Database::embedded(),
         })
         .map_err(|e| error(py, e))?;
-    Ok(Database { db: Arc::new(db) })
+    Ok(Database {
+        db: Arc::new(db),
+        hosts: Mutex::default(),
+        default_host: std::sync::OnceLock::new(),
+        facts: Mutex::default(),
+    })
 }
 
 /// Writes guestdb's dataset as an osinfo-db tree (os/, device/, datamap/)
@@ -261,12 +273,23 @@ fn export_osinfo<'py>(
     Ok(d)
 }
 
+/// The profiles of a recommendation's hosts (the host first) and the arch.
+type HostsKey = (Vec<String>, String);
+
 /// A guest-OS database (from `guestdb.open()`): look OSes up, list them,
 /// identify install media and ask for recommendations. Immutable; share
 /// one between threads.
 #[pyclass(frozen, module = "guestdb")]
 struct Database {
     db: Arc<guestdb::Database>,
+    /// The hosts of a recommendation named by profiles (the host, then its
+    /// migration peers) on an architecture: the database does not change,
+    /// so each list is built once (a domcaps file is read every time).
+    hosts: Mutex<HashMap<HostsKey, Arc<Vec<Host>>>>,
+    /// The dataset's default host profile.
+    default_host: std::sync::OnceLock<String>,
+    /// Each OS's facts on an architecture, read from the store once.
+    facts: Mutex<HashMap<(u32, String), Arc<OsFacts>>>,
 }
 
 impl Database {
@@ -327,9 +350,44 @@ impl Database {
         }
     }
 
+    /// The facts of the OS with store index `idx` on `arch` (read once).
+    fn os_facts(&self, idx: u32, arch: &str) -> Result<Arc<OsFacts>, guestdb::Error> {
+        let key = (idx, arch.to_string());
+        if let Some(f) = lock(&self.facts).get(&key) {
+            return Ok(f.clone());
+        }
+        let os = self.os_at(idx);
+        let facts = Arc::new(self.db.os_facts(os.row()?, arch)?);
+        lock(&self.facts).insert(key, facts.clone());
+        Ok(facts)
+    }
+
     fn domcaps_host(&self, py: Python<'_>, path: &Path) -> PyResult<Host> {
         py.detach(|| self.db.domcaps_host(path))
             .map_err(|e| error(py, e))
+    }
+
+    /// The id of the dataset's default host profile (read once).
+    fn default_host(&self, py: Python<'_>) -> PyResult<String> {
+        if let Some(id) = self.default_host.get() {
+            return Ok(id.clone());
+        }
+        let default = py
+            .detach(|| self.db.default_host_profile())
+            .map_err(|e| error(py, e))?
+            .ok_or_else(|| {
+                input_error(
+                    py,
+                    "the dataset has no default host profile; name one with host=".to_string(),
+                )
+            })?;
+        Ok(self.default_host.get_or_init(|| default.id).clone())
+    }
+
+    /// A migration peer: a domcaps file when such a file exists or the
+    /// value looks like a path, else a profile name (as --migrate-to).
+    fn is_domcaps(peer: &str) -> bool {
+        Path::new(peer).is_file() || peer.contains('/') || peer.ends_with(".xml")
     }
 }
 
@@ -657,56 +715,75 @@ impl Database {
         }
         // The host first, then the migration peers (as the command line's
         // --host/--domcaps and --migrate-to).
-        let first = match (&domcaps, &host) {
-            (Some(path), _) => self.domcaps_host(py, path)?,
-            (None, Some(name)) => {
-                self.profile_host(py, name, arch.as_deref().unwrap_or("x86_64"))?
-            }
-            (None, None) => {
-                let default = py
-                    .detach(|| self.db.default_host_profile())
-                    .map_err(|e| error(py, e))?
-                    .ok_or_else(|| {
-                        input_error(
-                            py,
-                            "the dataset has no default host profile; name one with host="
-                                .to_string(),
-                        )
-                    })?;
-                self.profile_host(py, &default.id, arch.as_deref().unwrap_or("x86_64"))?
-            }
-        };
-        let arch = match (&arch, &domcaps) {
-            (Some(a), _) => a.clone(),
-            (None, Some(_)) => first
-                .arches
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "x86_64".into()),
-            (None, None) => "x86_64".to_string(),
-        };
-        let mut hosts = vec![first];
-        for peer in migrate_to.iter().flatten() {
-            let path = Path::new(peer);
-            hosts.push(
-                if path.is_file() || peer.contains('/') || peer.ends_with(".xml") {
-                    self.domcaps_host(py, path)?
+        let peers: Vec<String> = migrate_to.unwrap_or_default();
+        let (hosts, arch) = if domcaps.is_none() && !peers.iter().any(|p| Database::is_domcaps(p)) {
+            let arch = arch.unwrap_or_else(|| "x86_64".to_string());
+            let mut names = vec![match host {
+                Some(h) => h,
+                None => self.default_host(py)?,
+            }];
+            names.extend(peers);
+            let key = (names, arch);
+            let cached = lock(&self.hosts).get(&key).cloned();
+            let hosts = match cached {
+                Some(h) => h,
+                None => {
+                    let built = key
+                        .0
+                        .iter()
+                        .map(|n| self.profile_host(py, n, &key.1))
+                        .collect::<PyResult<Vec<Host>>>()?;
+                    let built = Arc::new(built);
+                    lock(&self.hosts).insert(key.clone(), built.clone());
+                    built
+                }
+            };
+            (hosts, key.1)
+        } else {
+            let first = match (&domcaps, &host) {
+                (Some(path), _) => self.domcaps_host(py, path)?,
+                (None, Some(name)) => {
+                    self.profile_host(py, name, arch.as_deref().unwrap_or("x86_64"))?
+                }
+                (None, None) => {
+                    let id = self.default_host(py)?;
+                    self.profile_host(py, &id, arch.as_deref().unwrap_or("x86_64"))?
+                }
+            };
+            let arch = match (&arch, &domcaps) {
+                (Some(a), _) => a.clone(),
+                (None, Some(_)) => first
+                    .arches
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "x86_64".into()),
+                (None, None) => "x86_64".to_string(),
+            };
+            let mut hosts = vec![first];
+            for peer in &peers {
+                hosts.push(if Database::is_domcaps(peer) {
+                    self.domcaps_host(py, Path::new(peer))?
                 } else {
                     self.profile_host(py, peer, &arch)?
-                },
-            );
-        }
-        let os_row = self.os_at(idx);
+                });
+            }
+            (Arc::new(hosts), arch)
+        };
+        // The rules on the OS's facts (kept per OS and arch) and the
+        // catalogues, as Database::recommend applies them.
         let rec = py.detach(|| {
-            let os = os_row.row()?;
-            let resolved = guestdb::Resolved { os, fallback };
+            let mut facts = self.os_facts(idx, &arch)?;
+            if fallback.is_some() {
+                Arc::make_mut(&mut facts).fallback = fallback;
+            }
             let target = Target {
                 arch: &arch,
                 hosts: &hosts,
                 policy,
                 today,
             };
-            self.db.recommend(&resolved, &target)
+            let catalogue = self.db.recommend_catalogue()?;
+            guestdb::recommend::recommend(&facts, &catalogue, &target).map_err(RecommendError::No)
         });
         match rec {
             Ok(rec) => Ok(Recommendation { rec: Arc::new(rec) }),
