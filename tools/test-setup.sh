@@ -220,4 +220,17 @@ if [ ! -f "$NOVA_PREFIX/usr/lib/python3/dist-packages/nova/virt/osinfo.py" ]; th
     download_done
 fi
 
+# cockpit-machines' getOSList.py, which tests/python/test_cockpit.py runs:
+# Debian's cockpit-machines unpacked (the script is bundled, as a string,
+# in its index.js.gz) into $COCKPIT_PREFIX.
+COCKPIT_PREFIX=/opt/guestdb-consumers/cockpit-machines
+if [ ! -f "$COCKPIT_PREFIX/usr/share/cockpit/machines/index.js.gz" ]; then
+    download cockpit-machines
+    rm -rf "$COCKPIT_PREFIX"
+    mkdir -p "$COCKPIT_PREFIX"
+    dpkg-deb -x "$DL"/cockpit-machines_*.deb "$COCKPIT_PREFIX" || die "could not unpack cockpit-machines"
+    dpkg-deb -f "$DL"/cockpit-machines_*.deb Version >"$COCKPIT_PREFIX/VERSION"
+    download_done
+fi
+
 start_libvirtd
