@@ -37,5 +37,14 @@ trap 'rm -rf "$VENV"' EXIT
 # The wheel is built in target/ (the workspace's), so a rebuild is incremental.
 "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir ./crates/guestdb-py \
     || die "pip install ./crates/guestdb-py failed (see above)"
+# The wheel tools/python-wheel.sh builds (the same build, so no rebuild)
+# is for the stable ABI (cp39-abi3) and installs as well.
+WHEEL=$(tools/python-wheel.sh "$VENV/bin/python")
+case "$WHEEL" in
+*-cp39-abi3-*.whl) ;;
+*) die "tools/python-wheel.sh built '$WHEEL', not a cp39-abi3 wheel" ;;
+esac
+"$VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL" \
+    || die "the wheel $WHEEL does not install"
 cd tests/python
 exec "$VENV/bin/python" -m pytest -p no:cacheprovider -q "$@"
