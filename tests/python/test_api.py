@@ -62,6 +62,26 @@ def test_per_architecture_virtio_answers_follow_the_architecture_facts(db):
     }
 
 
+def test_no_summary_hides_an_architectures_answer(db):
+    """Every OS-wide virtio answer of show's JSON names each architecture
+    whose own facts answer otherwise (Windows Server: none in-box, virtio-win
+    on x86_64), and the list word says it too."""
+    hidden = []
+    for os in db.list():
+        j = os.to_json()
+        for arch, classes in j["virtio_by_arch"].items():
+            for cls, v in classes.items():
+                summary = j["virtio"][cls]
+                own = {"legacy": v["legacy"], "modern": v["modern"], "needs_driver": "driver" in v}
+                same = (summary["legacy"], summary["modern"], "driver" in summary) == (
+                    own["legacy"], own["modern"], own["needs_driver"])
+                if not same and summary.get("by_arch", {}).get(arch) != own:
+                    hidden.append(f"{os.short_id} {cls} {arch}")
+    assert not hidden, hidden[:10]
+    win = cli_json("list", "--family", "winnt", "--fields", "short-id,virtio-net")
+    assert {"short_id": "win2k22", "virtio_net": "none (x86_64: both+driver)"} in win
+
+
 def test_objects_are_immutable(db):
     os = db.os("fedora43")
     with pytest.raises(AttributeError):

@@ -156,6 +156,7 @@ def test_an_output_of_another_shape_fails_its_schema():
         ("show", os, lambda d: d["virtio"]["net"].update(legacy="yes")),
         ("show", os, lambda d: d.update(release_date="June 2018")),
         ("show", os, lambda d: d["virtio"].pop("net")),
+        ("show", os, lambda d: d["virtio"]["net"].update(surprise=1)),
     ]:
         d = copy.deepcopy(doc)
         change(d)
