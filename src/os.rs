@@ -81,6 +81,37 @@ impl Os {
         }
     }
 
+    /// The architectures on which the OS's answer for virtio `class`
+    /// differs from its OS-wide summary ([`Os::virtio`]), each with its own
+    /// answer (from `details`, its per-architecture facts), in architecture
+    /// order: what a summary must show beside itself (Windows' virtio-win
+    /// answers exist only per architecture).
+    pub fn virtio_differing(
+        &self,
+        details: &OsDetails,
+        class: VirtioClass,
+    ) -> Vec<(String, VirtioSupport)> {
+        let summary = self.virtio(class);
+        let mut out: Vec<(String, VirtioSupport)> = details
+            .virtio
+            .iter()
+            .filter(|f| f.class == class && f.arch != "all")
+            .map(|f| {
+                (
+                    f.arch.clone(),
+                    VirtioSupport {
+                        legacy: f.legacy,
+                        modern: f.modern,
+                        needs_driver: f.driver.is_some(),
+                    },
+                )
+            })
+            .filter(|(_, v)| *v != summary)
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     /// Whether the OS supports `chipset` (on x86).
     pub fn supports_chipset(&self, chipset: Chipset) -> bool {
         self.chipsets & guestdb_data::emit::chipset_bit(chipset) != 0
@@ -150,6 +181,20 @@ impl Os {
                 .find(|f| f.class == class && f.arch == "all");
             if let Some(f) = fact {
                 mark(f, &mut entry);
+            }
+            // Where an architecture answers otherwise, the summary says so.
+            let differing = os.virtio_differing(details, class);
+            if !differing.is_empty() {
+                entry["by_arch"] = differing
+                    .iter()
+                    .map(|(arch, v)| {
+                        (
+                            arch.clone(),
+                            json!({"legacy": v.legacy, "modern": v.modern, "needs_driver": v.needs_driver}),
+                        )
+                    })
+                    .collect::<Map<_, _>>()
+                    .into();
             }
             virtio.insert(class.name.to_string(), entry);
         }

@@ -24,7 +24,10 @@ PACKAGES=(
     # tests/it/lifecycle.rs compares Debian's and Ubuntu's phases with its CSVs
     distro-info-data
     # tests/it/ecosystems.rs validates KubeVirt objects with KubeVirt's schema
-    python3-jsonschema
+    # (jsonschema); tools/python-test.sh: the Python package is installed into
+    # a venv of Debian's Python (pip fetches maturin from PyPI) and tested with
+    # pytest; the JSON schemas of schema/json are checked with jsonschema
+    python3-venv python3-pip python3-pytest python3-jsonschema
 )
 
 die() {
@@ -267,5 +270,34 @@ need_emulator() {
 need_emulator qemu-system-arm qemu-system-aarch64 virt
 need_emulator qemu-system-ppc qemu-system-ppc64 pseries
 need_emulator qemu-system-misc qemu-system-riscv64 virt
+
+# ------------------------------------------------- consumers' code (Python)
+
+# Nova's own code (nova/virt/osinfo.py, nova/objects/fields.py,
+# nova/network/model.py and its tests), which tests/python/test_nova.py
+# reads: Debian's python3-nova unpacked (not installed: it would pull in
+# some 200 OpenStack packages) into $NOVA_PREFIX.
+NOVA_PREFIX=/opt/guestdb-consumers/python3-nova
+if [ ! -f "$NOVA_PREFIX/usr/lib/python3/dist-packages/nova/virt/osinfo.py" ]; then
+    download python3-nova
+    rm -rf "$NOVA_PREFIX"
+    mkdir -p "$NOVA_PREFIX"
+    dpkg-deb -x "$DL"/python3-nova_*.deb "$NOVA_PREFIX" || die "could not unpack python3-nova"
+    dpkg-deb -f "$DL"/python3-nova_*.deb Version >"$NOVA_PREFIX/VERSION"
+    download_done
+fi
+
+# cockpit-machines' getOSList.py, which tests/python/test_cockpit.py runs:
+# Debian's cockpit-machines unpacked (the script is bundled, as a string,
+# in its index.js.gz) into $COCKPIT_PREFIX.
+COCKPIT_PREFIX=/opt/guestdb-consumers/cockpit-machines
+if [ ! -f "$COCKPIT_PREFIX/usr/share/cockpit/machines/index.js.gz" ]; then
+    download cockpit-machines
+    rm -rf "$COCKPIT_PREFIX"
+    mkdir -p "$COCKPIT_PREFIX"
+    dpkg-deb -x "$DL"/cockpit-machines_*.deb "$COCKPIT_PREFIX" || die "could not unpack cockpit-machines"
+    dpkg-deb -f "$DL"/cockpit-machines_*.deb Version >"$COCKPIT_PREFIX/VERSION"
+    download_done
+fi
 
 start_libvirtd

@@ -8,7 +8,10 @@
 # doc tests) for every crate of the workspace, including the tests plain
 # `cargo test` leaves out (marked #[ignore]: those that need QEMU, libvirt,
 # the libosinfo tools or distro-info-data, and those that depend on today's
-# date).
+# date); then the Python package's tests (tools/python-test.sh: it builds
+# crates/guestdb-py with pip into a fresh venv and runs tests/python with
+# pytest, comparing it with the command line, and checks every --json
+# output against the JSON schemas of schema/json).
 #
 # Usage: tools/test.sh [extra cargo test arguments, e.g. a test name filter]
 # The reference material must be beside the checkout as ../shared (or set
@@ -16,4 +19,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/test-setup.sh
-exec cargo test --workspace --locked "$@" -- --include-ignored
+cargo test --workspace --locked "$@" -- --include-ignored
+exec tools/python-test.sh

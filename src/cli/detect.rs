@@ -6,7 +6,6 @@ use crate::detect::{read_path, Input, Match};
 use crate::render::table::table;
 use crate::Database;
 use clap::Args;
-use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -41,31 +40,6 @@ pub struct DetectArgs {
     json: bool,
 }
 
-/// The JSON form of one candidate.
-pub(super) fn match_json(path: &str, input: &Input, m: &Match) -> Value {
-    let kind = match input {
-        Input::Iso(_) => "iso",
-        Input::Isoinfo(_) => "isoinfo",
-        Input::Treeinfo(_) => "treeinfo",
-    };
-    json!({
-        "path": path,
-        "input": kind,
-        "short_id": m.short_id,
-        "id": m.id,
-        "name": m.name,
-        "arch": m.arch,
-        "variant": m.variants.first(),
-        "variants": m.variants,
-        "languages": m.languages,
-        "confidence": m.confidence,
-        "fallback": m.fallback,
-        "newer_than_known": m.newer_than_known,
-        "matched": m.matched,
-        "entry": m.entry,
-    })
-}
-
 pub(super) fn run(
     db: &Database,
     args: &DetectArgs,
@@ -96,7 +70,7 @@ pub(super) fn run(
             &found[..found.len().min(1)]
         };
         if args.json {
-            all_json.extend(shown_matches.iter().map(|m| match_json(&shown, &input, m)));
+            all_json.extend(shown_matches.iter().map(|m| m.to_json(&shown, &input)));
             continue;
         }
         if found.is_empty() {

@@ -119,8 +119,7 @@ fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
     })
 }
 
-fn generation_word(os: &Os, class: VirtioClass) -> String {
-    let v = os.virtio(class);
+fn support_word(v: crate::VirtioSupport) -> String {
     let word = match (v.legacy, v.modern) {
         (true, true) => "both",
         (true, false) => "legacy",
@@ -132,6 +131,23 @@ fn generation_word(os: &Os, class: VirtioClass) -> String {
     } else {
         word.to_string()
     }
+}
+
+/// The OS-wide answer for `class`, and each architecture's that differs
+/// from it: `none (x86_64: both+driver)`.
+fn generation_word(os: &Os, details: Option<&crate::OsDetails>, class: VirtioClass) -> String {
+    let word = support_word(os.virtio(class));
+    let differing = details
+        .map(|d| os.virtio_differing(d, class))
+        .unwrap_or_default();
+    if differing.is_empty() {
+        return word;
+    }
+    let arches: Vec<String> = differing
+        .into_iter()
+        .map(|(arch, v)| format!("{arch}: {}", support_word(v)))
+        .collect();
+    format!("{word} ({})", arches.join(", "))
 }
 
 pub(super) fn chipset_list(os: &Os) -> Vec<&'static str> {
@@ -172,7 +188,7 @@ fn known_field(name: &str) -> bool {
 }
 
 /// The value of a list field, or `None` when the field name is unknown.
-fn field(os: &Os, name: &str) -> Option<Value> {
+fn field(os: &Os, details: Option<&crate::OsDetails>, name: &str) -> Option<Value> {
     let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
     let date = |d: &Option<Date>| {
         d.map(|d| Value::String(d.to_string()))
@@ -202,7 +218,7 @@ fn field(os: &Os, name: &str) -> Option<Value> {
         "chipsets" => json!(chipset_list(os)),
         other => {
             let class = VirtioClass::by_name(other.strip_prefix("virtio-")?)?;
-            Value::String(generation_word(os, class))
+            Value::String(generation_word(os, details, class))
         }
     })
 }
@@ -304,15 +320,22 @@ pub(super) fn run(db: &Database, args: &ListArgs, out: &mut dyn Write) -> Result
         )));
     }
     let oses = db.list(&filter)?;
-    let rows: Vec<Vec<Value>> = oses
-        .iter()
-        .map(|os| {
+    // A virtio field reads the per-architecture facts too.
+    let per_arch = fields.iter().any(|f| f.starts_with("virtio-"));
+    let mut rows: Vec<Vec<Value>> = Vec::with_capacity(oses.len());
+    for os in &oses {
+        let details = if per_arch {
+            Some(db.details(os)?)
+        } else {
+            None
+        };
+        rows.push(
             fields
                 .iter()
-                .map(|f| field(os, f).unwrap_or(Value::Null))
-                .collect()
-        })
-        .collect();
+                .map(|f| field(os, details.as_ref(), f).unwrap_or(Value::Null))
+                .collect(),
+        );
+    }
     if args.json {
         let items: Vec<Value> = rows
             .into_iter()

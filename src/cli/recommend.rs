@@ -4,7 +4,7 @@ use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
 use crate::recommend::{Ecosystem, Target};
 use crate::render::{self, Network, Options};
-use crate::{Database, Date, RecommendError};
+use crate::{Database, RecommendError};
 use clap::Args;
 use std::io::Write;
 
@@ -163,24 +163,7 @@ fn from_media<'d>(
     ))
 }
 
-/// Today, from the system clock (for end-of-life warnings only).
-pub fn today() -> Option<Date> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date::parse(&format!("{year:04}-{month:02}-{day:02}"))
-}
+pub use crate::lifecycle::today;
 
 pub(super) fn run(
     db: &Database,

@@ -60,58 +60,64 @@ pub struct PolicyArgs {
 
 impl PolicyArgs {
     pub fn policy(&self) -> Result<Policy, Failure> {
-        let bad = |what: &str, v: &str, expected: &str| {
-            usage(format!("unknown {what} '{v}'; expected {expected}"))
-        };
+        fn word<T>(
+            what: &str,
+            v: &str,
+            parse: fn(&str) -> Option<T>,
+            expected: &str,
+        ) -> Result<T, Failure> {
+            parse(v).ok_or_else(|| usage(format!("unknown {what} '{v}'; expected {expected}")))
+        }
         Ok(Policy {
-            chipset: match self.chipset.as_str() {
-                "auto" => ChipsetPolicy::Auto,
-                "q35" => ChipsetPolicy::Q35,
-                "i440fx" => ChipsetPolicy::I440fx,
-                v => return Err(bad("--chipset", v, "auto, q35 or i440fx")),
-            },
-            firmware: match self.firmware.as_str() {
-                "auto" => FirmwarePolicy::Auto,
-                "bios" => FirmwarePolicy::Bios,
-                "efi" | "uefi" => FirmwarePolicy::Efi,
-                v => return Err(bad("--firmware", v, "auto, bios or efi")),
-            },
+            chipset: word(
+                "--chipset",
+                &self.chipset,
+                ChipsetPolicy::parse,
+                ChipsetPolicy::WORDS,
+            )?,
+            firmware: word(
+                "--firmware",
+                &self.firmware,
+                FirmwarePolicy::parse,
+                FirmwarePolicy::WORDS,
+            )?,
             secure_boot: self.secure_boot,
-            drivers: match self.drivers.as_str() {
-                "none" => DriversPolicy::None,
-                "virtio-win" => DriversPolicy::VirtioWin,
-                v => return Err(bad("--drivers", v, "none or virtio-win")),
-            },
-            models: match self.models.as_str() {
-                "plain" => ModelsPolicy::Plain,
-                "explicit" => ModelsPolicy::Explicit,
-                v => return Err(bad("--models", v, "plain or explicit")),
-            },
-            hyperv: match self.hyperv.as_str() {
-                "auto" => HypervPolicy::Auto,
-                "off" => HypervPolicy::Off,
-                "passthrough" => HypervPolicy::Passthrough,
-                v => return Err(bad("--hyperv", v, "auto, off or passthrough")),
-            },
-            profile: match self.profile.as_str() {
-                "auto" => ProfilePolicy::Auto,
-                "server" => ProfilePolicy::Server,
-                "desktop" => ProfilePolicy::Desktop,
-                v => return Err(bad("--profile", v, "auto, server or desktop")),
-            },
-            virt_type: match self.virt_type.as_str() {
-                "auto" => VirtTypePolicy::Auto,
-                "kvm" => VirtTypePolicy::Kvm,
-                "qemu" | "tcg" => VirtTypePolicy::Qemu,
-                v => return Err(bad("--virt-type", v, "auto, kvm or qemu")),
-            },
+            drivers: word(
+                "--drivers",
+                &self.drivers,
+                DriversPolicy::parse,
+                DriversPolicy::WORDS,
+            )?,
+            models: word(
+                "--models",
+                &self.models,
+                ModelsPolicy::parse,
+                ModelsPolicy::WORDS,
+            )?,
+            hyperv: word(
+                "--hyperv",
+                &self.hyperv,
+                HypervPolicy::parse,
+                HypervPolicy::WORDS,
+            )?,
+            profile: word(
+                "--profile",
+                &self.profile,
+                ProfilePolicy::parse,
+                ProfilePolicy::WORDS,
+            )?,
+            virt_type: word(
+                "--virt-type",
+                &self.virt_type,
+                VirtTypePolicy::parse,
+                VirtTypePolicy::WORDS,
+            )?,
             ecosystem: Ecosystem::Libvirt,
         })
     }
 }
 
-/// The architectures guestdb recommends for.
-pub const ARCHES: &[&str] = &["x86_64", "i686", "aarch64", "ppc64le", "s390x", "riscv64"];
+pub use crate::recommend::ARCHES;
 
 pub fn check_arch(arch: &str) -> Result<(), Failure> {
     if ARCHES.contains(&arch) {

@@ -132,6 +132,34 @@ pub struct Match<'d> {
     pub entry: String,
 }
 
+impl Match<'_> {
+    /// The JSON form of the candidate for media read from `path` (what
+    /// `guestdb detect --json` prints for each).
+    pub fn to_json(&self, path: &str, input: &Input) -> serde_json::Value {
+        let kind = match input {
+            Input::Iso(_) => "iso",
+            Input::Isoinfo(_) => "isoinfo",
+            Input::Treeinfo(_) => "treeinfo",
+        };
+        serde_json::json!({
+            "path": path,
+            "input": kind,
+            "short_id": self.short_id,
+            "id": self.id,
+            "name": self.name,
+            "arch": self.arch,
+            "variant": self.variants.first(),
+            "variants": self.variants,
+            "languages": self.languages,
+            "confidence": self.confidence,
+            "fallback": self.fallback,
+            "newer_than_known": self.newer_than_known,
+            "matched": self.matched,
+            "entry": self.entry,
+        })
+    }
+}
+
 /// Why a path could not be read as media.
 #[derive(Debug)]
 pub enum DetectError {

@@ -155,6 +155,36 @@ impl Ecosystem {
     }
 }
 
+/// The architectures guestdb recommends for.
+pub const ARCHES: &[&str] = &["x86_64", "i686", "aarch64", "ppc64le", "s390x", "riscv64"];
+
+/// Each policy's words, as the command line and the Python package take
+/// them: `parse` gives the value a word names, `None` for an unknown word;
+/// `WORDS` says what is accepted.
+macro_rules! policy_words {
+    ($ty:ident, $expected:literal, $($word:literal => $value:ident),+ $(,)?) => {
+        impl $ty {
+            /// The accepted words, as an error message lists them.
+            pub const WORDS: &'static str = $expected;
+            /// The value `word` names (see [`Self::WORDS`]).
+            pub fn parse(word: &str) -> Option<$ty> {
+                match word {
+                    $($word => Some($ty::$value),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+policy_words!(ChipsetPolicy, "auto, q35 or i440fx", "auto" => Auto, "q35" => Q35, "i440fx" => I440fx);
+policy_words!(FirmwarePolicy, "auto, bios or efi", "auto" => Auto, "bios" => Bios, "efi" => Efi, "uefi" => Efi);
+policy_words!(DriversPolicy, "none or virtio-win", "none" => None, "virtio-win" => VirtioWin);
+policy_words!(ModelsPolicy, "plain or explicit", "plain" => Plain, "explicit" => Explicit);
+policy_words!(HypervPolicy, "auto, off or passthrough", "auto" => Auto, "off" => Off, "passthrough" => Passthrough);
+policy_words!(ProfilePolicy, "auto, server or desktop", "auto" => Auto, "server" => Server, "desktop" => Desktop);
+policy_words!(VirtTypePolicy, "auto, kvm or qemu", "auto" => Auto, "kvm" => Kvm, "qemu" => Qemu, "tcg" => Qemu);
+
 /// The caller's choices (the command line's policy options).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {

@@ -1,0 +1,1276 @@
+//! The Python package `guestdb`: the library's [`guestdb::Database`] and
+//! its recommendations, wrapped for Python with PyO3.
+//!
+//! Everything here converts: Python arguments to the library's values, the
+//! library's answers to Python objects, its errors to Python exceptions (one
+//! class per kind). The work itself (lookups, listing, detection, the rules,
+//! the renderers) is the library's, done with the interpreter's lock
+//! released. Every object is immutable and may be shared between threads.
+
+use guestdb::detect::{read_path, Input};
+use guestdb::host::Host;
+use guestdb::lifecycle::Phase;
+use guestdb::recommend::OsFacts;
+use guestdb::recommend::{
+    ChipsetPolicy, DriversPolicy, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
+    ProfilePolicy, Target, VirtTypePolicy, ARCHES,
+};
+use guestdb::render::{self, Network, Options};
+use guestdb::{
+    Chipset, Date, ErrorKind, Filter, RecommendError, ReleaseStatus, VirtioClass, VirtioWanted,
+};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+create_exception!(
+    guestdb,
+    GuestdbError,
+    PyException,
+    "The base of every error guestdb raises."
+);
+create_exception!(
+    guestdb,
+    UnknownOS,
+    GuestdbError,
+    "No OS of the database answers to the name; `.name` is the name asked \
+     for, `.suggestions` the known names closest to it, best first."
+);
+create_exception!(
+    guestdb,
+    UnknownHost,
+    GuestdbError,
+    "No host profile of the dataset has the name; `.name` is the name asked \
+     for, `.known` every profile's name."
+);
+create_exception!(
+    guestdb,
+    NoRecommendation,
+    GuestdbError,
+    "The rules found no possible choice: `.rule` names the rule that found \
+     none, `.reason` says why, in words."
+);
+create_exception!(
+    guestdb,
+    InputError,
+    GuestdbError,
+    "An input that cannot be used: a file (`.path`, and `.line` and \
+     `.column` where the error is in its text, else None), or a value."
+);
+create_exception!(
+    guestdb,
+    StoreError,
+    GuestdbError,
+    "A compiled store that is damaged, not a guestdb store, or of another \
+     schema version; `.path` names it."
+);
+
+/// A cache's lock (a poisoned one still holds whole entries).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Sets the attributes of an exception instance.
+fn with_attrs(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
+    let value = err.value(py);
+    for (name, v) in attrs {
+        if let Err(e) = value.setattr(*name, v) {
+            return e;
+        }
+    }
+    err
+}
+
+/// The library's error as the exception of its kind.
+fn error(py: Python<'_>, e: guestdb::Error) -> PyErr {
+    let none = || py.None().into_bound(py);
+    let path = |p: Option<&str>| p.map_or_else(none, |p| PyString::new(py, p).into_any());
+    let message = e.to_string();
+    match e.kind() {
+        ErrorKind::Store | ErrorKind::SchemaVersion => with_attrs(
+            py,
+            StoreError::new_err(message),
+            &[("path", path(e.path()))],
+        ),
+        ErrorKind::Data => {
+            let first = e.findings().first();
+            let findings: Vec<String> = e.findings().iter().map(|f| f.to_string()).collect();
+            let num = |n: Option<u32>| match n {
+                Some(n) => n
+                    .into_pyobject(py)
+                    .map_or_else(|_| none(), |v| v.into_any()),
+                None => none(),
+            };
+            with_attrs(
+                py,
+                InputError::new_err(message),
+                &[
+                    ("path", path(first.map(|f| f.loc.path.as_ref()))),
+                    ("line", num(first.map(|f| f.loc.line))),
+                    ("column", num(first.map(|f| f.loc.col))),
+                    ("findings", to_list(py, &findings)),
+                ],
+            )
+        }
+        _ => with_attrs(
+            py,
+            InputError::new_err(message),
+            &[
+                ("path", path(e.path())),
+                ("line", none()),
+                ("column", none()),
+                ("findings", PyList::empty(py).into_any()),
+            ],
+        ),
+    }
+}
+
+/// An input error without a file: a value that cannot be used.
+fn input_error(py: Python<'_>, message: String) -> PyErr {
+    error(py, guestdb::Error::input(message))
+}
+
+fn to_list<'py>(py: Python<'py>, items: &[String]) -> Bound<'py, PyAny> {
+    PyList::new(py, items).map_or_else(|_| PyList::empty(py).into_any(), |l| l.into_any())
+}
+
+/// A JSON value as the Python value `json.loads` would give.
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// A date as `datetime.date`.
+fn to_date<'py>(py: Python<'py>, d: Option<Date>) -> PyResult<Bound<'py, PyAny>> {
+    match d {
+        None => Ok(py.None().into_bound(py)),
+        Some(d) => py
+            .import("datetime")?
+            .getattr("date")?
+            .call1((d.year, d.month, d.day)),
+    }
+}
+
+/// A date argument: a `datetime.date` or a `YYYY-MM-DD` string.
+fn from_date(py: Python<'_>, what: &str, v: &Bound<'_, PyAny>) -> PyResult<Date> {
+    let text: String = match v.extract::<String>() {
+        Ok(s) => s,
+        Err(_) => v.call_method0("isoformat")?.extract()?,
+    };
+    Date::parse(&text).ok_or_else(|| {
+        input_error(
+            py,
+            format!("{what} '{text}' is not a date; expected YYYY-MM-DD, e.g. 2026-11-22"),
+        )
+    })
+}
+
+/// A policy word, or an InputError naming the argument and the words.
+fn word<T>(
+    py: Python<'_>,
+    what: &str,
+    v: &str,
+    parse: fn(&str) -> Option<T>,
+    words: &str,
+) -> PyResult<T> {
+    parse(v).ok_or_else(|| input_error(py, format!("unknown {what} '{v}'; expected {words}")))
+}
+
+fn check_arch(py: Python<'_>, arch: &str) -> PyResult<()> {
+    if ARCHES.contains(&arch) {
+        Ok(())
+    } else {
+        Err(input_error(
+            py,
+            format!(
+                "unknown architecture '{arch}'; expected one of {}",
+                ARCHES.join(", ")
+            ),
+        ))
+    }
+}
+
+/// Opens a guest-OS database: the dataset embedded in this package by
+/// default, or a compiled store file (`store`, from `guestdb build`), or a
+/// data directory (`data`), read, checked and compiled in memory.
+///
+/// >>> import guestdb
+/// >>> db = guestdb.open()
+/// >>> db.os("rhel6.10").name
+/// 'Red Hat Enterprise Linux 6.10'
+#[pyfunction]
+#[pyo3(signature = (store=None, data=None))]
+fn open(py: Python<'_>, store: Option<PathBuf>, data: Option<PathBuf>) -> PyResult<Database> {
+    let db = py
+        .detach(|| match (&store, &data) {
+            (Some(_), Some(_)) => Err(guestdb::Error::input(
+                "give store or data, not both".to_string(),
+            )),
+            (Some(s), None) => guestdb::Database::open(s),
+            (None, Some(d)) => guestdb::Database::from_data_dir(d),
+            (None, None) => guestdb::Database::embedded(),
+        })
+        .map_err(|e| error(py, e))?;
+    Ok(Database {
+        db: Arc::new(db),
+        hosts: Mutex::default(),
+        default_host: std::sync::OnceLock::new(),
+        facts: Mutex::default(),
+    })
+}
+
+/// Writes guestdb's dataset as an osinfo-db tree (os/, device/, datamap/)
+/// into `out` (new, empty, or an earlier export), so libosinfo consumers
+/// (virt-install, `osinfo-query`) know every OS guestdb knows: point
+/// `OSINFO_SYSTEM_DIR` at it. The embedded dataset, or the data directory
+/// `data`. Returns {'oses', 'devices', 'datamaps', 'files'} (counts),
+/// what `guestdb export-osinfo` writes.
+#[pyfunction]
+#[pyo3(signature = (out, data=None))]
+fn export_osinfo<'py>(
+    py: Python<'py>,
+    out: PathBuf,
+    data: Option<PathBuf>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let report = py
+        .detach(|| match &data {
+            Some(dir) => guestdb::interop::osinfo::export(dir, &out),
+            None => guestdb::interop::osinfo::export_embedded(&out),
+        })
+        .map_err(|e| error(py, e))?;
+    let d = PyDict::new(py);
+    d.set_item("oses", report.oses)?;
+    d.set_item("devices", report.devices)?;
+    d.set_item("datamaps", report.datamaps)?;
+    d.set_item("files", report.files.len())?;
+    Ok(d)
+}
+
+/// The profiles of a recommendation's hosts (the host first) and the arch.
+type HostsKey = (Vec<String>, String);
+
+/// A guest-OS database (from `guestdb.open()`): look OSes up, list them,
+/// identify install media and ask for recommendations. Immutable; share
+/// one between threads.
+#[pyclass(frozen, module = "guestdb")]
+struct Database {
+    db: Arc<guestdb::Database>,
+    /// The hosts of a recommendation named by profiles (the host, then its
+    /// migration peers) on an architecture: the database does not change,
+    /// so each list is built once (a domcaps file is read every time).
+    hosts: Mutex<HashMap<HostsKey, Arc<Vec<Host>>>>,
+    /// The dataset's default host profile.
+    default_host: std::sync::OnceLock<String>,
+    /// Each OS's facts on an architecture, read from the store once.
+    facts: Mutex<HashMap<(u32, String), Arc<OsFacts>>>,
+}
+
+impl Database {
+    fn os_at(&self, idx: u32) -> Os {
+        Os {
+            db: self.db.clone(),
+            idx,
+        }
+    }
+
+    fn unknown_os(&self, py: Python<'_>, name: &str) -> PyErr {
+        let suggestions: Vec<String> = py.detach(|| {
+            self.db
+                .suggest(name, 3)
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        });
+        let hint = match suggestions.first() {
+            Some(s) => format!("; did you mean '{s}'?"),
+            None => String::new(),
+        };
+        with_attrs(
+            py,
+            UnknownOS::new_err(format!("unknown OS '{name}'{hint}")),
+            &[
+                ("name", PyString::new(py, name).into_any()),
+                ("suggestions", to_list(py, &suggestions)),
+            ],
+        )
+    }
+
+    /// A host profile by name as a host, or UnknownHost.
+    fn profile_host(&self, py: Python<'_>, name: &str, arch: &str) -> PyResult<Host> {
+        match py.detach(|| self.db.profile_host(name, Some(arch))) {
+            Ok(Some(h)) => Ok(h),
+            Ok(None) => {
+                let known: Vec<String> = py
+                    .detach(|| self.db.host_profiles())
+                    .map_err(|e| error(py, e))?
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect();
+                Err(with_attrs(
+                    py,
+                    UnknownHost::new_err(format!(
+                        "unknown host profile '{name}'; known: {}",
+                        known.join(", ")
+                    )),
+                    &[
+                        ("name", PyString::new(py, name).into_any()),
+                        ("known", to_list(py, &known)),
+                    ],
+                ))
+            }
+            Err(e) => Err(error(py, e)),
+        }
+    }
+
+    /// The facts of the OS with store index `idx` on `arch` (read once).
+    fn os_facts(&self, idx: u32, arch: &str) -> Result<Arc<OsFacts>, guestdb::Error> {
+        let key = (idx, arch.to_string());
+        if let Some(f) = lock(&self.facts).get(&key) {
+            return Ok(f.clone());
+        }
+        let os = self.os_at(idx);
+        let facts = Arc::new(self.db.os_facts(os.row()?, arch)?);
+        lock(&self.facts).insert(key, facts.clone());
+        Ok(facts)
+    }
+
+    fn domcaps_host(&self, py: Python<'_>, path: &Path) -> PyResult<Host> {
+        py.detach(|| self.db.domcaps_host(path))
+            .map_err(|e| error(py, e))
+    }
+
+    /// The id of the dataset's default host profile (read once).
+    fn default_host(&self, py: Python<'_>) -> PyResult<String> {
+        if let Some(id) = self.default_host.get() {
+            return Ok(id.clone());
+        }
+        let default = py
+            .detach(|| self.db.default_host_profile())
+            .map_err(|e| error(py, e))?
+            .ok_or_else(|| {
+                input_error(
+                    py,
+                    "the dataset has no default host profile; name one with host=".to_string(),
+                )
+            })?;
+        Ok(self.default_host.get_or_init(|| default.id).clone())
+    }
+
+    /// A migration peer: a domcaps file when such a file exists or the
+    /// value looks like a path, else a profile name (as --migrate-to).
+    fn is_domcaps(peer: &str) -> bool {
+        Path::new(peer).is_file() || peer.contains('/') || peer.ends_with(".xml")
+    }
+}
+
+#[pymethods]
+impl Database {
+    /// The date-stamped version of the dataset, e.g. '2026.11.22'.
+    #[getter]
+    fn dataset_version(&self) -> &str {
+        self.db.dataset_version()
+    }
+
+    /// The schema version of the store.
+    #[getter]
+    fn schema_version(&self) -> u32 {
+        self.db.schema_version()
+    }
+
+    /// How many OSes the database holds.
+    fn __len__(&self) -> usize {
+        self.db.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<guestdb.Database {} OSes, dataset {}>",
+            self.db.len(),
+            self.db.dataset_version()
+        )
+    }
+
+    /// The OS with this id, short-id or alias (exact match), e.g.
+    /// `db.os("rhel6.10")`. Raises UnknownOS (with `.suggestions`) for a
+    /// name the database does not know; `resolve` also accepts releases
+    /// newer than known.
+    fn os(&self, py: Python<'_>, name: &str) -> PyResult<Os> {
+        match py.detach(|| self.db.lookup(name)) {
+            Ok(Some(os)) => Ok(self.os_at(os.idx)),
+            Ok(None) => Err(self.unknown_os(py, name)),
+            Err(e) => Err(error(py, e)),
+        }
+    }
+
+    /// Like `os`, but a release newer than the dataset knows (`rhel10.9`,
+    /// `fedora60`) resolves to the nearest earlier release of the same name,
+    /// and a family name without an entry of its own (`linux2024`) to
+    /// guestdb's generic entry for it; the answer's `.fallback` says why
+    /// (None for the name's own entry). Raises UnknownOS otherwise.
+    fn resolve(&self, py: Python<'_>, name: &str) -> PyResult<Resolved> {
+        let found = py
+            .detach(|| {
+                self.db
+                    .resolve(name)
+                    .map(|r| r.map(|r| (r.os.idx, r.fallback)))
+            })
+            .map_err(|e| error(py, e))?;
+        match found {
+            Some((idx, fallback)) => Ok(Resolved {
+                os: self.os_at(idx),
+                fallback,
+            }),
+            None => Err(self.unknown_os(py, name)),
+        }
+    }
+
+    /// The OSes that match every filter given, in id order:
+    /// `family` ('linux'), `distro` ('rhel'), `vendor` (as `Os.vendor`
+    /// says), `arch` (known on it), `status` ('released', 'prerelease',
+    /// 'snapshot', 'rolling'), `virtio` ('legacy', 'modern', 'legacy-only'
+    /// or 'none', for `virtio_class`, default 'net'), `chipset` ('q35',
+    /// 'i440fx'), `supported_on` (a date: released and supported then, at
+    /// the `support` level 'standard', 'security' (default) or 'extended').
+    #[pyo3(signature = (*, family=None, distro=None, vendor=None, arch=None, status=None,
+        virtio=None, virtio_class="net", chipset=None, supported_on=None, support="security"))]
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &self,
+        py: Python<'_>,
+        family: Option<String>,
+        distro: Option<String>,
+        vendor: Option<String>,
+        arch: Option<String>,
+        status: Option<&str>,
+        virtio: Option<&str>,
+        virtio_class: &str,
+        chipset: Option<&str>,
+        supported_on: Option<Bound<'_, PyAny>>,
+        support: &str,
+    ) -> PyResult<Vec<Os>> {
+        let status = status
+            .map(|s| {
+                word(
+                    py,
+                    "status",
+                    s,
+                    ReleaseStatus::parse,
+                    "released, prerelease, snapshot or rolling",
+                )
+            })
+            .transpose()?;
+        let class = VirtioClass::by_name(virtio_class).ok_or_else(|| {
+            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+            input_error(
+                py,
+                format!(
+                    "unknown virtio class '{virtio_class}'; expected one of {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let virtio = virtio
+            .map(|v| {
+                word(
+                    py,
+                    "virtio generation",
+                    v,
+                    VirtioWanted::parse,
+                    "legacy, modern, legacy-only or none",
+                )
+                .map(|w| (class, w))
+            })
+            .transpose()?;
+        let chipset = chipset
+            .map(|c| word(py, "chipset", c, Chipset::parse, "i440fx or q35"))
+            .transpose()?;
+        let supported_on = supported_on
+            .map(|d| from_date(py, "supported_on", &d))
+            .transpose()?;
+        let support = word(
+            py,
+            "support level",
+            support,
+            Phase::parse,
+            "standard, security or extended",
+        )?;
+        let filter = Filter {
+            family,
+            distro,
+            vendor,
+            arch,
+            status,
+            virtio,
+            chipset,
+            supported_on,
+            support: Some(support),
+        };
+        let rows: Vec<u32> = py
+            .detach(|| {
+                self.db
+                    .list(&filter)
+                    .map(|v| v.into_iter().map(|os| os.idx).collect())
+            })
+            .map_err(|e| error(py, e))?;
+        Ok(rows.into_iter().map(|idx| self.os_at(idx)).collect())
+    }
+
+    /// The ids of the dataset's host profiles (named distribution hosts:
+    /// their QEMU and libvirt versions and machine types).
+    fn host_profiles(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(py
+            .detach(|| self.db.host_profiles())
+            .map_err(|e| error(py, e))?
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
+    }
+
+    /// Identifies install media: an ISO image, an `isoinfo -d` dump, a
+    /// `.treeinfo` file or an install tree holding one. Returns every
+    /// candidate OS, the best first, each a dict with the keys of
+    /// `guestdb detect --json` (short_id, id, name, arch, variants,
+    /// languages, confidence, matched, entry...); an empty list when no
+    /// known OS matches. `arch` overrides the architecture an ISO says.
+    #[pyo3(signature = (path, *, arch=None))]
+    fn detect<'py>(
+        &self,
+        py: Python<'py>,
+        path: PathBuf,
+        arch: Option<String>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let shown = path.display().to_string();
+        let found: Result<Vec<Value>, String> = py.detach(|| {
+            let mut input = read_path(&path).map_err(|e| e.to_string())?;
+            if let (Some(a), Input::Iso(m) | Input::Isoinfo(m)) = (&arch, &mut input) {
+                m.arch = Some(a.clone());
+            }
+            let found = self.db.identify(&input).map_err(|e| e.to_string())?;
+            Ok(found.iter().map(|m| m.to_json(&shown, &input)).collect())
+        });
+        let found = found.map_err(|m| {
+            with_attrs(
+                py,
+                InputError::new_err(m),
+                &[
+                    ("path", PyString::new(py, &shown).into_any()),
+                    ("line", py.None().into_bound(py)),
+                    ("column", py.None().into_bound(py)),
+                    ("findings", PyList::empty(py).into_any()),
+                ],
+            )
+        })?;
+        found.iter().map(|v| to_py(py, v)).collect()
+    }
+
+    /// Recommends the machine type (with its version), firmware and every
+    /// device for an OS on a host: the answer `guestdb recommend` gives.
+    ///
+    /// `os` is a name (resolved as `resolve` does, fallback included), an
+    /// `Os` or a `Resolved`. The host is a profile of the dataset (`host`,
+    /// default: the dataset's default profile; `host_profiles()` lists
+    /// them) or a `virsh domcapabilities` file (`domcaps`). `migrate_to`
+    /// lists the other hosts the VM must be able to live-migrate to (profile
+    /// names or domcaps files). `arch` is the guest architecture (default:
+    /// a domcaps file's, else x86_64). The policy: `chipset` (auto, q35,
+    /// i440fx), `firmware` (auto, bios, efi), `secure_boot`, `drivers`
+    /// (none, virtio-win), `models` (plain, explicit), `hyperv` (auto, off,
+    /// passthrough), `profile` (auto, server, desktop), `virt_type` (auto,
+    /// kvm, qemu). `today` (a date) is for end-of-life warnings (default:
+    /// the system clock's day).
+    ///
+    /// Raises NoRecommendation (`.rule`, `.reason`) when the rules find no
+    /// possible choice, UnknownOS and UnknownHost for unknown names,
+    /// InputError for a bad value or file.
+    ///
+    /// >>> rec = db.recommend("rhel6.10", host="debian-12")
+    /// >>> rec.machine["name"]
+    /// 'pc-i440fx-7.2'
+    #[pyo3(signature = (os, *, host=None, domcaps=None, migrate_to=None, arch=None,
+        chipset="auto", firmware="auto", secure_boot=false, drivers="none", models="plain",
+        hyperv="auto", profile="auto", virt_type="auto", today=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn recommend(
+        &self,
+        py: Python<'_>,
+        os: &Bound<'_, PyAny>,
+        host: Option<String>,
+        domcaps: Option<PathBuf>,
+        migrate_to: Option<Vec<String>>,
+        arch: Option<String>,
+        chipset: &str,
+        firmware: &str,
+        secure_boot: bool,
+        drivers: &str,
+        models: &str,
+        hyperv: &str,
+        profile: &str,
+        virt_type: &str,
+        today: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Recommendation> {
+        let policy = Policy {
+            chipset: word(
+                py,
+                "chipset",
+                chipset,
+                ChipsetPolicy::parse,
+                ChipsetPolicy::WORDS,
+            )?,
+            firmware: word(
+                py,
+                "firmware",
+                firmware,
+                FirmwarePolicy::parse,
+                FirmwarePolicy::WORDS,
+            )?,
+            secure_boot,
+            drivers: word(
+                py,
+                "drivers",
+                drivers,
+                DriversPolicy::parse,
+                DriversPolicy::WORDS,
+            )?,
+            models: word(
+                py,
+                "models",
+                models,
+                ModelsPolicy::parse,
+                ModelsPolicy::WORDS,
+            )?,
+            hyperv: word(
+                py,
+                "hyperv",
+                hyperv,
+                HypervPolicy::parse,
+                HypervPolicy::WORDS,
+            )?,
+            profile: word(
+                py,
+                "profile",
+                profile,
+                ProfilePolicy::parse,
+                ProfilePolicy::WORDS,
+            )?,
+            virt_type: word(
+                py,
+                "virt_type",
+                virt_type,
+                VirtTypePolicy::parse,
+                VirtTypePolicy::WORDS,
+            )?,
+        };
+        let today = match &today {
+            Some(d) => Some(from_date(py, "today", d)?),
+            None => guestdb::lifecycle::today(),
+        };
+        let (idx, fallback) = if let Ok(name) = os.extract::<String>() {
+            let r = self.resolve(py, &name)?;
+            (r.os.idx, r.fallback.clone())
+        } else if let Ok(o) = os.cast::<Os>() {
+            (o.get().idx, None)
+        } else if let Ok(r) = os.cast::<Resolved>() {
+            (r.get().os.idx, r.get().fallback.clone())
+        } else {
+            return Err(PyTypeError::new_err(
+                "os must be a name (str), a guestdb.Os or a guestdb.Resolved",
+            ));
+        };
+        if let Some(a) = &arch {
+            check_arch(py, a)?;
+        }
+        if host.is_some() && domcaps.is_some() {
+            return Err(input_error(
+                py,
+                "give host or domcaps, not both".to_string(),
+            ));
+        }
+        // The host first, then the migration peers (as the command line's
+        // --host/--domcaps and --migrate-to).
+        let peers: Vec<String> = migrate_to.unwrap_or_default();
+        let (hosts, arch) = if domcaps.is_none() && !peers.iter().any(|p| Database::is_domcaps(p)) {
+            let arch = arch.unwrap_or_else(|| "x86_64".to_string());
+            let mut names = vec![match host {
+                Some(h) => h,
+                None => self.default_host(py)?,
+            }];
+            names.extend(peers);
+            let key = (names, arch);
+            let cached = lock(&self.hosts).get(&key).cloned();
+            let hosts = match cached {
+                Some(h) => h,
+                None => {
+                    let built = key
+                        .0
+                        .iter()
+                        .map(|n| self.profile_host(py, n, &key.1))
+                        .collect::<PyResult<Vec<Host>>>()?;
+                    let built = Arc::new(built);
+                    lock(&self.hosts).insert(key.clone(), built.clone());
+                    built
+                }
+            };
+            (hosts, key.1)
+        } else {
+            let first = match (&domcaps, &host) {
+                (Some(path), _) => self.domcaps_host(py, path)?,
+                (None, Some(name)) => {
+                    self.profile_host(py, name, arch.as_deref().unwrap_or("x86_64"))?
+                }
+                (None, None) => {
+                    let id = self.default_host(py)?;
+                    self.profile_host(py, &id, arch.as_deref().unwrap_or("x86_64"))?
+                }
+            };
+            let arch = match (&arch, &domcaps) {
+                (Some(a), _) => a.clone(),
+                (None, Some(_)) => first
+                    .arches
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "x86_64".into()),
+                (None, None) => "x86_64".to_string(),
+            };
+            let mut hosts = vec![first];
+            for peer in &peers {
+                hosts.push(if Database::is_domcaps(peer) {
+                    self.domcaps_host(py, Path::new(peer))?
+                } else {
+                    self.profile_host(py, peer, &arch)?
+                });
+            }
+            (Arc::new(hosts), arch)
+        };
+        // The rules on the OS's facts (kept per OS and arch) and the
+        // catalogues, as Database::recommend applies them.
+        let rec = py.detach(|| {
+            let mut facts = self.os_facts(idx, &arch)?;
+            if fallback.is_some() {
+                Arc::make_mut(&mut facts).fallback = fallback;
+            }
+            let target = Target {
+                arch: &arch,
+                hosts: &hosts,
+                policy,
+                today,
+            };
+            let catalogue = self.db.recommend_catalogue()?;
+            guestdb::recommend::recommend(&facts, &catalogue, &target).map_err(RecommendError::No)
+        });
+        match rec {
+            Ok(rec) => Ok(Recommendation { rec: Arc::new(rec) }),
+            Err(RecommendError::Failed(e)) => Err(error(py, e)),
+            Err(RecommendError::No(no)) => {
+                let json = serde_json::to_value(&no).unwrap_or(Value::Null);
+                Err(with_attrs(
+                    py,
+                    NoRecommendation::new_err(no.to_string()),
+                    &[
+                        ("rule", PyString::new(py, no.rule).into_any()),
+                        ("reason", PyString::new(py, &no.message).into_any()),
+                        ("rules", to_py(py, &json["rules"])?),
+                    ],
+                ))
+            }
+        }
+    }
+}
+
+/// One OS release of the database (from `Database.os`, `list` or
+/// `resolve`): its identity, dates and lifecycle as attributes, its virtio
+/// answers by `virtio(cls, arch)`, and every fact (firmware, boot security,
+/// resources, media, devices...) with `to_json()`, the dict `guestdb show
+/// --json` prints. Immutable.
+#[pyclass(frozen, module = "guestdb")]
+struct Os {
+    db: Arc<guestdb::Database>,
+    idx: u32,
+}
+
+impl Os {
+    /// The library's summary of this OS (read once, then kept by the database).
+    fn row(&self) -> Result<&guestdb::Os, guestdb::Error> {
+        self.db.get(self.idx)?.ok_or_else(|| {
+            guestdb::Error::store(
+                "the database",
+                format!("no OS row {} (the database changed?)", self.idx),
+            )
+        })
+    }
+
+    fn os(&self, py: Python<'_>) -> PyResult<&guestdb::Os> {
+        self.row().map_err(|e| error(py, e))
+    }
+
+    fn show_json(&self, py: Python<'_>, explain: bool) -> PyResult<Value> {
+        py.detach(|| {
+            let os = self.row()?;
+            let details = self.db.details(os)?;
+            Ok(os.to_json(&details, explain))
+        })
+        .map_err(|e| error(py, e))
+    }
+
+    fn show_key<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.show_json(py, false)?;
+        to_py(py, &v[key])
+    }
+}
+
+#[pymethods]
+impl Os {
+    /// Its id, e.g. 'http://redhat.com/rhel/6.10'.
+    #[getter]
+    fn id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.os(py)?.id.clone())
+    }
+    /// Its preferred short-id, e.g. 'rhel6.10' (the id when it has none).
+    #[getter]
+    fn short_id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.os(py)?.short_id().to_string())
+    }
+    /// Every short-id, the preferred first.
+    #[getter]
+    fn short_ids(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.os(py)?.short_ids.clone())
+    }
+    /// Other names it answers to.
+    #[getter]
+    fn aliases(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.os(py)?.aliases.clone())
+    }
+    /// Its name, e.g. 'Red Hat Enterprise Linux 6.10'.
+    #[getter]
+    fn name(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.os(py)?.name.clone())
+    }
+    /// Who makes it, e.g. 'Red Hat, Inc'.
+    #[getter]
+    fn vendor(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.os(py)?.vendor.clone())
+    }
+    /// Its family, e.g. 'linux', 'winnt', 'freebsd'.
+    #[getter]
+    fn family(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.os(py)?.family.clone())
+    }
+    /// Its distribution, e.g. 'rhel', 'win'.
+    #[getter]
+    fn distro(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.os(py)?.distro.clone())
+    }
+    /// Its version, e.g. '6.10'.
+    #[getter]
+    fn version(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.os(py)?.version.clone())
+    }
+    /// Its codename, e.g. 'Santiago'.
+    #[getter]
+    fn codename(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.os(py)?.codename.clone())
+    }
+    /// When it was released (datetime.date), if known.
+    #[getter]
+    fn release_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_date(py, self.os(py)?.release_date)
+    }
+    /// When its security maintenance without a paid add-on ends or ended
+    /// (datetime.date), if known.
+    #[getter]
+    fn eol_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_date(py, self.os(py)?.eol_date)
+    }
+    /// 'released', 'prerelease', 'snapshot' or 'rolling'.
+    #[getter]
+    fn release_status(&self, py: Python<'_>) -> PyResult<&'static str> {
+        Ok(self.os(py)?.release_status.name())
+    }
+    /// The architectures it is known on (from media, resources, firmware, drivers).
+    #[getter]
+    fn arches(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.os(py)?.arches.clone())
+    }
+    /// The chipsets it supports on x86, of 'i440fx' and 'q35'.
+    #[getter]
+    fn chipsets(&self, py: Python<'_>) -> PyResult<Vec<&'static str>> {
+        let os = self.os(py)?;
+        Ok(Chipset::ALL
+            .iter()
+            .filter(|c| os.supports_chipset(**c))
+            .map(|c| c.name())
+            .collect())
+    }
+    /// Its support phases: a dict from 'standard', 'security' and 'extended'
+    /// to {'end': date string or 'unknown' or 'tba', 'label': ...}, as
+    /// `guestdb show --json` gives them; empty when none is known.
+    #[getter]
+    fn lifecycle<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "lifecycle")
+    }
+    /// Whether it is released and supported on `date` (a datetime.date or
+    /// 'YYYY-MM-DD') at `support` level: 'standard', 'security' (default:
+    /// security maintenance without a paid add-on) or 'extended'.
+    #[pyo3(signature = (date, support="security"))]
+    fn supported_on(
+        &self,
+        py: Python<'_>,
+        date: Bound<'_, PyAny>,
+        support: &str,
+    ) -> PyResult<bool> {
+        let date = from_date(py, "date", &date)?;
+        let level = word(
+            py,
+            "support level",
+            support,
+            Phase::parse,
+            "standard, security or extended",
+        )?;
+        Ok(self.os(py)?.supported_at(date, level))
+    }
+    /// Firmware facts: a list of {'arch', 'type', 'supported', 'preferred'}.
+    #[getter]
+    fn firmware<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "firmware")
+    }
+    /// Secure Boot and TPM facts: a list of {'kind', 'arch', 'version',
+    /// 'supported', 'required'}.
+    #[getter]
+    fn boot_security<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "boot_security")
+    }
+    /// Minimum, recommended and maximum resources, per architecture.
+    #[getter]
+    fn resources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "resources")
+    }
+    /// Its install media (ISO volume patterns, architectures, variants...).
+    #[getter]
+    fn media<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "media")
+    }
+    /// Its install trees (.treeinfo patterns).
+    #[getter]
+    fn trees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "trees")
+    }
+    /// The catalogue devices it supports (libvirt/osinfo device names).
+    #[getter]
+    fn devices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "devices")
+    }
+    /// Its variants (e.g. server, workstation).
+    #[getter]
+    fn variants<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "variants")
+    }
+    /// What its drivers speak for the virtio device class `cls` ('net',
+    /// 'block', 'scsi', 'gpu', ...): a dict {'legacy': bool, 'modern':
+    /// bool, 'needs_driver': bool}. Without `arch` the OS-wide summary;
+    /// with `arch` ('x86_64', 'aarch64', ...) the answer on that
+    /// architecture (its own facts where it has them, else the summary).
+    #[pyo3(signature = (cls, arch=None))]
+    fn virtio<'py>(
+        &self,
+        py: Python<'py>,
+        cls: &str,
+        arch: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let class = VirtioClass::by_name(cls).ok_or_else(|| {
+            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+            input_error(
+                py,
+                format!(
+                    "unknown virtio class '{cls}'; expected one of {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let os = self.os(py)?;
+        let mut answer = os.virtio(class);
+        if let Some(arch) = arch {
+            let details = py
+                .detach(|| self.db.details(os))
+                .map_err(|e| error(py, e))?;
+            if let Some(f) = details
+                .virtio
+                .iter()
+                .find(|f| f.class == class && f.arch == arch)
+            {
+                answer.legacy = f.legacy;
+                answer.modern = f.modern;
+                answer.needs_driver = f.driver.is_some();
+            }
+        }
+        let d = PyDict::new(py);
+        d.set_item("legacy", answer.legacy)?;
+        d.set_item("modern", answer.modern)?;
+        d.set_item("needs_driver", answer.needs_driver)?;
+        Ok(d)
+    }
+    /// Everything known about the OS as the dict `guestdb show --json`
+    /// prints (with `explain`, the facts' provenance too).
+    #[pyo3(signature = (explain=false))]
+    fn to_json<'py>(&self, py: Python<'py>, explain: bool) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.show_json(py, explain)?;
+        to_py(py, &v)
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let os = self.os(py)?;
+        Ok(format!("<guestdb.Os {} ({})>", os.short_id(), os.name))
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Os>()
+            .is_ok_and(|o| Arc::ptr_eq(&o.get().db, &self.db) && o.get().idx == self.idx)
+    }
+    fn __hash__(&self) -> u64 {
+        u64::from(self.idx)
+    }
+}
+
+/// An OS a name resolved to (from `Database.resolve`): `.os`, and
+/// `.fallback`, which says why it stands in for the name asked for (None
+/// when it is the name's own entry). Immutable.
+#[pyclass(frozen, module = "guestdb")]
+struct Resolved {
+    os: Os,
+    fallback: Option<Fallback>,
+}
+
+#[pymethods]
+impl Resolved {
+    /// The OS.
+    #[getter]
+    fn os(&self) -> Os {
+        Os {
+            db: self.os.db.clone(),
+            idx: self.os.idx,
+        }
+    }
+    /// Why this OS stands in for the name asked for (the warning a
+    /// recommendation gives), or None.
+    #[getter]
+    fn fallback(&self) -> Option<String> {
+        self.fallback.as_ref().map(|f| f.reason.clone())
+    }
+    /// The name asked for, when a fallback was used; else None.
+    #[getter]
+    fn requested(&self) -> Option<String> {
+        self.fallback.as_ref().map(|f| f.requested.clone())
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let os = self.os.os(py)?;
+        Ok(match &self.fallback {
+            Some(f) => format!("<guestdb.Resolved {} for {}>", os.short_id(), f.requested),
+            None => format!("<guestdb.Resolved {}>", os.short_id()),
+        })
+    }
+}
+
+/// A recommendation (from `Database.recommend`): the machine type, the
+/// firmware and every device, with the rules that chose each. Read it as
+/// a dict (`to_json()`, the keys of `guestdb recommend --json`) or as a
+/// configuration: `libvirt_xml()`, `qemu_argv()`, `virt_install_args()`.
+/// Immutable.
+#[pyclass(frozen, module = "guestdb")]
+struct Recommendation {
+    rec: Arc<guestdb::recommend::Recommendation>,
+}
+
+/// The render options from keyword arguments.
+fn options(
+    py: Python<'_>,
+    name: Option<String>,
+    disk: Option<String>,
+    cdrom: Option<String>,
+    network: &str,
+    drivers_iso: Option<String>,
+) -> PyResult<Options> {
+    let network = match network.split_once('=') {
+        None if network == "user" => Network::User,
+        Some(("network", n)) if !n.is_empty() => Network::Libvirt(n.to_string()),
+        Some(("bridge", b)) if !b.is_empty() => Network::Bridge(b.to_string()),
+        _ => {
+            return Err(input_error(
+                py,
+                format!("network '{network}' is not one of user, network=NAME, bridge=NAME"),
+            ))
+        }
+    };
+    Ok(Options {
+        name,
+        disk,
+        cdrom,
+        network,
+        drivers_iso,
+        ..Options::default()
+    })
+}
+
+impl Recommendation {
+    fn key<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        let v = render::json::render(&self.rec);
+        to_py(py, &v[key])
+    }
+}
+
+#[pymethods]
+impl Recommendation {
+    /// The recommendation as the dict `guestdb recommend --json` prints.
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = py.detach(|| render::json::render(&self.rec));
+        to_py(py, &v)
+    }
+    /// The recommendation for people, as `guestdb recommend` prints it
+    /// (with `explain`, every rule's reasons and the facts it used).
+    #[pyo3(signature = (explain=false))]
+    fn text(&self, py: Python<'_>, explain: bool) -> String {
+        py.detach(|| render::text::render(&self.rec, explain))
+    }
+    /// A complete libvirt domain XML. `name` (default: the OS's short-id),
+    /// `disk` (default /var/lib/libvirt/images/NAME.qcow2), `cdrom` (the
+    /// install ISO), `network` ('user', 'network=NAME', 'bridge=NAME';
+    /// default 'network=default'), `drivers_iso` (virtio-win's medium).
+    #[pyo3(signature = (*, name=None, disk=None, cdrom=None, network="network=default", drivers_iso=None))]
+    fn libvirt_xml(
+        &self,
+        py: Python<'_>,
+        name: Option<String>,
+        disk: Option<String>,
+        cdrom: Option<String>,
+        network: &str,
+        drivers_iso: Option<String>,
+    ) -> PyResult<String> {
+        let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        Ok(py.detach(|| render::libvirt::render(&self.rec, &opts)))
+    }
+    /// The QEMU command line as a list of arguments, the binary first
+    /// (options as for `libvirt_xml`).
+    #[pyo3(signature = (*, name=None, disk=None, cdrom=None, network="network=default", drivers_iso=None))]
+    fn qemu_argv(
+        &self,
+        py: Python<'_>,
+        name: Option<String>,
+        disk: Option<String>,
+        cdrom: Option<String>,
+        network: &str,
+        drivers_iso: Option<String>,
+    ) -> PyResult<Vec<String>> {
+        let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        Ok(py.detach(|| render::qemu::argv(&self.rec, &opts)))
+    }
+    /// The arguments for virt-install, as a list (without the program
+    /// name; options as for `libvirt_xml`).
+    #[pyo3(signature = (*, name=None, disk=None, cdrom=None, network="network=default", drivers_iso=None))]
+    fn virt_install_args(
+        &self,
+        py: Python<'_>,
+        name: Option<String>,
+        disk: Option<String>,
+        cdrom: Option<String>,
+        network: &str,
+        drivers_iso: Option<String>,
+    ) -> PyResult<Vec<String>> {
+        let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        Ok(py.detach(|| render::virt_install::args(&self.rec, &opts)))
+    }
+    /// The OS it is for: {'id', 'short_id', 'name'} (the stand-in when a
+    /// fallback was used).
+    #[getter]
+    fn os<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "os")
+    }
+    /// The guest architecture.
+    #[getter]
+    fn arch(&self) -> String {
+        self.rec.arch.clone()
+    }
+    /// The machine type: {'name', 'alias', 'family', 'deprecated', ...}.
+    #[getter]
+    fn machine<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "machine")
+    }
+    /// The firmware, Secure Boot and TPM.
+    #[getter]
+    fn firmware<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "firmware")
+    }
+    /// Every device, each a dict (class, role, id, libvirt_model,
+    /// libvirt_bus, qemu_device, placement, pci_id, interfaces, rule...).
+    #[getter]
+    fn devices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "devices")
+    }
+    /// Memory, vCPUs and disk: {'memory_mib', 'vcpus', 'disk_gib'}.
+    #[getter]
+    fn resources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "resources")
+    }
+    /// What the caller should know: a list of {'code', 'message'}.
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "warnings")
+    }
+    /// Each rule's decision, reasons and facts, in order.
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.key(py, "rules")
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "<guestdb.Recommendation {} on {}: {}>",
+            self.rec.os.short_id, self.rec.host, self.rec.machine.name
+        )
+    }
+}
+
+/// The guest-OS database and its recommendations, in-process.
+#[pymodule]
+fn _guestdb(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_function(wrap_pyfunction!(open, m)?)?;
+    m.add_function(wrap_pyfunction!(export_osinfo, m)?)?;
+    m.add_class::<Database>()?;
+    m.add_class::<Os>()?;
+    m.add_class::<Resolved>()?;
+    m.add_class::<Recommendation>()?;
+    m.add("GuestdbError", py.get_type::<GuestdbError>())?;
+    m.add("UnknownOS", py.get_type::<UnknownOS>())?;
+    m.add("UnknownHost", py.get_type::<UnknownHost>())?;
+    m.add("NoRecommendation", py.get_type::<NoRecommendation>())?;
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add("StoreError", py.get_type::<StoreError>())?;
+    m.add("__version__", guestdb::VERSION)?;
+    m.add("DATASET_VERSION", guestdb::DATASET_VERSION)?;
+    m.add("SCHEMA_VERSION", guestdb::SCHEMA_VERSION)?;
+    m.add("ARCHES", ARCHES.to_vec())?;
+    Ok(())
+}
