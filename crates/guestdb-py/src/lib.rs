@@ -687,6 +687,9 @@ impl Database {
                 VirtTypePolicy::parse,
                 VirtTypePolicy::WORDS,
             )?,
+            // The libvirt vocabulary: the KubeVirt, OpenStack and Proxmox
+            // narrowing is the command line's --format for now.
+            ecosystem: Default::default(),
         };
         let today = match &today {
             Some(d) => Some(from_date(py, "today", d)?),
