@@ -416,12 +416,12 @@ fn virtual_machine(
 pub fn render(rec: &Recommendation, opts: &Options, vm: bool) -> String {
     let o = objects(rec, opts, vm);
     let mut s = String::new();
-    s.push_str(&format!(
-        "# guestdb recommend {} for KubeVirt (host {})\n",
+    s.push_str(&super::shell::comment(&format!(
+        "guestdb recommend {} for KubeVirt (host {})",
         rec.os.short_id, rec.host
-    ));
+    )));
     for w in &o.warnings {
-        s.push_str(&format!("# warning: {}\n", w.replace('\n', " ")));
+        s.push_str(&super::shell::comment(&format!("warning: {w}")));
     }
     s.push_str(&yaml(&o.preference));
     if let Some(vm) = &o.vm {

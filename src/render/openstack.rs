@@ -169,32 +169,20 @@ pub fn render_json(rec: &Recommendation, opts: &Options) -> serde_json::Value {
     })
 }
 
-/// Quotes a word for a POSIX shell where it needs it.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.,:/=+@%".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
 /// The `openstack image set` command, the warnings as shell comments before it.
 pub fn render_cli(rec: &Recommendation, opts: &Options) -> String {
     let p = properties(rec, opts);
     let mut s = String::new();
     for w in &p.warnings {
-        s.push_str(&format!("# warning: {}\n", w.replace('\n', " ")));
+        s.push_str(&super::shell::comment(&format!("warning: {w}")));
     }
     s.push_str("openstack image set");
     for (k, v) in &p.properties {
         s.push_str(&format!(
             " \\\n    --property {}",
-            shell_word(&format!("{k}={v}"))
+            super::shell::quote(&format!("{k}={v}"))
         ));
     }
-    s.push_str(&format!(" \\\n    {}\n", shell_word(&p.image)));
+    s.push_str(&format!(" \\\n    {}\n", super::shell::quote(&p.image)));
     s
 }

@@ -298,11 +298,11 @@ pub fn render_create(rec: &Recommendation, opts: &Options) -> String {
     let c = config(rec, opts);
     let mut s = String::new();
     for w in &c.warnings {
-        s.push_str(&format!("# warning: {}\n", w.replace('\n', " ")));
+        s.push_str(&super::shell::comment(&format!("warning: {w}")));
     }
     s.push_str(&format!("qm create {VMID}"));
     for (k, v) in &c.create {
-        s.push_str(&format!(" \\\n    --{k} {v}"));
+        s.push_str(&format!(" \\\n    --{k} {}", super::shell::quote(v)));
     }
     s.push('\n');
     s
@@ -314,7 +314,7 @@ pub fn render_conf(rec: &Recommendation, opts: &Options) -> String {
     let c = config(rec, opts);
     let mut s = String::new();
     for w in &c.warnings {
-        s.push_str(&format!("# warning: {}\n", w.replace('\n', " ")));
+        s.push_str(&super::shell::comment(&format!("warning: {w}")));
     }
     for (k, v) in &c.conf {
         s.push_str(&format!("{k}: {v}\n"));
