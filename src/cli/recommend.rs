@@ -264,6 +264,18 @@ pub(super) fn run(
             });
         }
     };
+    // The XML, QEMU and virt-install formats have no place a reader sees for
+    // the warnings: they go to standard error, so a pipe gets the output
+    // alone and the user still reads them.
+    if matches!(format, "libvirt" | "qemu" | "virt-install") {
+        for w in &rec.warnings {
+            eprintln!(
+                "guestdb: warning[{}]: {}",
+                w.code,
+                crate::cli::printable::printable(&w.message)
+            );
+        }
+    }
     match format {
         "json" => write_json(out, &render::json::render(&rec))?,
         "libvirt" => out.write_all(render::libvirt::render(&rec, &opts).as_bytes())?,
