@@ -236,6 +236,18 @@ impl Database {
         self.store.os_facts(os)
     }
 
+    /// Everything about `os` as `guestdb show --json` prints it: its facts
+    /// (with provenance when `explain`) and `other_names`, its names in the
+    /// other ecosystems' schemes (`data/crosswalk/`).
+    pub fn show_json(&self, os: &Os, explain: bool) -> Result<serde_json::Value, Error> {
+        let mut v = os.to_json(&self.details(os)?, explain);
+        if let serde_json::Value::Object(map) = &mut v {
+            let names = self.crosswalk()?.names_of(&os.id);
+            map.insert("other_names".into(), serde_json::json!(names));
+        }
+        Ok(v)
+    }
+
     /// The facts of `os` on `arch` that a recommendation reads.
     pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
         Ok(OsFacts::from_details(os, &self.details(os)?, arch))

@@ -51,16 +51,12 @@ fn why(p: &crate::os::Provenance) -> String {
 
 pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result<Outcome, Failure> {
     let os = find(db, &args.os)?;
-    let details = db.details(os)?;
-    let other_names = db.crosswalk()?.names_of(&os.id);
     if args.json {
-        let mut v = os.to_json(&details, args.explain);
-        if let serde_json::Value::Object(map) = &mut v {
-            map.insert("other_names".into(), serde_json::json!(other_names));
-        }
-        write_json(out, &v)?;
+        write_json(out, &db.show_json(os, args.explain)?)?;
         return Ok(Outcome::Ok);
     }
+    let details = db.details(os)?;
+    let other_names = db.crosswalk()?.names_of(&os.id);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     writeln!(out, "{}  {}", os.short_id(), os.name)?;
     writeln!(out, "  id            {}", os.id)?;

@@ -836,8 +836,7 @@ impl Os {
     fn show_json(&self, py: Python<'_>, explain: bool) -> PyResult<Value> {
         py.detach(|| {
             let os = self.row()?;
-            let details = self.db.details(os)?;
-            Ok(os.to_json(&details, explain))
+            self.db.show_json(os, explain)
         })
         .map_err(|e| error(py, e))
     }
