@@ -19,7 +19,7 @@ from conftest import ROOT, cli_json, run_cli
 from test_recommend import cases
 
 SCHEMAS = ROOT / "schema" / "json"
-COMMANDS = ["show", "list", "recommend", "detect", "machines", "diff", "validate"]
+COMMANDS = ["show", "list", "recommend", "detect", "machines", "diff", "validate", "check"]
 
 
 def validator(command):
@@ -74,6 +74,8 @@ def test_list_with_every_field():
     outputs = [("list --fields all", cli_json("list", "--fields", ",".join(fields)))]
     outputs.append(("list", cli_json("list")))
     outputs.append(("list --family winnt", cli_json("list", "--family", "winnt")))
+    for scheme in ("vmware", "proxmox"):
+        outputs.append((f"list --scheme {scheme}", cli_json("list", "--scheme", scheme)))
     assert len(outputs[0][1]) > 900
     assert_valid("list", outputs)
 
@@ -143,6 +145,38 @@ def test_diff_and_validate(tmp_path):
     findings = json.loads(out)
     assert findings["findings"]
     assert_valid("validate", [("ok", ok), ("findings", findings)])
+
+
+def test_check_of_domains_and_of_a_fleet(tmp_path):
+    """check --json of guestdb's own domains, virt-install's centos7.0 on q35,
+    a domain without OS metadata and an unreadable file; then the same
+    directory as a fleet."""
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    shutil.copy(ROOT / "docs" / "examples" / "centos7.0-q35.xml", fleet / "centos7.0-q35.xml")
+    for os_ in ("rhel6.10", "centos7.0", "win11", "win7", "fedora43", "debian12", "freebsd14.0"):
+        _, xml, _ = run_cli("recommend", os_, "--format", "libvirt")
+        (fleet / f"{os_}.xml").write_text(xml)
+    bare = (fleet / "centos7.0-q35.xml").read_text()
+    bare = re.sub(r"<metadata>.*?</metadata>", "", bare, flags=re.S)
+    (fleet / "no-metadata.xml").write_text(bare)
+    (fleet / "broken.xml").write_text("<domain>")
+    files = sorted(str(p) for p in fleet.iterdir())
+    outputs = []
+    for f in files:
+        code, out, err = run_cli("check", f, "--json", check=False)
+        assert code in (0, 1, 2), err
+        outputs.append((f, json.loads(out)))
+    code, out, err = run_cli("check", *files, "--json", check=False)
+    assert code == 2, err
+    every = json.loads(out)
+    assert every["unreadable"] and len(every["domains"]) == len(files) - 1
+    codes = {f["code"] for d in every["domains"] for f in d["findings"]}
+    assert {"virtio-modern-only", "os-unknown", "end-of-life"} <= codes, codes
+    outputs.append(("all files", every))
+    code, out, err = run_cli("check", "--fleet", str(fleet), "--json", check=False)
+    outputs.append(("--fleet", json.loads(out)))
+    assert_valid("check", outputs)
 
 
 def test_an_output_of_another_shape_fails_its_schema():
