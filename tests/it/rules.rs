@@ -285,3 +285,25 @@ fn one_kernel_per_architecture() {
         ["data/os/guestdb.test/b-1.xml:4:3: error[duplicate-element]: a second <kernel> for arch 'aarch64'; state one kernel per architecture"]
     );
 }
+
+#[test]
+fn a_machine_family_may_come_back_for_other_architectures_only() {
+    // aarch64's versioned virt and riscv64's unversioned one share a name;
+    // the same family twice for one architecture is a duplicate.
+    let release = "  <release version=\"7.2\" date=\"2022-12-13\"/>\n";
+    let ok = format!(
+        "<qemu-machines>\n{release}  <family name=\"virt\" arches=\"aarch64\" prefix=\"virt-\" first=\"7.2\"/>\n  <family name=\"virt\" arches=\"riscv64\" prefix=\"virt\" versioned=\"false\" first=\"7.2\"/>\n</qemu-machines>\n"
+    );
+    let dir = fixture();
+    write_files(dir.path(), &[("machines/qemu.xml", ok.as_bytes())]);
+    assert_eq!(findings_of(dir.path()), Vec::<String>::new());
+    let twice = format!(
+        "<qemu-machines>\n{release}  <family name=\"virt\" arches=\"aarch64\" prefix=\"virt-\" first=\"7.2\"/>\n  <family name=\"virt\" arches=\"riscv64 aarch64\" prefix=\"virt\" versioned=\"false\" first=\"7.2\"/>\n</qemu-machines>\n"
+    );
+    let dir = fixture();
+    write_files(dir.path(), &[("machines/qemu.xml", twice.as_bytes())]);
+    assert_eq!(
+        findings_of(dir.path()),
+        vec!["data/machines/qemu.xml:4:11: error[duplicate-id]: machine family 'virt' is defined twice for aarch64\ndata/machines/qemu.xml:3:11: note: first defined here".to_string()]
+    );
+}
