@@ -2,7 +2,8 @@
 //! in the data, resolving to an OS or stated as a gap with its reason; the
 //! names guestdb shows for an OS resolve back to it; `SCHEME:NAME` works
 //! wherever an OS is taken. The schemes' lists are the fixtures
-//! tools/ecosystems/extract.py generates from govmomi and qemu-server.
+//! tools/ecosystems/extract.py generates from govmomi, qemu-server and
+//! common-instancetypes.
 
 use crate::common::{self, root, run};
 use serde_json::Value;
@@ -80,6 +81,18 @@ fn every_govmomi_guest_id_resolves_to_an_os_or_is_an_explicit_gap() {
 fn every_proxmox_ostype_resolves_to_an_os_or_is_an_explicit_gap() {
     let px = fixture("proxmox");
     scheme_covers("proxmox", &strings(&px["keys"]["ostype"]["enum"]));
+}
+
+#[test]
+fn every_common_instancetypes_preference_resolves_to_an_os_or_is_an_explicit_gap() {
+    let prefs = fixture("kubevirt-preferences");
+    let names = prefs["preferences"]
+        .as_object()
+        .expect("preferences")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("kubevirt", &names);
 }
 
 #[test]
@@ -191,11 +204,30 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
         .any(|l| l.starts_with("win11 ") && l.contains("family")));
     let out = run(&["list", "--scheme", "nope"]);
     assert_eq!(out.code, 1);
+    // Every scheme file's name, in name order.
+    let mut files: Vec<String> = std::fs::read_dir(root().join("data/crosswalk"))
+        .expect("data/crosswalk")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            p.file_stem().expect("stem").to_string_lossy().into_owned()
+        })
+        .collect();
+    files.sort();
     assert!(
-        out.stderr.contains("known: proxmox, vmware"),
+        out.stderr.contains(&format!("known: {}", files.join(", "))),
         "{}",
         out.stderr
     );
+    let out = run(&["list", "--scheme", "kubevirt", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = v["names"].as_array().expect("names");
+    let win = names
+        .iter()
+        .find(|n| n["name"] == "windows.2k22.virtio")
+        .expect("windows.2k22.virtio");
+    assert_eq!(win["os"], "win2k22");
+    assert_eq!(win["quality"], "exact");
 }
 
 #[test]

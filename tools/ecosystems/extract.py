@@ -5,11 +5,14 @@ tests/it/ecosystems/*.json (generated files; each records the repository
 and commit it was read from).
 
 Usage: tools/ecosystems/extract.py [--kubevirt GIT] [--nova GIT]
-           [--qemu-server GIT] [--govmomi GIT] [--out DIR]
+           [--qemu-server GIT] [--govmomi GIT]
+           [--common-instancetypes GIT] [--out DIR]
 
 Each GIT is a git directory (a clone, or a bare mirror) of
-kubevirt/kubevirt, openstack/nova, proxmox/qemu-server or vmware/govmomi;
-the files are read at its HEAD with `git show`, and only the fixtures of
+kubevirt/kubevirt, openstack/nova, proxmox/qemu-server, vmware/govmomi or
+kubevirt/common-instancetypes; the files are read at its HEAD with `git
+show` (common-instancetypes' preferences are built from their kustomize
+tree with `kubectl kustomize`, as its Makefile does), and only the fixtures of
 the repositories given are written. Nothing is copied whole: the KubeVirt
 schema keeps only the definitions the two objects guestdb writes reach, Nova
 only its image property names with their enum values, Proxmox only the
@@ -283,6 +286,38 @@ def govmomi(gitdir):
     }
 
 
+# --- KubeVirt common-instancetypes ----------------------------------------------
+
+def common_instancetypes(gitdir):
+    import shutil
+    import tempfile
+
+    import yaml
+
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        sys.exit("kubectl is needed to build common-instancetypes' preferences (kubectl kustomize)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tar = subprocess.run(["git", "--git-dir", gitdir, "archive", "HEAD", "preferences"],
+                             check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=tar, check=True)
+        built = subprocess.check_output([kubectl, "kustomize", os.path.join(tmp, "preferences")], text=True)
+    prefs = {}
+    for doc in yaml.safe_load_all(built):
+        if not doc or doc.get("kind") != "VirtualMachineClusterPreference":
+            continue
+        meta = doc["metadata"]
+        prefs[meta["name"]] = {
+            "display_name": meta.get("annotations", {}).get("openshift.io/display-name"),
+            "os_type": meta.get("labels", {}).get("instancetype.kubevirt.io/os-type"),
+            "spec": doc.get("spec", {}),
+        }
+    return {
+        "source": source(gitdir, "kubevirt/common-instancetypes", ["preferences/ (kubectl kustomize)"]),
+        "preferences": prefs,
+    }
+
+
 def main():
     import argparse
 
@@ -291,6 +326,7 @@ def main():
     ap.add_argument("--nova")
     ap.add_argument("--qemu-server")
     ap.add_argument("--govmomi")
+    ap.add_argument("--common-instancetypes")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems"))
     a = ap.parse_args()
     jobs = [
@@ -300,6 +336,7 @@ def main():
             ("nova", nova, "nova"),
             ("proxmox", proxmox, "qemu_server"),
             ("vmware", govmomi, "govmomi"),
+            ("kubevirt-preferences", common_instancetypes, "common_instancetypes"),
         )
         if getattr(a, arg)
     ]
