@@ -2,8 +2,8 @@
 //! in the data, resolving to an OS or stated as a gap with its reason; the
 //! names guestdb shows for an OS resolve back to it; `SCHEME:NAME` works
 //! wherever an OS is taken. The schemes' lists are the fixtures
-//! tools/ecosystems/extract.py generates from govmomi, qemu-server and
-//! common-instancetypes.
+//! tools/ecosystems/extract.py generates from govmomi, qemu-server,
+//! common-instancetypes and Glance's admin guide.
 
 use crate::common::{self, root, run};
 use serde_json::Value;
@@ -93,6 +93,18 @@ fn every_common_instancetypes_preference_resolves_to_an_os_or_is_an_explicit_gap
         .cloned()
         .collect();
     scheme_covers("kubevirt", &names);
+}
+
+#[test]
+fn every_documented_glance_os_distro_resolves_to_an_os_or_is_an_explicit_gap() {
+    let glance = fixture("glance");
+    let values = glance["os_distro"]
+        .as_object()
+        .expect("os_distro")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("glance", &values);
 }
 
 #[test]
@@ -228,6 +240,10 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
         .expect("windows.2k22.virtio");
     assert_eq!(win["os"], "win2k22");
     assert_eq!(win["quality"], "exact");
+    let out = run(&["show", "glance:rhel"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("rhel10-unknown "), "{}", out.stdout);
+    assert!(out.stderr.contains("generic match"), "{}", out.stderr);
 }
 
 #[test]

@@ -6,11 +6,12 @@ and commit it was read from).
 
 Usage: tools/ecosystems/extract.py [--kubevirt GIT] [--nova GIT]
            [--qemu-server GIT] [--govmomi GIT]
-           [--common-instancetypes GIT] [--out DIR]
+           [--common-instancetypes GIT] [--glance GIT]
+           [--ovirt-engine GIT] [--out DIR]
 
 Each GIT is a git directory (a clone, or a bare mirror) of
-kubevirt/kubevirt, openstack/nova, proxmox/qemu-server, vmware/govmomi or
-kubevirt/common-instancetypes; the files are read at its HEAD with `git
+kubevirt/kubevirt, openstack/nova, proxmox/qemu-server, vmware/govmomi,
+kubevirt/common-instancetypes, openstack/glance or oVirt/ovirt-engine; the files are read at its HEAD with `git
 show` (common-instancetypes' preferences are built from their kustomize
 tree with `kubectl kustomize`, as its Makefile does), and only the fixtures of
 the repositories given are written. Nothing is copied whole: the KubeVirt
@@ -318,6 +319,52 @@ def common_instancetypes(gitdir):
     }
 
 
+# --- Glance -------------------------------------------------------------------
+
+def glance(gitdir):
+    # The recognized os_distro values: the bullet list of the property in
+    # Glance's admin guide ("* ``value`` - Description. Do not use ...").
+    f = "doc/source/admin/useful-image-properties.rst"
+    text = git(gitdir, "show", "HEAD:" + f)
+    section = re.search(r"^``os_distro``\n(.*?)^``", text, re.M | re.S).group(1)
+    values = {}
+    for m in re.finditer(r"^  \* ``([^`]+)`` - (.*?)(?=^  \* |\Z)", section, re.M | re.S):
+        described = " ".join(m.group(2).split())
+        values[m.group(1)] = described.split(". Do not use")[0].rstrip(".")
+    if not values:
+        sys.exit(f"{f}: no os_distro values found")
+    return {
+        "source": source(gitdir, "openstack/glance", [f]),
+        "os_distro": values,
+    }
+
+
+# --- oVirt -------------------------------------------------------------------
+
+def ovirt(gitdir):
+    # The OS names of oVirt engine's defaults (`os.NAME.id.value = N`),
+    # with the display name and the OS each derives from.
+    f = "packaging/conf/osinfo-defaults.properties"
+    text = git(gitdir, "show", "HEAD:" + f)
+    props = dict(re.findall(r"^(os\.\w+\.\w+)\.value\s*=\s*(.*?)\s*$", text, re.M))
+    names = {}
+    for key, value in props.items():
+        m = re.fullmatch(r"os\.(\w+)\.id", key)
+        if m:
+            name = m.group(1)
+            names[name] = {
+                "id": int(value),
+                "display_name": props.get(f"os.{name}.name"),
+                "derived_from": props.get(f"os.{name}.derivedFrom"),
+            }
+    if not names:
+        sys.exit(f"{f}: no OS ids found")
+    return {
+        "source": source(gitdir, "oVirt/ovirt-engine", [f]),
+        "os_names": names,
+    }
+
+
 def main():
     import argparse
 
@@ -327,6 +374,8 @@ def main():
     ap.add_argument("--qemu-server")
     ap.add_argument("--govmomi")
     ap.add_argument("--common-instancetypes")
+    ap.add_argument("--glance")
+    ap.add_argument("--ovirt-engine")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems"))
     a = ap.parse_args()
     jobs = [
@@ -337,6 +386,8 @@ def main():
             ("proxmox", proxmox, "qemu_server"),
             ("vmware", govmomi, "govmomi"),
             ("kubevirt-preferences", common_instancetypes, "common_instancetypes"),
+            ("glance", glance, "glance"),
+            ("ovirt", ovirt, "ovirt_engine"),
         )
         if getattr(a, arg)
     ]
