@@ -54,7 +54,7 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     json: bool,
-    /// List a name scheme instead (glance, kubevirt, proxmox, vmware): each name, the OS it
+    /// List a name scheme instead (glance, kubevirt, ovirt, proxmox, vmware): each name, the OS it
     /// resolves to and how well it matches, or why it names none (a gap)
     #[arg(long, value_name = "SCHEME")]
     scheme: Option<String>,

@@ -3,7 +3,7 @@
 //! names guestdb shows for an OS resolve back to it; `SCHEME:NAME` works
 //! wherever an OS is taken. The schemes' lists are the fixtures
 //! tools/ecosystems/extract.py generates from govmomi, qemu-server,
-//! common-instancetypes and Glance's admin guide.
+//! common-instancetypes, Glance's admin guide and oVirt engine.
 
 use crate::common::{self, root, run};
 use serde_json::Value;
@@ -105,6 +105,18 @@ fn every_documented_glance_os_distro_resolves_to_an_os_or_is_an_explicit_gap() {
         .cloned()
         .collect();
     scheme_covers("glance", &values);
+}
+
+#[test]
+fn every_ovirt_os_name_resolves_to_an_os_or_is_an_explicit_gap() {
+    let ovirt = fixture("ovirt");
+    let names = ovirt["os_names"]
+        .as_object()
+        .expect("os_names")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("ovirt", &names);
 }
 
 #[test]
@@ -244,6 +256,10 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("rhel10-unknown "), "{}", out.stdout);
     assert!(out.stderr.contains("generic match"), "{}", out.stderr);
+    let out = run(&["show", "--json", "ovirt:windows_2019x64"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["short_ids"][0], "win2k19");
 }
 
 #[test]
