@@ -3,7 +3,8 @@
 //! names guestdb shows for an OS resolve back to it; `SCHEME:NAME` works
 //! wherever an OS is taken. The schemes' lists are the fixtures
 //! tools/ecosystems/extract.py generates from govmomi, qemu-server,
-//! common-instancetypes, Glance's admin guide and oVirt engine.
+//! common-instancetypes, Glance's admin guide, oVirt engine and
+//! VirtualBox's Global.cpp.
 
 use crate::common::{self, root, run};
 use serde_json::Value;
@@ -117,6 +118,18 @@ fn every_ovirt_os_name_resolves_to_an_os_or_is_an_explicit_gap() {
         .cloned()
         .collect();
     scheme_covers("ovirt", &names);
+}
+
+#[test]
+fn every_virtualbox_os_type_resolves_to_an_os_or_is_an_explicit_gap() {
+    let vbox = fixture("virtualbox");
+    let types = vbox["os_types"]
+        .as_object()
+        .expect("os_types")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("virtualbox", &types);
 }
 
 #[test]
@@ -260,6 +273,10 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(v["short_ids"][0], "win2k19");
+    let out = run(&["show", "virtualbox:Windows11_64"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("win11 "), "{}", out.stdout);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
 
 #[test]

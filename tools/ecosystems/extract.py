@@ -7,11 +7,12 @@ and commit it was read from).
 Usage: tools/ecosystems/extract.py [--kubevirt GIT] [--nova GIT]
            [--qemu-server GIT] [--govmomi GIT]
            [--common-instancetypes GIT] [--glance GIT]
-           [--ovirt-engine GIT] [--out DIR]
+           [--ovirt-engine GIT] [--virtualbox GIT] [--out DIR]
 
 Each GIT is a git directory (a clone, or a bare mirror) of
 kubevirt/kubevirt, openstack/nova, proxmox/qemu-server, vmware/govmomi,
-kubevirt/common-instancetypes, openstack/glance or oVirt/ovirt-engine; the files are read at its HEAD with `git
+kubevirt/common-instancetypes, openstack/glance, oVirt/ovirt-engine or a copy of VirtualBox's sources
+(VirtualBox/virtualbox itself, or a mirror such as kaisenlinux/virtualbox); the files are read at its HEAD with `git
 show` (common-instancetypes' preferences are built from their kustomize
 tree with `kubectl kustomize`, as its Makefile does), and only the fixtures of
 the repositories given are written. Nothing is copied whole: the KubeVirt
@@ -365,6 +366,37 @@ def ovirt(gitdir):
     }
 
 
+# --- VirtualBox --------------------------------------------------------------
+
+def virtualbox(gitdir):
+    # The guest OS type ids of Global::sOSTypes: an entry names its id with
+    # GUEST_OS_ID_STR_X86/X64/A64("Id") (VirtualBox.xidl: X64 adds "_64",
+    # A64 "_arm64"), or, for Linux, with a VBOX_LINUX_SUBTYPE_*_X86/X64/A64
+    # macro whose second argument is the id; the description follows.
+    f = "src/VBox/Main/src-all/Global.cpp"
+    text = git(gitdir, "show", "HEAD:" + f)
+    suffix = {"X86": "", "X64": "_64", "A64": "_arm64"}
+    types = {}
+    for m in re.finditer(r'GUEST_OS_ID_STR_(X86|X64|A64)\("(\w+)"\),\s*"([^"]*)"', text):
+        types[m.group(2) + suffix[m.group(1)]] = m.group(3)
+    for m in re.finditer(r'^\s*VBOX_LINUX_SUBTYPE_\w+?_(X86|X64|A64)\(\s*"[^"]*",\s*(\w+),\s*"([^"]*)"', text, re.M):
+        types[m.group(2) + suffix[m.group(1)]] = m.group(3)
+    version = git(gitdir, "show", "HEAD:Version.kmk")
+    release = ".".join(
+        re.search(r"^VBOX_VERSION_%s\s*=\s*(\d+)" % part, version, re.M).group(1)
+        for part in ("MAJOR", "MINOR", "BUILD")
+    )
+    # The repository: the owner/name of a mirror fetched as
+    # .../owner+name/repo, else the directory given.
+    where = os.path.abspath(gitdir).rstrip("/")
+    parent = os.path.basename(os.path.dirname(where))
+    repo = parent.replace("+", "/", 1) if "+" in parent else where
+    return {
+        "source": dict(source(gitdir, repo, [f, "Version.kmk"]), virtualbox_release=release),
+        "os_types": types,
+    }
+
+
 def main():
     import argparse
 
@@ -376,6 +408,7 @@ def main():
     ap.add_argument("--common-instancetypes")
     ap.add_argument("--glance")
     ap.add_argument("--ovirt-engine")
+    ap.add_argument("--virtualbox")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems"))
     a = ap.parse_args()
     jobs = [
@@ -388,6 +421,7 @@ def main():
             ("kubevirt-preferences", common_instancetypes, "common_instancetypes"),
             ("glance", glance, "glance"),
             ("ovirt", ovirt, "ovirt_engine"),
+            ("virtualbox", virtualbox, "virtualbox"),
         )
         if getattr(a, arg)
     ]
