@@ -54,8 +54,9 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     json: bool,
-    /// List a name scheme instead (vmware, proxmox): each name, the OS it
-    /// resolves to and how well it matches, or why it names none (a gap)
+    /// List a name scheme instead (glance, kubevirt, ovirt, proxmox,
+    /// virtualbox, vmware): each name, the OS it resolves to and how well it
+    /// matches, or why it names none (a gap)
     #[arg(long, value_name = "SCHEME")]
     scheme: Option<String>,
 }

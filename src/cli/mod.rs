@@ -69,7 +69,7 @@ enum Command {
     List(list::ListArgs),
     /// Show everything known about one OS
     #[command(
-        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n  guestdb show vmware:rhel9_64Guest\n  guestdb show proxmox:win11 --json\n\nAn OS may be named SCHEME:NAME (vmware, proxmox: 'guestdb list --scheme S'); a match\nthat is not exact prints a warning. Exit status: 0 found, 1 unknown OS or a gap, 2 error."
+        after_help = "Examples:\n  guestdb show rhel6.10\n  guestdb show http://microsoft.com/win/11 --json\n  guestdb show centos7.0 --explain\n  guestdb show vmware:rhel9_64Guest\n  guestdb show proxmox:win11 --json\n\nAn OS may be named SCHEME:NAME (glance, kubevirt, ovirt, proxmox,\nvirtualbox, vmware: 'guestdb list --scheme S'); a match that is not exact\nprints a warning. Exit status: 0 found, 1 unknown OS or a gap, 2 error."
     )]
     Show(show::ShowArgs),
     /// Check a data directory and report every finding

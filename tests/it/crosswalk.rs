@@ -2,7 +2,9 @@
 //! in the data, resolving to an OS or stated as a gap with its reason; the
 //! names guestdb shows for an OS resolve back to it; `SCHEME:NAME` works
 //! wherever an OS is taken. The schemes' lists are the fixtures
-//! tools/ecosystems/extract.py generates from govmomi and qemu-server.
+//! tools/ecosystems/extract.py generates from govmomi, qemu-server,
+//! common-instancetypes, Glance's admin guide, oVirt engine and
+//! VirtualBox's Global.cpp.
 
 use crate::common::{self, root, run};
 use serde_json::Value;
@@ -80,6 +82,54 @@ fn every_govmomi_guest_id_resolves_to_an_os_or_is_an_explicit_gap() {
 fn every_proxmox_ostype_resolves_to_an_os_or_is_an_explicit_gap() {
     let px = fixture("proxmox");
     scheme_covers("proxmox", &strings(&px["keys"]["ostype"]["enum"]));
+}
+
+#[test]
+fn every_common_instancetypes_preference_resolves_to_an_os_or_is_an_explicit_gap() {
+    let prefs = fixture("kubevirt-preferences");
+    let names = prefs["preferences"]
+        .as_object()
+        .expect("preferences")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("kubevirt", &names);
+}
+
+#[test]
+fn every_documented_glance_os_distro_resolves_to_an_os_or_is_an_explicit_gap() {
+    let glance = fixture("glance");
+    let values = glance["os_distro"]
+        .as_object()
+        .expect("os_distro")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("glance", &values);
+}
+
+#[test]
+fn every_ovirt_os_name_resolves_to_an_os_or_is_an_explicit_gap() {
+    let ovirt = fixture("ovirt");
+    let names = ovirt["os_names"]
+        .as_object()
+        .expect("os_names")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("ovirt", &names);
+}
+
+#[test]
+fn every_virtualbox_os_type_resolves_to_an_os_or_is_an_explicit_gap() {
+    let vbox = fixture("virtualbox");
+    let types = vbox["os_types"]
+        .as_object()
+        .expect("os_types")
+        .keys()
+        .cloned()
+        .collect();
+    scheme_covers("virtualbox", &types);
 }
 
 #[test]
@@ -191,11 +241,42 @@ fn list_scheme_lists_names_with_their_os_and_gaps() {
         .any(|l| l.starts_with("win11 ") && l.contains("family")));
     let out = run(&["list", "--scheme", "nope"]);
     assert_eq!(out.code, 1);
+    // Every scheme file's name, in name order.
+    let mut files: Vec<String> = std::fs::read_dir(root().join("data/crosswalk"))
+        .expect("data/crosswalk")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            p.file_stem().expect("stem").to_string_lossy().into_owned()
+        })
+        .collect();
+    files.sort();
     assert!(
-        out.stderr.contains("known: proxmox, vmware"),
+        out.stderr.contains(&format!("known: {}", files.join(", "))),
         "{}",
         out.stderr
     );
+    let out = run(&["list", "--scheme", "kubevirt", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = v["names"].as_array().expect("names");
+    let win = names
+        .iter()
+        .find(|n| n["name"] == "windows.2k22.virtio")
+        .expect("windows.2k22.virtio");
+    assert_eq!(win["os"], "win2k22");
+    assert_eq!(win["quality"], "exact");
+    let out = run(&["show", "glance:rhel"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("rhel10-unknown "), "{}", out.stdout);
+    assert!(out.stderr.contains("generic match"), "{}", out.stderr);
+    let out = run(&["show", "--json", "ovirt:windows_2019x64"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["short_ids"][0], "win2k19");
+    let out = run(&["show", "virtualbox:Windows11_64"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("win11 "), "{}", out.stdout);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
 
 #[test]

@@ -5,11 +5,16 @@ tests/it/ecosystems/*.json (generated files; each records the repository
 and commit it was read from).
 
 Usage: tools/ecosystems/extract.py [--kubevirt GIT] [--nova GIT]
-           [--qemu-server GIT] [--govmomi GIT] [--out DIR]
+           [--qemu-server GIT] [--govmomi GIT]
+           [--common-instancetypes GIT] [--glance GIT]
+           [--ovirt-engine GIT] [--virtualbox GIT] [--out DIR]
 
 Each GIT is a git directory (a clone, or a bare mirror) of
-kubevirt/kubevirt, openstack/nova, proxmox/qemu-server or vmware/govmomi;
-the files are read at its HEAD with `git show`, and only the fixtures of
+kubevirt/kubevirt, openstack/nova, proxmox/qemu-server, vmware/govmomi,
+kubevirt/common-instancetypes, openstack/glance, oVirt/ovirt-engine or a copy of VirtualBox's sources
+(VirtualBox/virtualbox itself, or a mirror such as kaisenlinux/virtualbox); the files are read at its HEAD with `git
+show` (common-instancetypes' preferences are built from their kustomize
+tree with `kubectl kustomize`, as its Makefile does), and only the fixtures of
 the repositories given are written. Nothing is copied whole: the KubeVirt
 schema keeps only the definitions the two objects guestdb writes reach, Nova
 only its image property names with their enum values, Proxmox only the
@@ -283,6 +288,115 @@ def govmomi(gitdir):
     }
 
 
+# --- KubeVirt common-instancetypes ----------------------------------------------
+
+def common_instancetypes(gitdir):
+    import shutil
+    import tempfile
+
+    import yaml
+
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        sys.exit("kubectl is needed to build common-instancetypes' preferences (kubectl kustomize)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tar = subprocess.run(["git", "--git-dir", gitdir, "archive", "HEAD", "preferences"],
+                             check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=tar, check=True)
+        built = subprocess.check_output([kubectl, "kustomize", os.path.join(tmp, "preferences")], text=True)
+    prefs = {}
+    for doc in yaml.safe_load_all(built):
+        if not doc or doc.get("kind") != "VirtualMachineClusterPreference":
+            continue
+        meta = doc["metadata"]
+        prefs[meta["name"]] = {
+            "display_name": meta.get("annotations", {}).get("openshift.io/display-name"),
+            "os_type": meta.get("labels", {}).get("instancetype.kubevirt.io/os-type"),
+            "spec": doc.get("spec", {}),
+        }
+    return {
+        "source": source(gitdir, "kubevirt/common-instancetypes", ["preferences/ (kubectl kustomize)"]),
+        "preferences": prefs,
+    }
+
+
+# --- Glance -------------------------------------------------------------------
+
+def glance(gitdir):
+    # The recognized os_distro values: the bullet list of the property in
+    # Glance's admin guide ("* ``value`` - Description. Do not use ...").
+    f = "doc/source/admin/useful-image-properties.rst"
+    text = git(gitdir, "show", "HEAD:" + f)
+    section = re.search(r"^``os_distro``\n(.*?)^``", text, re.M | re.S).group(1)
+    values = {}
+    for m in re.finditer(r"^  \* ``([^`]+)`` - (.*?)(?=^  \* |\Z)", section, re.M | re.S):
+        described = " ".join(m.group(2).split())
+        values[m.group(1)] = described.split(". Do not use")[0].rstrip(".")
+    if not values:
+        sys.exit(f"{f}: no os_distro values found")
+    return {
+        "source": source(gitdir, "openstack/glance", [f]),
+        "os_distro": values,
+    }
+
+
+# --- oVirt -------------------------------------------------------------------
+
+def ovirt(gitdir):
+    # The OS names of oVirt engine's defaults (`os.NAME.id.value = N`),
+    # with the display name and the OS each derives from.
+    f = "packaging/conf/osinfo-defaults.properties"
+    text = git(gitdir, "show", "HEAD:" + f)
+    props = dict(re.findall(r"^(os\.\w+\.\w+)\.value\s*=\s*(.*?)\s*$", text, re.M))
+    names = {}
+    for key, value in props.items():
+        m = re.fullmatch(r"os\.(\w+)\.id", key)
+        if m:
+            name = m.group(1)
+            names[name] = {
+                "id": int(value),
+                "display_name": props.get(f"os.{name}.name"),
+                "derived_from": props.get(f"os.{name}.derivedFrom"),
+            }
+    if not names:
+        sys.exit(f"{f}: no OS ids found")
+    return {
+        "source": source(gitdir, "oVirt/ovirt-engine", [f]),
+        "os_names": names,
+    }
+
+
+# --- VirtualBox --------------------------------------------------------------
+
+def virtualbox(gitdir):
+    # The guest OS type ids of Global::sOSTypes: an entry names its id with
+    # GUEST_OS_ID_STR_X86/X64/A64("Id") (VirtualBox.xidl: X64 adds "_64",
+    # A64 "_arm64"), or, for Linux, with a VBOX_LINUX_SUBTYPE_*_X86/X64/A64
+    # macro whose second argument is the id; the description follows.
+    f = "src/VBox/Main/src-all/Global.cpp"
+    text = git(gitdir, "show", "HEAD:" + f)
+    suffix = {"X86": "", "X64": "_64", "A64": "_arm64"}
+    types = {}
+    for m in re.finditer(r'GUEST_OS_ID_STR_(X86|X64|A64)\("(\w+)"\),\s*"([^"]*)"', text):
+        types[m.group(2) + suffix[m.group(1)]] = m.group(3)
+    for m in re.finditer(r'^\s*VBOX_LINUX_SUBTYPE_\w+?_(X86|X64|A64)\(\s*"[^"]*",\s*(\w+),\s*"([^"]*)"', text, re.M):
+        types[m.group(2) + suffix[m.group(1)]] = m.group(3)
+    version = git(gitdir, "show", "HEAD:Version.kmk")
+    release = ".".join(
+        re.search(r"^VBOX_VERSION_%s\s*=\s*(\d+)" % part, version, re.M).group(1)
+        for part in ("MAJOR", "MINOR", "BUILD")
+    )
+    # The repository: the owner/name of a mirror fetched as
+    # .../owner+name/repo, else the directory given.
+    where = os.path.abspath(gitdir).rstrip("/")
+    parent = os.path.basename(os.path.dirname(where))
+    repo = parent.replace("+", "/", 1) if "+" in parent else where
+    return {
+        "source": dict(source(gitdir, repo, [f, "Version.kmk"]), virtualbox_release=release),
+        "os_types": types,
+    }
+
+
 def main():
     import argparse
 
@@ -291,6 +405,10 @@ def main():
     ap.add_argument("--nova")
     ap.add_argument("--qemu-server")
     ap.add_argument("--govmomi")
+    ap.add_argument("--common-instancetypes")
+    ap.add_argument("--glance")
+    ap.add_argument("--ovirt-engine")
+    ap.add_argument("--virtualbox")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/it/ecosystems"))
     a = ap.parse_args()
     jobs = [
@@ -300,6 +418,10 @@ def main():
             ("nova", nova, "nova"),
             ("proxmox", proxmox, "qemu_server"),
             ("vmware", govmomi, "govmomi"),
+            ("kubevirt-preferences", common_instancetypes, "common_instancetypes"),
+            ("glance", glance, "glance"),
+            ("ovirt", ovirt, "ovirt_engine"),
+            ("virtualbox", virtualbox, "virtualbox"),
         )
         if getattr(a, arg)
     ]
