@@ -74,7 +74,7 @@ def test_list_with_every_field():
     outputs = [("list --fields all", cli_json("list", "--fields", ",".join(fields)))]
     outputs.append(("list", cli_json("list")))
     outputs.append(("list --family winnt", cli_json("list", "--family", "winnt")))
-    for scheme in ("vmware", "proxmox"):
+    for scheme in ("vmware", "proxmox", "kubevirt", "glance", "ovirt", "virtualbox"):
         outputs.append((f"list --scheme {scheme}", cli_json("list", "--scheme", scheme)))
     assert len(outputs[0][1]) > 900
     assert_valid("list", outputs)
