@@ -46,6 +46,8 @@ def test_typed_attributes_hold_the_facts(db):
     assert os.media == want["media"]
     assert os.devices == want["devices"]
     assert os.arches == want["arches"]
+    assert os.other_names == want["other_names"]
+    assert os.other_names and all(set(n) == {"scheme", "name", "quality"} for n in os.other_names)
     assert os.supported_on("2019-01-01") and not os.supported_on(datetime.date(2021, 1, 1))
     assert os.supported_on("2021-01-01", support="extended")
 

@@ -993,6 +993,14 @@ impl Os {
     fn variants<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.show_key(py, "variants")
     }
+    /// Its names in other tools' schemes (VMware guest ids, VirtualBox OS
+    /// types, Proxmox ostype, KubeVirt preferences, oVirt, Glance
+    /// os_distro): a list of dicts {'scheme', 'name', 'quality'}, quality
+    /// 'exact', 'family' or 'generic'.
+    #[getter]
+    fn other_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.show_key(py, "other_names")
+    }
     /// What its drivers speak for the virtio device class `cls` ('net',
     /// 'block', 'scsi', 'gpu', ...): a dict {'legacy': bool, 'modern':
     /// bool, 'needs_driver': bool}. Without `arch` the OS-wide summary;
