@@ -11,8 +11,10 @@
 mod catalogue;
 mod crosswalk;
 mod host;
+mod lifecycle;
 mod linux;
 mod machine;
+mod media;
 mod os;
 mod profile;
 
