@@ -251,3 +251,30 @@ pub fn libosinfo_dump(tree: &Path) -> (Vec<serde_json::Value>, String) {
         String::from_utf8_lossy(&run.stderr).into_owned(),
     )
 }
+
+/// Runs guestdb with `args`; a run past `limit` is killed and fails the
+/// test (a guard against a hang, not a measurement). The output is read
+/// while the program runs, so a large one cannot stall it.
+pub fn run_guarded(limit: std::time::Duration, args: &[&str]) -> Run {
+    let child = guestdb()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("guestdb runs");
+    let pid = child.id() as i32;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("output").into(),
+        Err(_) => {
+            // SAFETY: kill(2) on the child's pid, which is not reaped
+            // before the waiting thread sees it end.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("guestdb {args:?} hung");
+        }
+    }
+}

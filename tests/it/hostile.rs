@@ -533,28 +533,6 @@ fn every_json_output_names_its_keys_in_snake_case() {
     );
 }
 
-/// Runs guestdb with `args`; a run past a minute is killed and fails the
-/// test (a guard against a hang, not a measurement).
-fn run_or_hang(args: &[&str]) -> crate::common::Run {
-    let mut child = guestdb()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("guestdb runs");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().expect("wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("guestdb {args:?} hung");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output").into()
-}
-
 #[test]
 fn a_store_with_a_view_wrong_columns_or_counts_is_refused_naming_table_row_and_column() {
     let tmp = tempfile::tempdir().unwrap();
@@ -592,7 +570,7 @@ fn a_store_with_a_view_wrong_columns_or_counts_is_refused_naming_table_row_and_c
         let dir = tempfile::tempdir_in(tmp.path()).unwrap();
         let store = damaged_store(dir.path(), &format!("PRAGMA foreign_keys = OFF; {sql}"));
         let before = std::fs::read(&store).unwrap();
-        let r = run_or_hang(&["--store", store.to_str().unwrap(), "show", "base1"]);
+        let r = crate::common::run_guarded(std::time::Duration::from_secs(60), &["--store", store.to_str().unwrap(), "show", "base1"]);
         assert_eq!(r.code, 2, "{sql}: {}{}", r.stdout, r.stderr);
         assert!(
             r.stderr.contains(store.to_str().unwrap()) && r.stderr.contains(want),
@@ -728,7 +706,7 @@ fn a_fifo_or_a_device_among_the_data_files_is_a_finding_not_a_hang() {
                 store.to_str().unwrap(),
             ],
         ] {
-            let r = run_or_hang(&args);
+            let r = crate::common::run_guarded(std::time::Duration::from_secs(60), &args);
             assert_eq!(r.code, 2, "{args:?} {rel}: {}{}", r.stdout, r.stderr);
             let said = format!("{}{}", r.stdout, r.stderr);
             assert!(
@@ -757,12 +735,15 @@ fn a_fifo_or_a_device_in_the_osinfo_db_tree_stops_the_import_and_changes_nothing
             std::os::unix::fs::symlink("/dev/urandom", &bad).unwrap();
         }
         let lock = std::fs::read(out.join("osinfo-import.lock")).unwrap();
-        let r = run_or_hang(&[
-            "import-osinfo",
-            src.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let r = crate::common::run_guarded(
+            std::time::Duration::from_secs(60),
+            &[
+                "import-osinfo",
+                src.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
         assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
         assert!(
             r.stderr.contains("bad-1.xml.in")
@@ -800,7 +781,10 @@ fn fields_longer_than_real_ones_are_refused_quoting_a_short_prefix() {
     for (name, text, want) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let r = run_or_hang(&["detect", path.to_str().unwrap()]);
+        let r = crate::common::run_guarded(
+            std::time::Duration::from_secs(60),
+            &["detect", path.to_str().unwrap()],
+        );
         assert_eq!(r.code, 2, "{name}: {}", r.stdout);
         assert!(r.stderr.contains(want), "{name}: {}", r.stderr);
         assert!(

@@ -5,10 +5,9 @@
 //! like it; guestdb must finish, say what happened briefly, and never use
 //! an odd name.
 
-use crate::common::{guestdb, run};
+use crate::common::run;
 use crate::qemu::qemu_binary;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 /// A `qemu-system-x86_64` in a new directory that runs `body` (a shell
 /// script in which `$QEMU` is the real QEMU).
@@ -24,36 +23,17 @@ fn wrapper(dir: &Path, body: &str) -> PathBuf {
     path
 }
 
-/// guestdb with `args`, killed (and the test failed) after two minutes: a
-/// guard against a hang, not a measurement.
-fn run_guarded(args: &[&str]) -> crate::common::Run {
-    let mut child = guestdb()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("guestdb runs");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while child.try_wait().expect("wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("guestdb {args:?} hung");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output").into()
-}
-
 fn recommend(qemu: &Path) -> crate::common::Run {
-    run_guarded(&[
-        "recommend",
-        "fedora43",
-        "--qemu",
-        qemu.to_str().expect("utf-8"),
-        "--json",
-    ])
+    crate::common::run_guarded(
+        std::time::Duration::from_secs(120),
+        &[
+            "recommend",
+            "fedora43",
+            "--qemu",
+            qemu.to_str().expect("utf-8"),
+            "--json",
+        ],
+    )
 }
 
 /// The processes whose command line holds `mark`.
