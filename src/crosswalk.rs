@@ -56,6 +56,20 @@ fn rank(quality: &str) -> u8 {
     }
 }
 
+/// Whether `text` has the shape of `SCHEME:NAME` (a scheme, a colon, a
+/// name that does not start with `/`), so that callers can tell without
+/// reading the crosswalk that a short-id or an id URL
+/// (`http://redhat.com/rhel/6.10`) is not one.
+pub fn may_be_scheme_name(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(scheme, name)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !name.starts_with('/')
+    })
+}
+
 impl Crosswalk {
     /// Indexes `schemes`.
     pub fn new(schemes: Vec<Scheme>) -> Crosswalk {
@@ -95,8 +109,10 @@ impl Crosswalk {
 
     /// Whether `text` is `SCHEME:NAME` for a known scheme.
     pub fn is_scheme_name(&self, text: &str) -> bool {
-        text.split_once(':')
-            .is_some_and(|(s, _)| self.scheme(s).is_some())
+        may_be_scheme_name(text)
+            && text
+                .split_once(':')
+                .is_some_and(|(s, _)| self.scheme(s).is_some())
     }
 
     /// The name `SCHEME:NAME` (the name in any case).
@@ -149,5 +165,26 @@ impl Crosswalk {
         }
         best.sort_by_key(|(si, _, _)| *si);
         best.into_iter().map(|(_, n, _)| n).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_scheme_name;
+
+    #[test]
+    fn only_scheme_shaped_names_may_be_scheme_names() {
+        for yes in ["vmware:rhel9_64Guest", "proxmox:win11", "KubeVirt:rhel.9"] {
+            assert!(may_be_scheme_name(yes), "{yes}");
+        }
+        for no in [
+            "rhel6.10",
+            "http://redhat.com/rhel/6.10",
+            ":rhel9",
+            "vm ware:x",
+            "",
+        ] {
+            assert!(!may_be_scheme_name(no), "{no}");
+        }
     }
 }

@@ -254,6 +254,9 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
 /// exact; a not-found failure (exit 1) for a gap or an unknown name;
 /// `None` when `text` names no scheme.
 fn from_scheme<'d>(db: &'d Database, text: &str) -> Result<Option<&'d Os>, Failure> {
+    if !crate::crosswalk::may_be_scheme_name(text) {
+        return Ok(None);
+    }
     let cw = db.crosswalk()?;
     if !cw.is_scheme_name(text) {
         return Ok(None);
