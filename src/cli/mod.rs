@@ -14,6 +14,7 @@ mod import;
 mod list;
 mod machines;
 mod new_os;
+mod parse;
 mod printable;
 mod recommend;
 mod release;
@@ -27,7 +28,7 @@ pub use recommend::today;
 
 use crate::os::Os;
 use crate::{Database, Date, Error};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -50,14 +51,21 @@ const LONG_VERSION: &str = concat!(
     after_help = "Examples:\n  guestdb recommend rhel6.10\n  guestdb detect Fedora-Server-dvd-x86_64-44-1.7.iso\n  guestdb show rhel6.10\n  guestdb show win11 --json\n  guestdb list --distro rhel --virtio legacy-only\n  guestdb list --supported-on 2026-11-22 --chipset q35 --fields short-id,name,eol-date\n  guestdb validate data\n\nExit status: 0 ok, 1 not found or no match, 2 error."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The options every subcommand takes.
+#[derive(Args, Debug)]
+struct Global {
     /// Use this compiled store instead of the embedded dataset (or set GUESTDB_STORE)
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "data")]
     store: Option<PathBuf>,
     /// Compile this data directory and use it instead of the embedded dataset (or set GUESTDB_DATA)
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,7 +166,7 @@ pub(crate) fn usage(message: String) -> Failure {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse::parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -193,7 +201,7 @@ fn open(cli: &Cli) -> Result<Database, Failure> {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let (store, data) = match (&cli.store, &cli.data) {
+    let (store, data) = match (&cli.global.store, &cli.global.data) {
         (None, None) => (var("GUESTDB_STORE"), var("GUESTDB_DATA")),
         (store, data) => (store.clone(), data.clone()),
     };
