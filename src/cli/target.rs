@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug, Clone)]
 pub struct HostArgs {
-    /// Guest architecture: x86_64 (default), i686, aarch64, ppc64le, s390x
+    /// Guest architecture: x86_64 (default), i686, aarch64, ppc64le, s390x, riscv64
     #[arg(long)]
     pub arch: Option<String>,
     /// The host, a profile ('guestdb machines --hosts' lists them; default: the dataset's default profile)

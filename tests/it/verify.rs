@@ -1232,6 +1232,199 @@ fn every_recommended_aarch64_libvirt_domain_validates_defines_and_starts() {
     );
 }
 
+/// A domain the test defined itself; destroyed and undefined on drop.
+struct Defined<'u> {
+    uri: &'u str,
+    name: &'u str,
+}
+
+impl Drop for Defined<'_> {
+    fn drop(&mut self) {
+        let _ = guestdb::verify::virsh(self.uri, &["destroy", self.name]);
+        let _ = guestdb::verify::virsh(self.uri, &["undefine", self.name]);
+    }
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_riscv64_libvirt_domain_validates_defines_starts_and_boots_u_boot() {
+    // libvirt 9.0 with qemu-system-riscv64 7.2: each recommended domain
+    // (virt, U-Boot as <kernel>, OpenSBI as QEMU's default -bios) validates
+    // against libvirt's schema, is defined and started, and every PCI
+    // function it shows is the one predicted. One domain is then read back
+    // while it runs: its live XML, the command line libvirt gave QEMU, and
+    // its serial console, where OpenSBI starts U-Boot, which finds the disk.
+    let uri = libvirt_uri();
+    let validate = require("virt-xml-validate", "libvirt-clients");
+    require("qemu-system-riscv64", "qemu-system-misc");
+    require("qemu-img", "qemu-utils");
+    let uboot = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
+    assert!(
+        std::path::Path::new(uboot).is_file(),
+        "U-Boot for riscv64 missing (Debian package u-boot-qemu); run tools/test-setup.sh"
+    );
+    let oses: Vec<(&str, &[&str])> = RISCV64_OSES
+        .iter()
+        .map(|(os, _)| (*os, &["--libvirt"][..]))
+        .collect();
+    assert!(oses.len() >= 8);
+    let mut failures = Vec::new();
+    for (os, _) in &oses {
+        let a = [
+            "recommend",
+            os,
+            "--arch",
+            "riscv64",
+            "--host",
+            "debian-12",
+            "--format",
+            "libvirt",
+            "--virt-type",
+            "qemu",
+        ];
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &r.stdout).expect("write");
+        let v = Command::new(&validate)
+            .arg(file.path())
+            .arg("domain")
+            .output()
+            .expect("virt-xml-validate runs");
+        if !v.status.success() {
+            failures.push(format!(
+                "{os}: virt-xml-validate rejects the XML: {}{}",
+                String::from_utf8_lossy(&v.stdout),
+                String::from_utf8_lossy(&v.stderr)
+            ));
+        }
+    }
+    failures.extend(verify_arch("riscv64", &oses));
+
+    // One running domain, read back.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let disk = dir.path().join("disk.qcow2");
+    let made = Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2"])
+        .arg(&disk)
+        .arg("1G")
+        .output()
+        .expect("qemu-img runs");
+    assert!(made.status.success(), "{made:?}");
+    let name = "guestdb-test-riscv64-boot";
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--format",
+        "libvirt",
+        "--virt-type",
+        "qemu",
+        "--name",
+        name,
+        "--disk",
+        disk.to_str().expect("utf8"),
+        "--network",
+        "user",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = dir.path().join("domain.xml");
+    std::fs::write(&file, &r.stdout).expect("write");
+    let virsh = guestdb::verify::virsh;
+    let _ = virsh(uri, &["destroy", name]);
+    let _ = virsh(uri, &["undefine", name]);
+    virsh(uri, &["define", file.to_str().expect("utf8")]).expect("virsh define");
+    let _defined = Defined { uri, name };
+    virsh(uri, &["start", name, "--paused"]).expect("virsh start");
+    let live = virsh(uri, &["dumpxml", name]).expect("virsh dumpxml");
+    for want in [
+        "<type arch='riscv64' machine='virt'>hvm</type>".to_string(),
+        format!("<kernel>{uboot}</kernel>"),
+    ] {
+        if !live.contains(&want) {
+            failures.push(format!("live XML lacks {want}:\n{live}"));
+        }
+    }
+    if live.contains("<loader") {
+        failures.push(format!("live XML has a UEFI loader:\n{live}"));
+    }
+    // The command line libvirt started QEMU with (its log of the domain).
+    let log =
+        std::fs::read_to_string(format!("/var/log/libvirt/qemu/{name}.log")).unwrap_or_default();
+    // The last start's command line, continued over lines ending in '\'.
+    let command: String = log
+        .rsplit_once("qemu-system-riscv64")
+        .map(|(_, tail)| tail)
+        .unwrap_or_default()
+        .lines()
+        .scan(true, |more, line| {
+            let keep = *more;
+            *more = line.trim_end().ends_with('\\');
+            keep.then(|| line.trim_end().trim_end_matches('\\').to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !command.contains(&format!("-kernel {uboot}")) || command.contains("-bios") {
+        failures.push(format!(
+            "QEMU not started with U-Boot as -kernel and the default OpenSBI: {command}"
+        ));
+    }
+    // The serial console: read its pty while the guest runs.
+    let pty = live
+        .split("<source path='")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .filter(|p| p.starts_with("/dev/pts/"))
+        .unwrap_or_else(|| panic!("no pty console in the live XML:\n{live}"))
+        .to_string();
+    let mut reader = Command::new("cat")
+        .arg(&pty)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cat runs");
+    let mut out = reader.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut out, &mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    // Let cat open the pty before the guest writes to it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    virsh(uri, &["resume", name]).expect("virsh resume");
+    let wanted = ["OpenSBI v", "U-Boot 20", "VirtIO Block Device"];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let mut console = String::new();
+    while !wanted.iter().all(|w| console.contains(w)) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        if let Ok(chunk) = rx.recv_timeout(left.min(std::time::Duration::from_secs(1))) {
+            console.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    let _ = reader.kill();
+    let _ = reader.wait();
+    for w in wanted {
+        if !console.contains(w) {
+            failures.push(format!("serial console lacks {w:?}:\n{console}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
 #[test]
 #[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
 fn domcaps_of_the_real_libvirtd_for_aarch64_and_ppc64le_give_the_profiles_machine_and_devices() {
