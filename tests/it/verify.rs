@@ -971,7 +971,8 @@ fn ppc64le_verify_fails_on_a_guest_without_virtio_drivers() {
 }
 
 /// riscv64 guests on virt (OpenSBI starting U-Boot): the OSes whose data
-/// names riscv64 install media, and two the data knows no riscv64 media of
+/// names riscv64 install media (openSUSE Tumbleweed's by its directory
+/// only), and Fedora 43, whose riscv64 media the data does not know
 /// (recommended with a warning, and still started).
 const RISCV64_OSES: &[(&str, &[&str])] = &[
     ("debian13", &[]),
@@ -1070,6 +1071,27 @@ fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
                 .is_some_and(|m| m.contains("for riscv64"))),
         "{v}"
     );
+    // openSUSE Tumbleweed's riscv64 medium is known (no warning); Fedora
+    // publishes no riscv64 install media (a warning).
+    for (os, warned) in [("opensusetumbleweed", false), ("fedora43", true)] {
+        let r = run(&[
+            "recommend",
+            os,
+            "--arch",
+            "riscv64",
+            "--host",
+            "debian-12",
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let assumed = v["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|w| w["code"] == "assumed");
+        assert_eq!(assumed, warned, "{os}: {}", v["warnings"]);
+    }
     // The libvirt domain names U-Boot as the kernel and asks for no UEFI image.
     let r = run(&[
         "recommend",
