@@ -35,7 +35,7 @@ pub struct PolicyArgs {
     /// auto, q35 or i440fx
     #[arg(long, default_value = "auto")]
     pub chipset: String,
-    /// auto, bios or efi
+    /// auto, bios, efi or edk2 (EDK2's flash image rather than U-Boot on riscv64)
     #[arg(long, default_value = "auto")]
     pub firmware: String,
     /// Turn UEFI Secure Boot on (q35, UEFI)

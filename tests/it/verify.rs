@@ -1113,6 +1113,101 @@ fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
 }
 
 #[test]
+fn riscv64_edk2_is_a_firmware_choice_on_the_hosts_that_have_it() {
+    // `--firmware edk2` on riscv64: EDK2's flash image (pflash) instead of
+    // U-Boot as -kernel, where the host profile lists one.
+    let json = |host: &str, firmware: &str| {
+        let r = run(&[
+            "recommend",
+            "debian13",
+            "--arch",
+            "riscv64",
+            "--host",
+            host,
+            "--firmware",
+            firmware,
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{host} {firmware}: {}", r.stderr);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).expect("JSON")
+    };
+    for host in ["debian-13", "ubuntu-24.04", "ubuntu-26.04"] {
+        let v = json(host, "edk2");
+        assert_eq!(v["policy"]["firmware"], "edk2");
+        assert_eq!(v["firmware"]["type"], "efi");
+        assert_eq!(
+            v["firmware"]["code"], "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd",
+            "{host}: {}",
+            v["firmware"]
+        );
+        assert!(v["firmware"]["kernel"].is_null(), "{}", v["firmware"]);
+        // Without it, U-Boot stays the choice (the one verified on QEMU).
+        let v = json(host, "auto");
+        assert_eq!(
+            v["firmware"]["kernel"],
+            "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+        );
+        assert!(v["firmware"]["code"].is_null(), "{}", v["firmware"]);
+    }
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-13",
+        "--firmware",
+        "edk2",
+        "--format",
+        "qemu",
+    ]);
+    assert!(
+        r.stdout.contains(
+            "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd"
+        ) && !r.stdout.contains("-kernel"),
+        "{}",
+        r.stdout
+    );
+    // Debian 12 has no EDK2 for riscv64: an error that says so.
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--firmware",
+        "edk2",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("debian-12 has no EDK2 flash image for riscv64"),
+        "{}",
+        r.stderr
+    );
+    // On x86, edk2 is OVMF, as efi.
+    let r = run(&[
+        "recommend",
+        "fedora43",
+        "--host",
+        "debian-12",
+        "--firmware",
+        "edk2",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert!(
+        v["firmware"]["code"]
+            .as_str()
+            .is_some_and(|c| c.contains("OVMF_CODE")),
+        "{}",
+        v["firmware"]
+    );
+}
+
+#[test]
 #[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
 fn windows_11_on_arm_starts_with_its_installer_medium_on_usb_and_secure_boot_aavmf() {
     // Windows 11 on Arm: its installer has no virtio drivers, so the
