@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug, Clone)]
 pub struct HostArgs {
-    /// Guest architecture: x86_64 (default), i686, aarch64, ppc64le, s390x
+    /// Guest architecture: x86_64 (default), i686, aarch64, ppc64le, s390x, riscv64
     #[arg(long)]
     pub arch: Option<String>,
     /// The host, a profile ('guestdb machines --hosts' lists them; default: the dataset's default profile)
@@ -35,7 +35,7 @@ pub struct PolicyArgs {
     /// auto, q35 or i440fx
     #[arg(long, default_value = "auto")]
     pub chipset: String,
-    /// auto, bios or efi
+    /// auto, bios, efi or edk2 (EDK2's flash image rather than U-Boot on riscv64)
     #[arg(long, default_value = "auto")]
     pub firmware: String,
     /// Turn UEFI Secure Boot on (q35, UEFI)

@@ -44,6 +44,20 @@ pub enum FirmwarePolicy {
     Bios,
     /// UEFI (`--firmware efi`).
     Efi,
+    /// UEFI from EDK2's flash image (`--firmware edk2`): on riscv64 instead
+    /// of U-Boot started by OpenSBI; elsewhere the same as `efi`.
+    Edk2,
+}
+
+impl FirmwarePolicy {
+    /// `edk2` asks for UEFI as `efi` does, with the file chosen differently.
+    pub fn as_kind(self) -> FirmwarePolicy {
+        if self == FirmwarePolicy::Edk2 {
+            FirmwarePolicy::Efi
+        } else {
+            self
+        }
+    }
 }
 
 /// Whether virtio drivers the OS does not ship are available at install time.
@@ -178,7 +192,7 @@ macro_rules! policy_words {
 }
 
 policy_words!(ChipsetPolicy, "auto, q35 or i440fx", "auto" => Auto, "q35" => Q35, "i440fx" => I440fx);
-policy_words!(FirmwarePolicy, "auto, bios or efi", "auto" => Auto, "bios" => Bios, "efi" => Efi, "uefi" => Efi);
+policy_words!(FirmwarePolicy, "auto, bios, efi or edk2", "auto" => Auto, "bios" => Bios, "efi" => Efi, "uefi" => Efi, "edk2" => Edk2);
 policy_words!(DriversPolicy, "none or virtio-win", "none" => None, "virtio-win" => VirtioWin);
 policy_words!(ModelsPolicy, "plain or explicit", "plain" => Plain, "explicit" => Explicit);
 policy_words!(HypervPolicy, "auto, off or passthrough", "auto" => Auto, "off" => Off, "passthrough" => Passthrough);

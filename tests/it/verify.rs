@@ -971,7 +971,8 @@ fn ppc64le_verify_fails_on_a_guest_without_virtio_drivers() {
 }
 
 /// riscv64 guests on virt (OpenSBI starting U-Boot): the OSes whose data
-/// names riscv64 install media, and two the data knows no riscv64 media of
+/// names riscv64 install media (openSUSE Tumbleweed's by its directory
+/// only), and Fedora 43, whose riscv64 media the data does not know
 /// (recommended with a warning, and still started).
 const RISCV64_OSES: &[(&str, &[&str])] = &[
     ("debian13", &[]),
@@ -1070,6 +1071,27 @@ fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
                 .is_some_and(|m| m.contains("for riscv64"))),
         "{v}"
     );
+    // openSUSE Tumbleweed's riscv64 medium is known (no warning); Fedora
+    // publishes no riscv64 install media (a warning).
+    for (os, warned) in [("opensusetumbleweed", false), ("fedora43", true)] {
+        let r = run(&[
+            "recommend",
+            os,
+            "--arch",
+            "riscv64",
+            "--host",
+            "debian-12",
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let assumed = v["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|w| w["code"] == "assumed");
+        assert_eq!(assumed, warned, "{os}: {}", v["warnings"]);
+    }
     // The libvirt domain names U-Boot as the kernel and asks for no UEFI image.
     let r = run(&[
         "recommend",
@@ -1087,6 +1109,101 @@ fn riscv64_is_a_recommendation_target_with_its_board_firmware_and_console() {
             && !r.stdout.contains("firmware='efi'"),
         "{}",
         r.stdout
+    );
+}
+
+#[test]
+fn riscv64_edk2_is_a_firmware_choice_on_the_hosts_that_have_it() {
+    // `--firmware edk2` on riscv64: EDK2's flash image (pflash) instead of
+    // U-Boot as -kernel, where the host profile lists one.
+    let json = |host: &str, firmware: &str| {
+        let r = run(&[
+            "recommend",
+            "debian13",
+            "--arch",
+            "riscv64",
+            "--host",
+            host,
+            "--firmware",
+            firmware,
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{host} {firmware}: {}", r.stderr);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).expect("JSON")
+    };
+    for host in ["debian-13", "ubuntu-24.04", "ubuntu-26.04"] {
+        let v = json(host, "edk2");
+        assert_eq!(v["policy"]["firmware"], "edk2");
+        assert_eq!(v["firmware"]["type"], "efi");
+        assert_eq!(
+            v["firmware"]["code"], "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd",
+            "{host}: {}",
+            v["firmware"]
+        );
+        assert!(v["firmware"]["kernel"].is_null(), "{}", v["firmware"]);
+        // Without it, U-Boot stays the choice (the one verified on QEMU).
+        let v = json(host, "auto");
+        assert_eq!(
+            v["firmware"]["kernel"],
+            "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+        );
+        assert!(v["firmware"]["code"].is_null(), "{}", v["firmware"]);
+    }
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-13",
+        "--firmware",
+        "edk2",
+        "--format",
+        "qemu",
+    ]);
+    assert!(
+        r.stdout.contains(
+            "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd"
+        ) && !r.stdout.contains("-kernel"),
+        "{}",
+        r.stdout
+    );
+    // Debian 12 has no EDK2 for riscv64: an error that says so.
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--firmware",
+        "edk2",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("debian-12 has no EDK2 flash image for riscv64"),
+        "{}",
+        r.stderr
+    );
+    // On x86, edk2 is OVMF, as efi.
+    let r = run(&[
+        "recommend",
+        "fedora43",
+        "--host",
+        "debian-12",
+        "--firmware",
+        "edk2",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert!(
+        v["firmware"]["code"]
+            .as_str()
+            .is_some_and(|c| c.contains("OVMF_CODE")),
+        "{}",
+        v["firmware"]
     );
 }
 
@@ -1224,6 +1341,199 @@ fn every_recommended_aarch64_libvirt_domain_validates_defines_and_starts() {
         }
     }
     failures.extend(verify_arch("aarch64", oses));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// A domain the test defined itself; destroyed and undefined on drop.
+struct Defined<'u> {
+    uri: &'u str,
+    name: &'u str,
+}
+
+impl Drop for Defined<'_> {
+    fn drop(&mut self) {
+        let _ = guestdb::verify::virsh(self.uri, &["destroy", self.name]);
+        let _ = guestdb::verify::virsh(self.uri, &["undefine", self.name]);
+    }
+}
+
+#[test]
+#[ignore = "needs QEMU 7.2, libvirtd and virt-install: run tools/test.sh"]
+fn every_recommended_riscv64_libvirt_domain_validates_defines_starts_and_boots_u_boot() {
+    // libvirt 9.0 with qemu-system-riscv64 7.2: each recommended domain
+    // (virt, U-Boot as <kernel>, OpenSBI as QEMU's default -bios) validates
+    // against libvirt's schema, is defined and started, and every PCI
+    // function it shows is the one predicted. One domain is then read back
+    // while it runs: its live XML, the command line libvirt gave QEMU, and
+    // its serial console, where OpenSBI starts U-Boot, which finds the disk.
+    let uri = libvirt_uri();
+    let validate = require("virt-xml-validate", "libvirt-clients");
+    require("qemu-system-riscv64", "qemu-system-misc");
+    require("qemu-img", "qemu-utils");
+    let uboot = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
+    assert!(
+        std::path::Path::new(uboot).is_file(),
+        "U-Boot for riscv64 missing (Debian package u-boot-qemu); run tools/test-setup.sh"
+    );
+    let oses: Vec<(&str, &[&str])> = RISCV64_OSES
+        .iter()
+        .map(|(os, _)| (*os, &["--libvirt"][..]))
+        .collect();
+    assert!(oses.len() >= 8);
+    let mut failures = Vec::new();
+    for (os, _) in &oses {
+        let a = [
+            "recommend",
+            os,
+            "--arch",
+            "riscv64",
+            "--host",
+            "debian-12",
+            "--format",
+            "libvirt",
+            "--virt-type",
+            "qemu",
+        ];
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &r.stdout).expect("write");
+        let v = Command::new(&validate)
+            .arg(file.path())
+            .arg("domain")
+            .output()
+            .expect("virt-xml-validate runs");
+        if !v.status.success() {
+            failures.push(format!(
+                "{os}: virt-xml-validate rejects the XML: {}{}",
+                String::from_utf8_lossy(&v.stdout),
+                String::from_utf8_lossy(&v.stderr)
+            ));
+        }
+    }
+    failures.extend(verify_arch("riscv64", &oses));
+
+    // One running domain, read back.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let disk = dir.path().join("disk.qcow2");
+    let made = Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2"])
+        .arg(&disk)
+        .arg("1G")
+        .output()
+        .expect("qemu-img runs");
+    assert!(made.status.success(), "{made:?}");
+    let name = "guestdb-test-riscv64-boot";
+    let r = run(&[
+        "recommend",
+        "debian13",
+        "--arch",
+        "riscv64",
+        "--host",
+        "debian-12",
+        "--format",
+        "libvirt",
+        "--virt-type",
+        "qemu",
+        "--name",
+        name,
+        "--disk",
+        disk.to_str().expect("utf8"),
+        "--network",
+        "user",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = dir.path().join("domain.xml");
+    std::fs::write(&file, &r.stdout).expect("write");
+    let virsh = guestdb::verify::virsh;
+    let _ = virsh(uri, &["destroy", name]);
+    let _ = virsh(uri, &["undefine", name]);
+    virsh(uri, &["define", file.to_str().expect("utf8")]).expect("virsh define");
+    let _defined = Defined { uri, name };
+    virsh(uri, &["start", name, "--paused"]).expect("virsh start");
+    let live = virsh(uri, &["dumpxml", name]).expect("virsh dumpxml");
+    for want in [
+        "<type arch='riscv64' machine='virt'>hvm</type>".to_string(),
+        format!("<kernel>{uboot}</kernel>"),
+    ] {
+        if !live.contains(&want) {
+            failures.push(format!("live XML lacks {want}:\n{live}"));
+        }
+    }
+    if live.contains("<loader") {
+        failures.push(format!("live XML has a UEFI loader:\n{live}"));
+    }
+    // The command line libvirt started QEMU with (its log of the domain).
+    let log =
+        std::fs::read_to_string(format!("/var/log/libvirt/qemu/{name}.log")).unwrap_or_default();
+    // The last start's command line, continued over lines ending in '\'.
+    let command: String = log
+        .rsplit_once("qemu-system-riscv64")
+        .map(|(_, tail)| tail)
+        .unwrap_or_default()
+        .lines()
+        .scan(true, |more, line| {
+            let keep = *more;
+            *more = line.trim_end().ends_with('\\');
+            keep.then(|| line.trim_end().trim_end_matches('\\').to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !command.contains(&format!("-kernel {uboot}")) || command.contains("-bios") {
+        failures.push(format!(
+            "QEMU not started with U-Boot as -kernel and the default OpenSBI: {command}"
+        ));
+    }
+    // The serial console: read its pty while the guest runs.
+    let pty = live
+        .split("<source path='")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .filter(|p| p.starts_with("/dev/pts/"))
+        .unwrap_or_else(|| panic!("no pty console in the live XML:\n{live}"))
+        .to_string();
+    let mut reader = Command::new("cat")
+        .arg(&pty)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cat runs");
+    let mut out = reader.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut out, &mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    // Let cat open the pty before the guest writes to it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    virsh(uri, &["resume", name]).expect("virsh resume");
+    let wanted = ["OpenSBI v", "U-Boot 20", "VirtIO Block Device"];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let mut console = String::new();
+    while !wanted.iter().all(|w| console.contains(w)) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        if let Ok(chunk) = rx.recv_timeout(left.min(std::time::Duration::from_secs(1))) {
+            console.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    let _ = reader.kill();
+    let _ = reader.wait();
+    for w in wanted {
+        if !console.contains(w) {
+            failures.push(format!("serial console lacks {w:?}:\n{console}"));
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

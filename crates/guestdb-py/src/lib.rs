@@ -422,7 +422,7 @@ impl Database {
     /// lists the other hosts the VM must be able to live-migrate to (profile
     /// names or domcaps files). `arch` is the guest architecture (default:
     /// a domcaps file's, else x86_64). The policy: `chipset` (auto, q35,
-    /// i440fx), `firmware` (auto, bios, efi), `secure_boot`, `drivers`
+    /// i440fx), `firmware` (auto, bios, efi, edk2), `secure_boot`, `drivers`
     /// (none, virtio-win), `models` (plain, explicit), `hyperv` (auto, off,
     /// passthrough), `profile` (auto, server, desktop), `virt_type` (auto,
     /// kvm, qemu). `today` (a date) is for end-of-life warnings (default:

@@ -31,7 +31,8 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                 .any(|f| f.kind == kind && (!sb || f.secure_boot))
         })
     };
-    let mut kind = match (board_firmware, policy.firmware) {
+    let edk2 = policy.firmware == FirmwarePolicy::Edk2;
+    let mut kind = match (board_firmware, policy.firmware.as_kind()) {
         (Some(k), p) => {
             reasons.push(match k {
                 FirmwareType::Efi if arch == "riscv64" => format!(
@@ -56,7 +57,9 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
                     "unsupported",
                     format!(
                         "--firmware {} does not apply to {}",
-                        if p == FirmwarePolicy::Efi {
+                        if edk2 {
+                            "edk2"
+                        } else if p == FirmwarePolicy::Efi {
                             "efi"
                         } else {
                             "bios"
@@ -67,8 +70,15 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             }
             k
         }
-        (None, FirmwarePolicy::Efi) => {
-            reasons.push("--firmware efi".into());
+        (None, FirmwarePolicy::Efi | FirmwarePolicy::Edk2) => {
+            reasons.push(
+                if edk2 {
+                    "--firmware edk2"
+                } else {
+                    "--firmware efi"
+                }
+                .into(),
+            );
             if os.efi.as_ref().is_some_and(|f| !f.supported) {
                 ctx.warn(
                     "unsupported",
@@ -127,7 +137,10 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
             .filter(|h| !h.firmware_for(arch).any(|f| f.kind == kind))
             .map(|h| h.name.as_str())
             .collect();
-        if kind == FirmwareType::Efi && !efi_required && policy.firmware != FirmwarePolicy::Efi {
+        if kind == FirmwareType::Efi
+            && !efi_required
+            && policy.firmware.as_kind() != FirmwarePolicy::Efi
+        {
             ctx.warn(
                 "unsupported",
                 format!(
@@ -189,10 +202,39 @@ pub(super) fn firmware(ctx: &mut Ctx) -> Result<(), NoRecommendation> {
     if smm {
         reasons.push("Secure Boot on x86 needs SMM, so the machine gets smm=on".into());
     }
+    // `--firmware edk2`: only a flash image (EDK2), not a payload the
+    // board's firmware starts (U-Boot on riscv64), on every host.
+    let usable = |f: &&crate::host::Firmware| !edk2 || (f.kernel.is_none() && f.code.is_some());
+    if edk2 && kind == FirmwareType::Efi {
+        let missing: Vec<&str> = ctx
+            .hosts()
+            .iter()
+            .filter(|h| !h.firmware_for(arch).any(|f| f.kind == kind && usable(&f)))
+            .map(|h| h.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ctx.fail(format!(
+                "--firmware edk2: {} has no EDK2 flash image for {arch}",
+                missing.join(", ")
+            )));
+        }
+        if arch == "riscv64" {
+            reasons.push(
+                "--firmware edk2: EDK2's flash image instead of U-Boot (QEMU 8.1 and later run pflash0 as OpenSBI's S-mode payload)"
+                    .into(),
+            );
+        }
+    }
     let files = ctx.hosts()[0]
         .firmware_for(arch)
+        .filter(usable)
         .find(|f| f.kind == kind && f.secure_boot == secure_boot)
-        .or_else(|| ctx.hosts()[0].firmware_for(arch).find(|f| f.kind == kind))
+        .or_else(|| {
+            ctx.hosts()[0]
+                .firmware_for(arch)
+                .filter(usable)
+                .find(|f| f.kind == kind)
+        })
         .cloned();
     ctx.trace(
         format!(
