@@ -188,16 +188,12 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         dev.insert("preferredSoundModel".into(), json!(s));
     }
 
-    // features: the ACPI and APIC every x86 domain of guestdb has (aarch64:
-    // ACPI). KubeVirt's converter gives a VM ACPI only when its spec has
-    // features at all, and an APIC only when stated
-    // (virt-launcher's converter/compute/hypervisor_features.go).
+    // features: the APIC every x86 domain of guestdb states. KubeVirt's
+    // converter writes <apic/> only when the VM states it
+    // (virt-launcher's converter/compute/hypervisor_features.go); ACPI is
+    // on by default (core/v1 defaults.go), so it is not stated.
     let mut feat = Map::new();
-    let x86 = guestdb_data::model::is_x86_arch(&rec.arch);
-    if x86 || rec.arch == "aarch64" {
-        feat.insert("preferredAcpi".into(), json!({ "enabled": true }));
-    }
-    if x86 {
+    if guestdb_data::model::is_x86_arch(&rec.arch) {
         feat.insert("preferredApic".into(), json!({ "enabled": true }));
     }
     if rec.firmware.smm {

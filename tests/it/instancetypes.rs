@@ -40,6 +40,8 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
     ("features.preferredApic.enabled", "true", "*"),
     ("features.preferredSmm.enabled", "true", "*"),
     ("features.preferredHyperv.*.enabled", "true", "*"),
+    // core/v1 defaults.go SetDefaults_FeatureSpinlocks: 4096 retries.
+    ("features.preferredHyperv.spinlocks.spinlocks", "4096", "*"),
     (
         "features.preferredHyperv.synictimer.direct.enabled",
         "true",
@@ -129,6 +131,12 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
 
 /// Fills `DEFAULTS` into a spec where the parent object is present.
 fn normalise(spec: &mut Value, arch: &str) {
+    // core/v1 defaults.go: every VMI gets features, and ACPI on
+    // (SetDefaults_VirtualMachineInstance, SetDefaults_FeatureState), except
+    // on s390x (pkg/defaults/s390x.go: off).
+    if arch != "s390x" && spec["features"].get("preferredAcpi").is_none() {
+        spec["features"]["preferredAcpi"] = serde_json::json!({});
+    }
     // pkg/defaults/arm64.go setDefaultArm64Bootloader: no bootloader is
     // UEFI without Secure Boot on arm64.
     if arch == "arm64" && spec.get("firmware").is_none() {
