@@ -137,6 +137,14 @@ fn normalise(spec: &mut Value, arch: &str) {
     if arch != "s390x" && spec["features"].get("preferredAcpi").is_none() {
         spec["features"]["preferredAcpi"] = serde_json::json!({});
     }
+    // core/v1 schema.go Bootloader.BIOS: "If set (default), BIOS will be
+    // used" (amd64; arm64 below).
+    if arch == "amd64"
+        && spec["firmware"].get("preferredEfi").is_none()
+        && spec["firmware"].get("preferredUseBios").is_none()
+    {
+        spec["firmware"]["preferredUseBios"] = Value::Bool(true);
+    }
     // pkg/defaults/arm64.go setDefaultArm64Bootloader: no bootloader is
     // UEFI without Secure Boot on arm64.
     if arch == "arm64" && spec.get("firmware").is_none() {
@@ -371,9 +379,10 @@ fn readme_rows() -> Vec<Row> {
     rows
 }
 
+/// `—` is absent, `*` anything (absent too), else a glob of the value.
 fn value_matches(pattern: &str, v: &Option<String>) -> bool {
     match v {
-        None => pattern == "—",
+        None => pattern == "—" || pattern == "*",
         Some(v) => pattern != "—" && glob(pattern, v),
     }
 }
