@@ -328,6 +328,23 @@ fn cell(s: &str) -> String {
     s.trim().trim_matches('`').trim().to_string()
 }
 
+/// The README section's own count: "N differences in M rows".
+fn readme_counts() -> (usize, usize) {
+    let text = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let section = &text[text.find(SECTION).expect("section")..];
+    let words: Vec<&str> = section.split_whitespace().collect();
+    let at = words
+        .windows(4)
+        .position(|w| w[1] == "differences" && w[2] == "in")
+        .unwrap_or_else(|| panic!("README.md: '{SECTION}' states no 'N differences in M rows'"));
+    let n = |s: &str| -> usize {
+        s.trim_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .expect("a number")
+    };
+    (n(words[at]), n(words[at + 3]))
+}
+
 /// The rows of the README's table.
 fn readme_rows() -> Vec<Row> {
     let path = root().join("README.md");
@@ -428,6 +445,11 @@ fn kubevirt_preferences_differ_from_common_instancetypes_only_as_the_readme_list
         unlisted.join("\n"),
         stale.len(),
         stale.join("\n")
+    );
+    assert_eq!(
+        readme_counts(),
+        (diffs.len(), rows.len()),
+        "README.md: '{SECTION}' states its counts of differences and rows"
     );
     // Every preference of the fixture that is not a gap was compared.
     assert!(compared >= 50, "only {compared} preferences compared");
