@@ -507,6 +507,12 @@ pub struct Resources {
     pub vcpus: u64,
     /// Disk, GiB.
     pub disk_gib: u64,
+    /// The least memory the OS runs in, MiB, where its facts say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_memory_mib: Option<u64>,
+    /// The fewest CPUs the OS runs on, where its facts say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_vcpus: Option<u64>,
 }
 
 /// The OS a recommendation is for.

@@ -127,6 +127,10 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         .find(|d| d.libvirt_model.as_deref() == Some("tablet"))
     {
         let bus = t.libvirt_bus.clone().unwrap_or_else(|| "usb".into());
+        // A VM gets an input device only when it lists one or asks for
+        // one (autoattachInputDevice defaults to false: KubeVirt's
+        // core/v1 schema.go, virt-controller's AutoAttachInputDevice).
+        dev.insert("preferredAutoattachInputDevice".into(), json!(true));
         dev.insert("preferredInputBus".into(), json!(bus));
         dev.insert("preferredInputType".into(), json!("tablet"));
     }
@@ -184,8 +188,14 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         dev.insert("preferredSoundModel".into(), json!(s));
     }
 
-    // features
+    // features: the APIC every x86 domain of guestdb states. KubeVirt's
+    // converter writes <apic/> only when the VM states it
+    // (virt-launcher's converter/compute/hypervisor_features.go); ACPI is
+    // on by default (core/v1 defaults.go), so it is not stated.
     let mut feat = Map::new();
+    if guestdb_data::model::is_x86_arch(&rec.arch) {
+        feat.insert("preferredApic".into(), json!({ "enabled": true }));
+    }
     if rec.firmware.smm {
         feat.insert("preferredSmm".into(), json!({ "enabled": true }));
     }
@@ -276,8 +286,13 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         clock.insert("preferredTimer".into(), Value::Object(timer));
     }
 
-    // CPU: a preference states required features, not a model.
+    // CPU: a preference states required features, not a model; and the
+    // topology of guestdb's VirtualMachine (one socket, `cores` vCPUs),
+    // which every OS handles: Windows' client editions use at most one or
+    // two sockets, and KubeVirt's default spreads vCPUs over sockets
+    // (instancetype v1beta1 CPUPreferences: "defaults to PreferSockets").
     let mut cpu = Map::new();
+    cpu.insert("preferredCPUTopology".into(), json!("cores"));
     if !rec.cpu.features.is_empty() {
         let f: Vec<Value> = rec
             .cpu
@@ -288,9 +303,23 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         cpu.insert("preferredCPUFeatures".into(), Value::Array(f));
     }
 
+    // requirements: what an instancetype or the VM must give at least, the
+    // OS's minimum; and the architecture the machine type is of.
+    let mut req = Map::new();
+    if let Some(n) = rec.resources.minimum_vcpus {
+        req.insert("cpu".into(), json!({ "guest": n }));
+    }
+    if let Some(m) = rec.resources.minimum_memory_mib {
+        req.insert("memory".into(), json!({ "guest": quantity_mib(m) }));
+    }
+
     let mut spec = Map::new();
     if let Some(a) = architecture(&rec.arch) {
         spec.insert("preferredArchitecture".into(), json!(a));
+        req.insert("architecture".into(), json!(a));
+    }
+    if !req.is_empty() {
+        spec.insert("requirements".into(), Value::Object(req));
     }
     spec.insert(
         "machine".into(),
@@ -333,6 +362,15 @@ pub fn objects(rec: &Recommendation, opts: &Options, vm: bool) -> Objects {
         preference,
         vm,
         warnings,
+    }
+}
+
+/// A Kubernetes quantity of `mib` MiB, in GiB where that is exact.
+fn quantity_mib(mib: u64) -> String {
+    if mib % 1024 == 0 {
+        format!("{}Gi", mib / 1024)
+    } else {
+        format!("{mib}Mi")
     }
 }
 

@@ -17,7 +17,7 @@ use std::process::Command;
 /// How many OSes each format is checked for.
 const COUNT: usize = 40;
 
-fn fixture(name: &str) -> Value {
+pub fn fixture(name: &str) -> Value {
     let path = root()
         .join("tests/it/ecosystems")
         .join(format!("{name}.json"));

@@ -20,6 +20,7 @@ mod export;
 mod fuzz;
 mod hostile;
 mod import;
+mod instancetypes;
 mod lifecycle;
 mod machines;
 mod oracle;

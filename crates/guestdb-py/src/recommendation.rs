@@ -136,7 +136,8 @@ impl Recommendation {
     pub(crate) fn devices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.key(py, "devices")
     }
-    /// Memory, vCPUs and disk: {'memory_mib', 'vcpus', 'disk_gib'}.
+    /// Memory, vCPUs and disk: {'memory_mib', 'vcpus', 'disk_gib'}, and
+    /// where the OS's facts say, 'minimum_memory_mib' and 'minimum_vcpus'.
     #[getter]
     pub(crate) fn resources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.key(py, "resources")

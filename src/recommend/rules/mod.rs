@@ -643,5 +643,7 @@ fn resources(os: &OsFacts) -> Resources {
         memory_mib: ram.div_ceil(MIB).max(128),
         vcpus: cpus.min(64),
         disk_gib: disk.div_ceil(GIB).max(1),
+        minimum_memory_mib: os.minimum.ram.map(|r| r.div_ceil(MIB).max(1)),
+        minimum_vcpus: os.minimum.n_cpus.map(|n| n.clamp(1, 64)),
     }
 }
