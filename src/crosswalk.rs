@@ -12,9 +12,13 @@ pub struct Crosswalk {
     exact: FxHashMap<Box<str>, (u32, u32)>,
     /// The same in lower case, for names typed in another case.
     folded: FxHashMap<Box<str>, (u32, u32)>,
-    /// OS id to every (scheme, name, OS position) naming it.
+    /// OS id to every (scheme, name, OS position) naming it; the position
+    /// [`FAMILY`] for an OS of a family name's series (`family`).
     by_os: FxHashMap<Box<str>, Vec<(u32, u32, u32)>>,
 }
+
+/// The OS position of a release a family name covers without listing it.
+const FAMILY: u32 = u32::MAX;
 
 /// A name of a scheme, found.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +38,12 @@ impl<'c> Found<'c> {
             .first()
             .map(|o| (o.id.as_str(), o.quality.as_str()))
     }
+
+    /// The architecture the name is for (`aarch64` for
+    /// `kubevirt:rhel.9.arm64`), where the scheme's name says one.
+    pub fn arch(&self) -> Option<&'c str> {
+        self.name.arch.as_deref()
+    }
 }
 
 /// An OS's name in one scheme.
@@ -45,6 +55,14 @@ pub struct OsName<'c> {
     pub name: &'c str,
     /// `exact`, `family` or `generic`.
     pub quality: &'c str,
+    /// The architecture the name is for, where it says one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<&'c str>,
+    /// The OS the name resolves to, when not this one: a family name
+    /// (`vmware:rhel6_64Guest` shown for rhel6.10 resolves to
+    /// rhel6-unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolves_to: Option<&'c str>,
 }
 
 /// Rank of a quality: exact first.
@@ -89,6 +107,12 @@ impl Crosswalk {
                         .entry(o.id.as_str().into())
                         .or_default()
                         .push((si as u32, ni as u32, oi as u32));
+                }
+                for id in &n.family {
+                    c.by_os
+                        .entry(id.as_str().into())
+                        .or_default()
+                        .push((si as u32, ni as u32, FAMILY));
                 }
             }
         }
@@ -139,31 +163,48 @@ impl Crosswalk {
         })
     }
 
-    /// The OS's name in each scheme that names it: the best match (exact
-    /// before family before generic; among equals, a name that resolves to
-    /// the OS, then the first listed).
+    /// The OS's name in each scheme that names it, for each architecture
+    /// the scheme's names state (in the scheme's order): the best match
+    /// (exact before family before generic; among equals, a name that
+    /// resolves to the OS, then one of a family's series, then the first
+    /// listed). A family name covers every release of its OS's series
+    /// (quality `family`) and resolves to the OS it lists.
     pub fn names_of(&self, os_id: &str) -> Vec<OsName<'_>> {
         let Some(hits) = self.by_os.get(os_id) else {
             return Vec::new();
         };
-        let mut best: Vec<(u32, OsName<'_>, (u8, u32))> = Vec::new();
+        // (scheme, name) indexes, the name, and its rank (lowest best).
+        type Key = (u8, u32);
+        let mut best: Vec<((u32, u32), OsName<'_>, Key)> = Vec::new();
         for &(si, ni, oi) in hits {
             let s = &self.schemes[si as usize];
             let n = &s.names[ni as usize];
-            let quality = n.oses[oi as usize].quality.as_str();
-            let key = (rank(quality), oi.min(1));
+            let (quality, key, resolves_to) = if oi == FAMILY {
+                let to = n.oses.first().map(|o| o.id.as_str());
+                ("family", (rank("family"), 2), to)
+            } else {
+                let q = n.oses[oi as usize].quality.as_str();
+                let to = n.oses.first().map(|o| o.id.as_str()).filter(|_| oi > 0);
+                (q, (rank(q), if oi == 0 { 0 } else { 3 }), to)
+            };
             let name = OsName {
                 scheme: &s.scheme,
                 name: &n.name,
                 quality,
+                arch: n.arch.as_deref(),
+                resolves_to,
             };
-            match best.iter_mut().find(|(b, _, _)| *b == si) {
-                Some(b) if key < b.2 => *b = (si, name, key),
+            match best
+                .iter_mut()
+                .find(|(b, o, _)| b.0 == si && o.arch == name.arch)
+            {
+                Some(b) if key < b.2 => *b = ((si, ni), name, key),
                 Some(_) => {}
-                None => best.push((si, name, key)),
+                None => best.push(((si, ni), name, key)),
             }
         }
-        best.sort_by_key(|(si, _, _)| *si);
+        // By scheme, then in the scheme's order.
+        best.sort_by_key(|(at, _, _)| *at);
         best.into_iter().map(|(_, n, _)| n).collect()
     }
 }

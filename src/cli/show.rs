@@ -70,10 +70,18 @@ pub(super) fn run(db: &Database, args: &ShowArgs, out: &mut dyn Write) -> Result
         writeln!(out, "  names         {}", names.join(", "))?;
     }
     if !other_names.is_empty() {
-        let names: Vec<String> = other_names
-            .iter()
-            .map(|n| format!("{}:{} ({})", n.scheme, n.name, n.quality))
-            .collect();
+        let mut names: Vec<String> = Vec::with_capacity(other_names.len());
+        for n in &other_names {
+            let mut how = n.quality.to_string();
+            if let Some(a) = n.arch {
+                how.push_str(&format!(", {a}"));
+            }
+            if let Some(to) = n.resolves_to {
+                let short = db.lookup(to)?.map_or(to, |o| o.short_id());
+                how.push_str(&format!(", resolves to {short}"));
+            }
+            names.push(format!("{}:{} ({how})", n.scheme, n.name));
+        }
         writeln!(out, "  elsewhere     {}", names.join(", "))?;
     }
     writeln!(out, "  vendor        {}", opt(&os.vendor))?;

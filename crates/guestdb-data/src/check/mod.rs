@@ -65,7 +65,7 @@ pub fn check(data: &Dataset, index: &Index, resolved: &[ResolvedOs], findings: &
     hosts::check_hosts(data, findings);
     profile::check_profile(data, index, findings);
     datamaps::check_datamaps(data, findings);
-    crosswalk::check_crosswalks(data, index, findings);
+    crosswalk::check_crosswalks(data, index, resolved, findings);
     check_sources(data, findings);
 }
 

@@ -282,6 +282,9 @@ pub struct Scheme {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchemeName {
     pub name: String,
+    /// The architecture the name is for (`aarch64`), where it says one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
     /// What the scheme says the name is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -289,6 +292,12 @@ pub struct SchemeName {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<String>,
     pub oses: Vec<SchemeOs>,
+    /// For a family name that names one OS (`rhel6_64Guest`: rhel6-unknown):
+    /// the other releases of that OS's series, the ones it derives from
+    /// with its distro and major version. They are listed under the name
+    /// (quality `family`); the name still resolves to its OS.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub family: Vec<String>,
     pub at: Place,
 }
 

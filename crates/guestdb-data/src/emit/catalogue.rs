@@ -6,6 +6,7 @@ use crate::doc::Place;
 use crate::model::*;
 use rusqlite::{params, Connection};
 use serde::Serialize;
+use std::collections::HashMap;
 
 fn at(path: &str, loc: &crate::diag::Loc) -> Place {
     Place {
@@ -29,6 +30,43 @@ fn put(tx: &Connection, name: &str, doc: &impl Serialize) -> rusqlite::Result<()
 
 fn texts(list: &[Located<String>]) -> Vec<String> {
     list.iter().map(|v| v.value.clone()).collect()
+}
+
+/// The major version of a `<version>`: up to its first `.` or `-`
+/// (`6.10` and `6-unknown`: `6`).
+fn major(version: &str) -> &str {
+    version.split(['.', '-']).next().unwrap_or(version)
+}
+
+/// The releases of `id`'s series: those it derives from, transitively,
+/// while they keep its distro and major version (`rhel6-unknown`: rhel6.10
+/// back to rhel6.0; `rhel10.0` derives from rhel9.5, which ends the walk),
+/// newest first. Empty when the OS states no distro or version.
+fn series(by_id: &HashMap<&str, &OsRecord>, id: &str) -> Vec<String> {
+    let Some(os) = by_id.get(id) else {
+        return Vec::new();
+    };
+    fn text(v: &Option<Located<String>>) -> Option<&str> {
+        v.as_ref().map(|v| v.value.as_str())
+    }
+    let (Some(distro), Some(version)) = (text(&os.distro), text(&os.version)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut todo: Vec<&str> = os.derives_from.iter().map(|d| d.value.as_str()).collect();
+    while let Some(next) = todo.pop() {
+        let Some(o) = by_id.get(next) else {
+            continue;
+        };
+        let same = text(&o.distro) == Some(distro)
+            && text(&o.version).is_some_and(|v| major(v) == major(version));
+        if !same || next == id || out.iter().any(|x| x == next) {
+            continue;
+        }
+        out.push(next.to_string());
+        todo.extend(o.derives_from.iter().rev().map(|d| d.value.as_str()));
+    }
+    out
 }
 
 pub(super) fn emit_devices(tx: &Connection, data: &Dataset) -> rusqlite::Result<()> {
@@ -84,6 +122,8 @@ pub(super) fn emit_profile(tx: &Connection, data: &Dataset) -> rusqlite::Result<
         })
         .collect();
     put(tx, "hyperv", &hyperv)?;
+    let by_id: HashMap<&str, &OsRecord> =
+        data.oses.iter().map(|o| (o.id.value.as_str(), o)).collect();
     let schemes: Vec<d::Scheme> = data
         .crosswalks
         .iter()
@@ -103,6 +143,7 @@ pub(super) fn emit_profile(tx: &Connection, data: &Dataset) -> rusqlite::Result<
                     .iter()
                     .map(|n| d::SchemeName {
                         name: n.value.value.clone(),
+                        arch: n.arch.as_ref().map(|a| a.value.clone()),
                         note: n.note.clone(),
                         gap: n.gap.clone(),
                         oses: n
@@ -113,6 +154,10 @@ pub(super) fn emit_profile(tx: &Connection, data: &Dataset) -> rusqlite::Result<
                                 quality: o.quality.value.clone(),
                             })
                             .collect(),
+                        family: match n.oses.as_slice() {
+                            [one] if one.quality.value == "family" => series(&by_id, &one.id.value),
+                            _ => Vec::new(),
+                        },
                         at: at(&rel, &n.loc),
                     })
                     .collect(),

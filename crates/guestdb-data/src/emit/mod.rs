@@ -7,7 +7,7 @@
 
 mod catalogue;
 pub mod detect;
-mod os;
+pub(crate) mod os;
 
 use crate::model::*;
 use crate::resolve::{Index, ResolvedOs};

@@ -19,10 +19,14 @@ pub struct Crosswalk {
 }
 
 /// `<name value="rhel9_64Guest">` with the OSes it names (`<os>`, best
-/// first), or `gap="why"` when it names none guestdb knows.
+/// first), or `gap="why"` when it names none guestdb knows; `arch="aarch64"`
+/// when the name is for one architecture (`rhel.9.arm64`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemeName {
     pub value: Located<String>,
+    /// The architecture the name is for (guestdb's name: `aarch64`), where
+    /// the scheme's name says one.
+    pub arch: Option<Located<String>>,
     /// What the scheme says the name is for, where it says.
     pub note: Option<String>,
     /// Why no OS matches (a gap).

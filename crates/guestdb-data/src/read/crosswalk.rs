@@ -3,7 +3,7 @@
 use super::*;
 
 /// Reads `<crosswalk scheme=".." title=".." source=".."><name value=".."
-/// note=".." gap=".."><os id=".." quality=".."/>...</name>...</crosswalk>`.
+/// arch=".." note=".." gap=".."><os id=".." quality=".."/>...</name>...</crosswalk>`.
 pub fn read_crosswalk(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) -> Option<Crosswalk> {
     with_root(path, bytes, findings, "crosswalk", |ctx, root| {
         ctx.check_attrs(root, &["scheme", "title", "source", "note"]);
@@ -17,11 +17,14 @@ pub fn read_crosswalk(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) ->
                 ctx.unknown_child(root, el, &["name"]);
                 continue;
             }
-            ctx.check_attrs(el, &["value", "note", "gap"]);
+            ctx.check_attrs(el, &["value", "arch", "note", "gap"]);
             ctx.no_text(el);
             let value = ctx.req_attr(el, "value");
             let note = ctx.attr(el, "note").map(|n| n.value);
             let gap = ctx.attr(el, "gap");
+            let arch = ctx
+                .attr(el, "arch")
+                .filter(|a| ctx.arch_name(&a.value, &a.loc));
             let mut oses = Vec::new();
             for o in &el.children {
                 if o.name != "os" {
@@ -73,6 +76,7 @@ pub fn read_crosswalk(path: &Arc<str>, bytes: &[u8], findings: &mut Findings) ->
             }
             names.push(SchemeName {
                 value,
+                arch,
                 note,
                 gap: gap.map(|g| g.value),
                 oses,
