@@ -248,12 +248,14 @@ fn scheme(db: &Database, name: &str, json: bool, out: &mut dyn Write) -> Result<
         });
     };
     let mut items = Vec::new();
-    let mut rows = vec![vec![
-        "NAME".to_string(),
-        "OS".to_string(),
-        "QUALITY".to_string(),
-        "ALSO".to_string(),
-    ]];
+    // An ARCH column where a name of the scheme is for one architecture.
+    let arches = s.names.iter().any(|n| n.arch.is_some());
+    let mut header = vec!["NAME".to_string()];
+    if arches {
+        header.push("ARCH".to_string());
+    }
+    header.extend(["OS", "QUALITY", "ALSO"].map(String::from));
+    let mut rows = vec![header];
     for n in &s.names {
         let short = |id: &str| -> Result<String, Failure> {
             Ok(db
@@ -267,17 +269,27 @@ fn scheme(db: &Database, name: &str, json: bool, out: &mut dyn Write) -> Result<
             .skip(1)
             .map(|o| short(&o.id))
             .collect::<Result<_, _>>()?;
+        let family: Vec<String> = n
+            .family
+            .iter()
+            .map(|id| short(id))
+            .collect::<Result<_, _>>()?;
         let quality = n.oses.first().map(|o| o.quality.clone());
         items.push(json!({
             "name": n.name,
+            "arch": n.arch,
             "os": os,
             "quality": quality,
             "also": also,
+            "family": family,
             "gap": n.gap,
             "note": n.note,
         }));
-        rows.push(vec![
-            n.name.clone(),
+        let mut row = vec![n.name.clone()];
+        if arches {
+            row.push(n.arch.clone().unwrap_or_else(|| "-".into()));
+        }
+        row.extend([
             os.unwrap_or_else(|| "-".into()),
             quality.unwrap_or_else(|| "gap".into()),
             if also.is_empty() {
@@ -286,6 +298,7 @@ fn scheme(db: &Database, name: &str, json: bool, out: &mut dyn Write) -> Result<
                 also.join(", ")
             },
         ]);
+        rows.push(row);
     }
     if json {
         write_json(

@@ -262,6 +262,15 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<Date, Failure> {
 /// exact; a not-found failure (exit 1) for a gap or an unknown name;
 /// `None` when `text` names no scheme.
 fn from_scheme<'d>(db: &'d Database, text: &str) -> Result<Option<&'d Os>, Failure> {
+    Ok(scheme_os(db, text)?.map(|(os, _)| os))
+}
+
+/// As [`from_scheme`], with the architecture the name is for, where it
+/// says one (`kubevirt:rhel.9.arm64`: aarch64).
+fn scheme_os<'d>(
+    db: &'d Database,
+    text: &str,
+) -> Result<Option<(&'d Os, Option<&'d str>)>, Failure> {
     if !crate::crosswalk::may_be_scheme_name(text) {
         return Ok(None);
     }
@@ -308,7 +317,7 @@ fn from_scheme<'d>(db: &'d Database, text: &str) -> Result<Option<&'d Os>, Failu
                 .unwrap_or_default()
         );
     }
-    Ok(Some(os))
+    Ok(Some((os, found.arch())))
 }
 
 /// The OS named `name` (an id, short-id, alias or `SCHEME:NAME`), or a
@@ -351,6 +360,30 @@ pub(crate) fn resolve<'d>(
         Some(r) => Ok(r),
         None => find(db, name).map(|os| crate::query::Resolved { os, fallback: None }),
     }
+}
+
+/// As [`resolve`], and the guest architecture: `arch` (an `--arch`) or
+/// the one a `SCHEME:NAME` is for; a usage failure (exit 2) when they
+/// disagree.
+pub(crate) fn resolve_arch<'d>(
+    db: &'d Database,
+    name: &str,
+    arch: Option<&str>,
+) -> Result<(crate::query::Resolved<'d>, Option<String>), Failure> {
+    let Some((os, named)) = scheme_os(db, name)? else {
+        return Ok((resolve(db, name)?, arch.map(str::to_string)));
+    };
+    let arch = match (arch, named) {
+        (Some(given), Some(named)) if given != named => {
+            return Err(usage(format!(
+                "--arch {given} contradicts {}, a name for {named}; leave --arch out or give --arch {named}",
+                shortened(name)
+            )))
+        }
+        (Some(given), _) => Some(given.to_string()),
+        (None, named) => named.map(str::to_string),
+    };
+    Ok((crate::query::Resolved { os, fallback: None }, arch))
 }
 
 /// Writes `value` as pretty JSON and a newline.

@@ -230,7 +230,7 @@ pub(super) fn run(
         }
     }
     let (resolved, media_arch) = match (&args.os, &args.media) {
-        (Some(os), _) => (super::resolve(db, os)?, None),
+        (Some(os), _) => super::resolve_arch(db, os, args.hosts.arch.as_deref())?,
         (None, Some(path)) => from_media(db, path)?,
         (None, None) => {
             return Err(usage(
@@ -238,7 +238,7 @@ pub(super) fn run(
             ))
         }
     };
-    // The media's architecture unless --arch names one.
+    // The media's (or the SCHEME:NAME's) architecture unless --arch names one.
     let mut host_args = args.hosts.clone();
     if host_args.arch.is_none() {
         host_args.arch = media_arch;

@@ -93,9 +93,14 @@ pub(super) fn run(
         }
         _ => policy.virt_type = VirtTypePolicy::Qemu,
     }
-    let resolved = super::resolve(db, &args.os)?;
-    let hosts = hosts(db, &args.hosts)?;
-    let arch = args.hosts.arch(&hosts);
+    let (resolved, arch) = super::resolve_arch(db, &args.os, args.hosts.arch.as_deref())?;
+    // The SCHEME:NAME's architecture unless --arch names one.
+    let host_args = HostArgs {
+        arch,
+        ..args.hosts.clone()
+    };
+    let hosts = hosts(db, &host_args)?;
+    let arch = host_args.arch(&hosts);
     let target = Target {
         arch: &arch,
         hosts: &hosts,
@@ -115,7 +120,7 @@ pub(super) fn run(
         let name = format!("guestdb-verify-{}-{}", rec.os.short_id, std::process::id());
         verify::on_libvirt(&rec, &facts, &args.connect, &name)
     } else {
-        let binary = verify::qemu_binary(args.hosts.qemu.as_deref(), &arch).map_err(usage)?;
+        let binary = verify::qemu_binary(host_args.qemu.as_deref(), &arch).map_err(usage)?;
         verify::on_qemu(&rec, &facts, &binary)
     };
     let v = result.map_err(|e| Failure {
