@@ -134,25 +134,248 @@ fn every_virtualbox_os_type_resolves_to_an_os_or_is_an_explicit_gap() {
 
 #[test]
 fn the_names_shown_for_an_os_resolve_back_to_it() {
+    // The name shown for an OS and an architecture resolves to that OS and
+    // that architecture; a family name shown for a release of its series
+    // (vmware:rhel6_64Guest for rhel6.10) resolves, as documented, to the
+    // OS the crosswalk names (rhel6-unknown), whose series holds the release.
     let db = common::db();
     let cw = db.crosswalk().expect("crosswalk");
-    let mut checked = 0;
+    let (mut checked, mut with_arch, mut by_family) = (0, 0, 0);
     for os in db.oses().expect("oses") {
+        let mut seen = BTreeSet::new();
         for n in cw.names_of(&os.id) {
             let text = format!("{}:{}", n.scheme, n.name);
+            assert!(
+                seen.insert((n.scheme, n.arch)),
+                "{}: two {} names for {:?}",
+                os.short_id(),
+                n.scheme,
+                n.arch
+            );
             let found = cw.lookup(&text).expect("shown names resolve");
             let (id, quality) = found.best().expect("not a gap");
-            // The name names the OS; an exact name, or one the OS is
-            // listed first for, resolves to it.
-            assert!(found.name.oses.iter().any(|o| o.id == os.id), "{text}");
-            if n.quality == "exact" || found.name.oses[0].id == os.id {
-                assert_eq!(id, os.id, "{text} does not resolve back to {}", os.id);
-                assert_eq!(quality, n.quality, "{text}");
+            assert_eq!(found.arch(), n.arch, "{text}: architecture");
+            match n.resolves_to {
+                None => {
+                    assert_eq!(id, os.id, "{text} does not resolve back to {}", os.id);
+                    assert_eq!(quality, n.quality, "{text}");
+                }
+                Some(to) => {
+                    assert_eq!(id, to, "{text}");
+                    let listed = found.name.oses.iter().any(|o| o.id == os.id);
+                    let series = found.name.family.contains(&os.id);
+                    assert!(
+                        listed || series,
+                        "{text} neither lists {} nor covers it",
+                        os.id
+                    );
+                    if series {
+                        assert_eq!(n.quality, "family", "{text}");
+                        by_family += 1;
+                    }
+                }
+            }
+            if let Some(arch) = n.arch {
+                assert!(
+                    guestdb::recommend::ARCHES.contains(&arch),
+                    "{text}: arch {arch} is none guestdb recommends for"
+                );
+                with_arch += 1;
             }
             checked += 1;
         }
     }
     assert!(checked > 100, "only {checked} names");
+    assert!(
+        with_arch > 100,
+        "only {with_arch} names with an architecture"
+    );
+    assert!(by_family > 50, "only {by_family} names by family");
+}
+
+#[test]
+fn kubevirt_names_carry_the_architecture_of_their_preference() {
+    // common-instancetypes' own preferredArchitecture, in guestdb's words.
+    let prefs = fixture("kubevirt-preferences");
+    let db = common::db();
+    let cw = db.crosswalk().expect("crosswalk");
+    let mut arm = 0;
+    for (name, p) in prefs["preferences"].as_object().expect("preferences") {
+        let want = match p["spec"]["preferredArchitecture"].as_str() {
+            None => None,
+            Some("amd64") => Some("x86_64"),
+            Some("arm64") => Some("aarch64"),
+            Some("s390x") => Some("s390x"),
+            Some(other) => panic!("{name}: unexpected preferredArchitecture {other}"),
+        };
+        let found = cw
+            .lookup(&format!("kubevirt:{name}"))
+            .unwrap_or_else(|| panic!("kubevirt:{name}"));
+        assert_eq!(found.arch(), want, "kubevirt:{name}");
+        arm += usize::from(want == Some("aarch64"));
+    }
+    assert_eq!(arm, 3, "rhel.9.arm64, rhel.10.arm64, fedora.arm64");
+}
+
+#[test]
+fn virtualbox_types_carry_the_architecture_of_their_description() {
+    // VirtualBox's description ends "(32-bit)", "(64-bit)" or "(ARM
+    // 64-bit)"; a type whose OS is not known on that architecture says none
+    // (the file's note lists them).
+    let vbox = fixture("virtualbox");
+    let db = common::db();
+    let cw = db.crosswalk().expect("crosswalk");
+    let mut with = 0;
+    for (name, desc) in vbox["os_types"].as_object().expect("os_types") {
+        let desc = desc.as_str().expect("description");
+        let want = if desc.ends_with("(ARM 64-bit)") {
+            Some("aarch64")
+        } else if desc.ends_with("(64-bit)") {
+            Some("x86_64")
+        } else if desc.ends_with("(32-bit)") {
+            Some("i686")
+        } else {
+            None
+        };
+        let found = cw
+            .lookup(&format!("virtualbox:{name}"))
+            .unwrap_or_else(|| panic!("virtualbox:{name}"));
+        match found.arch() {
+            Some(a) => {
+                assert_eq!(Some(a), want, "virtualbox:{name} ({desc})");
+                with += 1;
+            }
+            None => {
+                let os = found
+                    .best()
+                    .and_then(|(id, _)| db.lookup(id).expect("store"));
+                let known =
+                    os.is_some_and(|os| want.is_some_and(|w| os.arches.iter().any(|a| a == w)));
+                assert!(
+                    !known,
+                    "virtualbox:{name} ({desc}) says no architecture, but its OS is known on {want:?}"
+                );
+            }
+        }
+    }
+    assert!(with > 150, "only {with} types with an architecture");
+}
+
+#[test]
+fn a_name_for_an_architecture_recommends_for_it() {
+    // No --arch: the name's.
+    let out = run(&["recommend", "kubevirt:rhel.9.arm64", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["arch"], "aarch64", "{}", out.stdout);
+    let out = run(&["recommend", "kubevirt:rhel.9.arm64", "--format", "kubevirt"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("preferredArchitecture: arm64"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["recommend", "virtualbox:Debian12_arm64", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["arch"], "aarch64");
+    // A name for none: x86_64 as before; an --arch that agrees is fine.
+    let out = run(&["recommend", "vmware:rhel9_64Guest", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["arch"], "x86_64");
+    let out = run(&[
+        "recommend",
+        "kubevirt:rhel.9.arm64",
+        "--arch",
+        "aarch64",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // One that contradicts it: a usage error naming both.
+    for cmd in ["recommend", "verify"] {
+        let out = run(&[cmd, "kubevirt:rhel.9.arm64", "--arch", "x86_64"]);
+        assert_eq!(out.code, 2, "{cmd}: {}", out.stderr);
+        for needle in ["--arch x86_64", "kubevirt:rhel.9.arm64", "aarch64"] {
+            assert!(out.stderr.contains(needle), "{cmd}: {}", out.stderr);
+        }
+    }
+    // show and list --scheme print it.
+    let out = run(&["show", "rhel9.6"]);
+    assert!(
+        out.stdout
+            .contains("kubevirt:rhel.9.arm64 (family, aarch64, resolves to rhel9-unknown)"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["show", "debian12", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = v["other_names"].as_array().expect("other_names");
+    assert!(names.iter().any(|n| n["name"] == "Debian12_arm64"
+        && n["arch"] == "aarch64"
+        && n["quality"] == "exact"));
+    let out = run(&["list", "--scheme", "kubevirt"]);
+    assert!(out.stdout.starts_with("NAME "), "{}", out.stdout);
+    assert!(out
+        .stdout
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
+            == ["rhel.9.arm64", "aarch64", "rhel9-unknown"]));
+    let out = run(&["list", "--scheme", "kubevirt", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let n = v["names"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .find(|n| n["name"] == "rhel.10.s390x")
+        .expect("rhel.10.s390x");
+    assert_eq!(n["arch"], "s390x");
+}
+
+#[test]
+fn a_family_name_is_shown_for_every_release_of_its_series() {
+    // vmware:rhel6_64Guest names rhel6-unknown; rhel6-unknown derives from
+    // rhel6.10, which derives from rhel6.9, ... back to rhel6.0.
+    let out = run(&["show", "rhel6.10"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("vmware:rhel6Guest (family, resolves to rhel6-unknown)")
+            || out
+                .stdout
+                .contains("vmware:rhel6_64Guest (family, resolves to rhel6-unknown)"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["show", "rhel6.0", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = v["other_names"].as_array().expect("other_names");
+    let vm = names
+        .iter()
+        .find(|n| n["scheme"] == "vmware")
+        .expect("a vmware name for rhel6.0");
+    assert_eq!(vm["quality"], "family");
+    assert_eq!(vm["resolves_to"], "http://redhat.com/rhel/6-unknown");
+    // The series stops where the major version changes: rhel10.0 derives
+    // from rhel9.5, which is no RHEL 10.
+    let out = run(&["list", "--scheme", "vmware", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let rhel10 = v["names"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .find(|n| n["name"] == "rhel10_64Guest")
+        .expect("rhel10_64Guest");
+    let family: Vec<&str> = rhel10["family"]
+        .as_array()
+        .expect("family")
+        .iter()
+        .map(|f| f.as_str().expect("short-id"))
+        .collect();
+    assert!(family.contains(&"rhel10.0"), "{family:?}");
+    assert!(!family.iter().any(|f| f.starts_with("rhel9")), "{family:?}");
+    // Resolving the name still gives the entry the crosswalk names.
+    let out = run(&["show", "vmware:rhel6_64Guest"]);
+    assert!(out.stdout.starts_with("rhel6-unknown "), "{}", out.stdout);
 }
 
 #[test]
@@ -292,6 +515,9 @@ fn a_broken_crosswalk_file_is_a_finding_at_its_place() {
   <name value="l26"><os id="http://example.org/nope" quality="exact"/></name>
   <name value="w2k" gap="both"><os id="http://microsoft.com/win/2k" quality="exact"/></name>
   <name value="other"/>
+  <name value="win10" arch="all"><os id="http://microsoft.com/win/10" quality="family"/></name>
+  <name value="win7" arch="s390x"><os id="http://microsoft.com/win/7" quality="exact"/></name>
+  <name value="win8" arch="ARM 64"><os id="http://microsoft.com/win/8" quality="exact"/></name>
 </crosswalk>
 "#,
     )
@@ -314,6 +540,12 @@ fn a_broken_crosswalk_file_is_a_finding_at_its_place() {
         "scheme 'vmware' is defined twice",
         "scheme 'vmware' belongs in crosswalk/vmware.xml",
         "'nope'",
+        "crosswalk/proxmox.xml:7:",
+        "proxmox name 'win10': arch=\"all\" says nothing",
+        "crosswalk/proxmox.xml:8:",
+        "proxmox name 'win7' is for s390x, but the OS 'http://microsoft.com/win/7' is known on",
+        "crosswalk/proxmox.xml:9:",
+        "arch 'ARM 64' is not an architecture name",
     ] {
         assert!(text.contains(needle), "missing '{needle}' in:\n{text}");
     }
