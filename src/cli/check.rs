@@ -44,7 +44,7 @@ pub struct CheckArgs {
     /// Check every *.xml domain in this directory and print one line per VM and a summary
     #[arg(long, value_name = "DIR", conflicts_with_all = ["fix", "diff"])]
     fleet: Option<PathBuf>,
-    /// The OS (an id, short-id or alias) instead of the domain's libosinfo metadata
+    /// The OS (an id, short-id, alias or SCHEME:NAME) instead of the domain's libosinfo metadata
     #[arg(long, value_name = "ID")]
     os: Option<String>,
     #[command(flatten)]
@@ -190,7 +190,11 @@ pub(super) fn run(
         roles.push("upgrade-to");
     }
     let mut ctx = Context::new(db, &host_list, roles);
-    ctx.os = args.os.clone();
+    ctx.os = args
+        .os
+        .as_deref()
+        .map(|o| super::os_for_check(db, o, args.hosts.arch.as_deref()))
+        .transpose()?;
     ctx.drivers = drivers;
     ctx.today = today();
 

@@ -373,17 +373,43 @@ pub(crate) fn resolve_arch<'d>(
     let Some((os, named)) = scheme_os(db, name)? else {
         return Ok((resolve(db, name)?, arch.map(str::to_string)));
     };
-    let arch = match (arch, named) {
-        (Some(given), Some(named)) if given != named => {
-            return Err(usage(format!(
-                "--arch {given} contradicts {}, a name for {named}; leave --arch out or give --arch {named}",
-                shortened(name)
-            )))
-        }
-        (Some(given), _) => Some(given.to_string()),
-        (None, named) => named.map(str::to_string),
-    };
+    let arch = name_arch(name, named, arch)?;
     Ok((crate::query::Resolved { os, fallback: None }, arch))
+}
+
+/// The architecture for `name`, which is for `named` (a `SCHEME:NAME`'s),
+/// given `--arch` `given`: the one given, else the name's; a usage failure
+/// (exit 2) when they disagree.
+fn name_arch(
+    name: &str,
+    named: Option<&str>,
+    given: Option<&str>,
+) -> Result<Option<String>, Failure> {
+    match (given, named) {
+        (Some(given), Some(named)) if given != named => Err(usage(format!(
+            "--arch {given} contradicts {}, a name for {named}; leave --arch out or give --arch {named}",
+            shortened(name)
+        ))),
+        (Some(given), _) => Ok(Some(given.to_string())),
+        (None, named) => Ok(named.map(str::to_string)),
+    }
+}
+
+/// An `--os` for `check`: the id of the OS a `SCHEME:NAME` resolves to
+/// (an `--arch` contradicting the name's is a usage failure), else the
+/// name as given.
+pub(crate) fn os_for_check(
+    db: &Database,
+    name: &str,
+    arch: Option<&str>,
+) -> Result<String, Failure> {
+    match scheme_os(db, name)? {
+        Some((os, named)) => {
+            name_arch(name, named, arch)?;
+            Ok(os.id.clone())
+        }
+        None => Ok(name.to_string()),
+    }
 }
 
 /// Writes `value` as pretty JSON and a newline.

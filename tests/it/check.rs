@@ -728,6 +728,31 @@ fn a_domain_without_os_metadata_gets_os_unknown_not_a_guess() {
         "{}",
         r.stdout
     );
+    // So does a name of another scheme (VMware's family name for CentOS 7
+    // resolves to centos7.0, with a warning).
+    let r = run(&["check", &f, "--os", "vmware:centos7_64Guest"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[virtio-modern-only]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("family match for centos7.0"),
+        "{}",
+        r.stderr
+    );
+    // An --arch against the name's architecture is a usage error.
+    let r = run(&[
+        "check",
+        &f,
+        "--os",
+        "kubevirt:rhel.9.arm64",
+        "--arch",
+        "x86_64",
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("a name for aarch64"), "{}", r.stderr);
 }
 
 #[test]
