@@ -20,10 +20,13 @@ pub const AFTER_HELP: &str = "Examples:
   guestdb recommend win11 --format kubevirt --kubevirt-vm
   guestdb recommend rhel6.10 --format openstack-cli
   guestdb recommend win11 --format proxmox-conf
+  guestdb recommend kubevirt:rhel.9.arm64 --format kubevirt
 
 The kubevirt, openstack(-cli) and proxmox(-conf) formats narrow the
 recommendation to what that system can state (the ecosystem rule) and say in
-warnings what it cannot.
+warnings what it cannot. An OS named SCHEME:NAME for one architecture
+(kubevirt:rhel.9.arm64, virtualbox:Debian12_arm64) is recommended for it; an
+--arch that contradicts it is an error.
 
 Without --host, --domcaps or --qemu the dataset's default host profile is used
 ('guestdb machines --hosts' lists the profiles). The rules are documented in
@@ -34,7 +37,7 @@ Exit status: 0 recommended, 1 unknown OS, unknown host or no common choice
 
 #[derive(Args, Debug)]
 pub struct RecommendArgs {
-    /// An id, short-id or alias; a release newer than known falls back to the newest known
+    /// An id, short-id, alias or SCHEME:NAME (kubevirt:rhel.9.arm64, whose architecture is the guest's); a release newer than known falls back to the newest known
     #[arg(required_unless_present = "media")]
     os: Option<String>,
     /// Detect the OS and architecture from install media instead (an ISO

@@ -30,7 +30,7 @@ Exit status: 0 every check passed, 1 a check failed (or no recommendation),
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// An id, short-id or alias
+    /// An id, short-id, alias or SCHEME:NAME (its architecture, if it names one, is the guest's)
     os: String,
     #[command(flatten)]
     hosts: HostArgs,
