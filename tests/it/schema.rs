@@ -22,7 +22,7 @@ fn data_files() -> Vec<PathBuf> {
             .map(|rel| data.join(rel)),
     );
     assert!(findings.is_empty());
-    for sub in ["machines", "hosts", "datamaps", "osinfo-db"] {
+    for sub in ["machines", "hosts", "datamaps", "osinfo-db", "crosswalk"] {
         let (found, errors) =
             guestdb::data::read::files_below(&data, std::path::Path::new(sub), |n| {
                 n.ends_with(".xml")
@@ -91,6 +91,10 @@ fn the_schema_rejects_what_the_reader_rejects() {
         ("bad-phase-end.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><lifecycle><phase name=\"security\" end=\"soon\"/></lifecycle></os>"),
         ("empty-lifecycle.xml", "<os id=\"http://guestdb.test/a/1\"><name>A</name><lifecycle/></os>"),
         ("bad-pci.xml", "<devices><device name=\"x\" class=\"net\" bus=\"pci\" pci=\"8086:100e0\"/></devices>"),
+        ("crosswalk-quality.xml", "<crosswalk scheme=\"x\" title=\"X\"><name value=\"a\"><os id=\"http://guestdb.test/a/1\" quality=\"great\"/></name></crosswalk>"),
+        ("crosswalk-gap-and-os.xml", "<crosswalk scheme=\"x\" title=\"X\"><name value=\"a\" gap=\"why\"><os id=\"http://guestdb.test/a/1\" quality=\"exact\"/></name></crosswalk>"),
+        ("crosswalk-nothing.xml", "<crosswalk scheme=\"x\" title=\"X\"><name value=\"a\"/></crosswalk>"),
+        ("crosswalk-arch.xml", "<crosswalk scheme=\"x\" title=\"X\"><name value=\"a\" arch=\"ARM 64\" gap=\"why\"/></crosswalk>"),
     ];
     let files: Vec<(&str, &[u8])> = cases.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
     write_files(dir.path(), &files);
