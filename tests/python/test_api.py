@@ -47,7 +47,15 @@ def test_typed_attributes_hold_the_facts(db):
     assert os.devices == want["devices"]
     assert os.arches == want["arches"]
     assert os.other_names == want["other_names"]
-    assert os.other_names and all(set(n) == {"scheme", "name", "quality"} for n in os.other_names)
+    assert os.other_names and all(
+        {"scheme", "name", "quality"} <= set(n) <= {"scheme", "name", "quality", "arch", "resolves_to"}
+        for n in os.other_names
+    )
+    # VMware's family name for RHEL 6 covers rhel6.10 and resolves to rhel6-unknown;
+    # VirtualBox's 64-bit type says its architecture.
+    assert any(n["scheme"] == "vmware" and n.get("resolves_to") == "http://redhat.com/rhel/6-unknown"
+               for n in os.other_names)
+    assert any(n["name"] == "RedHat6_64" and n.get("arch") == "x86_64" for n in os.other_names)
     assert os.supported_on("2019-01-01") and not os.supported_on(datetime.date(2021, 1, 1))
     assert os.supported_on("2021-01-01", support="extended")
 

@@ -190,8 +190,11 @@ impl Os {
     }
     /// Its names in other tools' schemes (VMware guest ids, VirtualBox OS
     /// types, Proxmox ostype, KubeVirt preferences, oVirt, Glance
-    /// os_distro): a list of dicts {'scheme', 'name', 'quality'}, quality
-    /// 'exact', 'family' or 'generic'.
+    /// os_distro), one per scheme and architecture: a list of dicts
+    /// {'scheme', 'name', 'quality'}, quality 'exact', 'family' or
+    /// 'generic', plus 'arch' for a name of one architecture and
+    /// 'resolves_to' (an OS id) for a name that resolves to another OS (a
+    /// family name shown for a release of its series).
     #[getter]
     pub(crate) fn other_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.show_key(py, "other_names")
