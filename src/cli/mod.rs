@@ -385,6 +385,9 @@ fn name_arch(
     named: Option<&str>,
     given: Option<&str>,
 ) -> Result<Option<String>, Failure> {
+    if let Some(given) = given {
+        target::check_arch(given)?;
+    }
     match (given, named) {
         (Some(given), Some(named)) if given != named => Err(usage(format!(
             "--arch {given} contradicts {}, a name for {named}; leave --arch out or give --arch {named}",

@@ -299,6 +299,14 @@ fn a_name_for_an_architecture_recommends_for_it() {
             assert!(out.stderr.contains(needle), "{cmd}: {}", out.stderr);
         }
     }
+    // An --arch that is no architecture is said to be one first.
+    let out = run(&["recommend", "kubevirt:rhel.9.arm64", "--arch", "nope"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown architecture 'nope'"),
+        "{}",
+        out.stderr
+    );
     // show and list --scheme print it.
     let out = run(&["show", "rhel9.6"]);
     assert!(
