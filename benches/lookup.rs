@@ -60,6 +60,20 @@ fn store(c: &mut Criterion) {
         })
     });
 
+    // The names show gives an OS: per scheme and architecture, with the
+    // family names of its series (rhel6.10: VMware's and VirtualBox's RHEL 6).
+    c.bench_function("crosswalk_names_of_rhel6.10", |b| {
+        b.iter(|| black_box(cw.names_of(black_box("http://redhat.com/rhel/6.10"))))
+    });
+    c.bench_function("lookup_scheme_name_with_arch", |b| {
+        b.iter(|| {
+            let found = cw
+                .lookup(black_box("kubevirt:rhel.9.arm64"))
+                .expect("known");
+            black_box((found.best(), found.arch()))
+        })
+    });
+
     let rhel = db
         .lookup("rhel6.10")
         .expect("store")
