@@ -97,15 +97,6 @@ fn policy_for(name: &str) -> Policy {
     p
 }
 
-/// guestdb's architecture for a KubeVirt one.
-fn guest_arch(kubevirt: Option<&str>) -> &'static str {
-    match kubevirt {
-        Some("arm64") => "aarch64",
-        Some("s390x") => "s390x",
-        _ => "x86_64",
-    }
-}
-
 /// A spec's leaves as `a.b.c` paths: scalars, empty objects (`{}`) and
 /// arrays (as JSON text).
 fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
@@ -264,7 +255,9 @@ fn differences() -> (Vec<Difference>, usize) {
             .as_str()
             .or(theirs["requirements"]["architecture"].as_str())
             .map(str::to_string);
-        let arch = guest_arch(karch.as_deref());
+        // The architecture kubevirt:NAME gives (crosswalk.rs checks it is
+        // the preference's own), x86_64 where it names none.
+        let arch = found.arch().unwrap_or("x86_64");
         let rec = recommend_on(os, arch, std::slice::from_ref(&host), policy_for(name))
             .unwrap_or_else(|e| panic!("{name} ({os} on {arch}): no recommendation: {e}"));
         compared += 1;
