@@ -12,10 +12,10 @@ use guestdb::host::Host;
 use guestdb::lifecycle::Phase;
 use guestdb::recommend::OsFacts;
 use guestdb::recommend::{
-    ChipsetPolicy, DriversPolicy, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
-    ProfilePolicy, Target, VirtTypePolicy, ARCHES,
+    ChipsetPolicy, DriversPolicy, Ecosystem, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy,
+    Policy, ProfilePolicy, Target, VirtTypePolicy, ARCHES,
 };
-use guestdb::render::{self, Network, Options};
+use guestdb::render::{self, Format, Options};
 use guestdb::{
     Chipset, Date, ErrorKind, Filter, RecommendError, ReleaseStatus, VirtioClass, VirtioWanted,
 };
@@ -425,8 +425,13 @@ impl Database {
     /// i440fx), `firmware` (auto, bios, efi), `secure_boot`, `drivers`
     /// (none, virtio-win), `models` (plain, explicit), `hyperv` (auto, off,
     /// passthrough), `profile` (auto, server, desktop), `virt_type` (auto,
-    /// kvm, qemu). `today` (a date) is for end-of-life warnings (default:
-    /// the system clock's day).
+    /// kvm, qemu). `ecosystem` is the system that will run the VM (libvirt,
+    /// kubevirt, openstack, proxmox; default libvirt): the answer is
+    /// narrowed to what that system can state, as the command line does for
+    /// `--format kubevirt|openstack|proxmox`, with a warning for what it
+    /// cannot; render it with `Recommendation.render` in that system's
+    /// formats. `today` (a date) is for end-of-life warnings (default: the
+    /// system clock's day).
     ///
     /// Raises NoRecommendation (`.rule`, `.reason`) when the rules find no
     /// possible choice, UnknownOS and UnknownHost for unknown names,
@@ -437,7 +442,7 @@ impl Database {
     /// 'pc-i440fx-7.2'
     #[pyo3(signature = (os, *, host=None, domcaps=None, migrate_to=None, arch=None,
         chipset="auto", firmware="auto", secure_boot=false, drivers="none", models="plain",
-        hyperv="auto", profile="auto", virt_type="auto", today=None))]
+        hyperv="auto", profile="auto", virt_type="auto", ecosystem=None, today=None))]
     #[allow(clippy::too_many_arguments)]
     fn recommend(
         &self,
@@ -455,6 +460,7 @@ impl Database {
         hyperv: &str,
         profile: &str,
         virt_type: &str,
+        ecosystem: Option<&str>,
         today: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Recommendation> {
         let policy = Policy {
@@ -508,9 +514,10 @@ impl Database {
                 VirtTypePolicy::parse,
                 VirtTypePolicy::WORDS,
             )?,
-            // The libvirt vocabulary: the KubeVirt, OpenStack and Proxmox
-            // narrowing is the command line's --format for now.
-            ecosystem: Default::default(),
+            ecosystem: match ecosystem {
+                None => Ecosystem::Libvirt,
+                Some(e) => word(py, "ecosystem", e, Ecosystem::parse, Ecosystem::WORDS)?,
+            },
         };
         let today = match &today {
             Some(d) => Some(from_date(py, "today", d)?),

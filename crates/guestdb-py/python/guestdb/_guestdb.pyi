@@ -87,6 +87,7 @@ class Database:
         hyperv: str = "auto",
         profile: str = "auto",
         virt_type: str = "auto",
+        ecosystem: Optional[str] = None,
         today: Optional[_DateLike] = None,
     ) -> Recommendation: ...
 
@@ -183,6 +184,20 @@ class Recommendation:
         network: str = "network=default",
         drivers_iso: Optional[str] = None,
     ) -> List[str]: ...
+    def render(
+        self,
+        format: str,
+        *,
+        name: Optional[str] = None,
+        disk: Optional[str] = None,
+        cdrom: Optional[str] = None,
+        network: str = "network=default",
+        drivers_iso: Optional[str] = None,
+        kubevirt_vm: bool = False,
+        explain: bool = False,
+    ) -> str: ...
+    @property
+    def ecosystem(self) -> str: ...
     @property
     def os(self) -> Dict[str, str]: ...
     @property
