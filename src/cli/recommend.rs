@@ -88,45 +88,26 @@ pub fn render_options(
     Options::new(name, disk, cdrom, network, drivers_iso).map_err(option_error)
 }
 
-/// A refused render option, as the command line names it.
+/// A refused render option, as the command line names it (the value's
+/// invisible characters escaped).
 fn option_error(e: render::OptionError) -> Failure {
-    usage(e.cli_message())
+    usage(crate::cli::printable::printable(&e.cli_message()))
 }
 
-/// The OS (and arch) install media hold: the best match of `guestdb detect`;
-/// a release newer than known stands in as its nearest known release.
+/// The OS (and arch) install media hold ([`Database::media_os`]).
 fn from_media<'d>(
     db: &'d Database,
     path: &std::path::Path,
 ) -> Result<(crate::query::Resolved<'d>, Option<String>), Failure> {
     let input = crate::detect::read_path(path).map_err(|e| usage(e.to_string()))?;
-    let found = db.identify(&input)?;
-    let Some(best) = found.into_iter().next() else {
-        return Err(Failure {
-            message: format!(
-                "{}: no known OS matches these media ('guestdb detect {}' shows what was read); name the OS instead",
-                path.display(),
-                path.display()
-            ),
-            code: 1,
-        });
-    };
-    let fallback = best.newer_than_known.as_ref().map(|n| crate::recommend::Fallback {
-        requested: format!("{} {} (detected on {})", n.distro, n.version, path.display()),
-        reason: format!(
-            "the media look like {} {}, newer than the dataset knows; {} is the nearest known release",
-            n.distro, n.version, n.nearest_short_id
+    db.media_os(&input, path)?.ok_or_else(|| Failure {
+        message: format!(
+            "{}: no known OS matches these media ('guestdb detect {}' shows what was read); name the OS instead",
+            path.display(),
+            path.display()
         ),
-    });
-    let arch =
-        Some(best.arch.clone()).filter(|a| a != "all" && crate::cli::target::check_arch(a).is_ok());
-    Ok((
-        crate::query::Resolved {
-            os: best.os,
-            fallback,
-        },
-        arch,
-    ))
+        code: 1,
+    })
 }
 
 pub use crate::lifecycle::today;

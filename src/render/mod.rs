@@ -326,10 +326,7 @@ impl Options {
             _ => {
                 return Err(OptionError {
                     option: "network",
-                    problem: format!(
-                        "'{}' is not one of user, network=NAME, bridge=NAME",
-                        crate::cli::printable::printable(network)
-                    ),
+                    problem: format!("'{network}' is not one of user, network=NAME, bridge=NAME"),
                     format: None,
                 })
             }

@@ -73,10 +73,12 @@ class Database:
     def detect(self, path: _Path, *, arch: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def recommend(
         self,
-        os: Union[str, Os, Resolved],
+        os: Union[str, Os, Resolved, None] = None,
         *,
+        media: Optional[_Path] = None,
         host: Optional[str] = None,
         domcaps: Optional[_Path] = None,
+        qemu: Optional[_Path] = None,
         migrate_to: Optional[Sequence[str]] = None,
         arch: Optional[str] = None,
         chipset: str = "auto",
