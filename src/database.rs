@@ -459,6 +459,38 @@ impl Database {
         }
     }
 
+    /// The OS to recommend for from install media: the best match of
+    /// [`Self::identify`] for what [`crate::detect::read_path`] read at
+    /// `path`, and the architecture the media say when guestdb recommends
+    /// for it. A release newer than known stands in as its nearest known
+    /// release, with the fallback saying so. `None` when no known OS
+    /// matches. (`recommend --media`, the Python package's
+    /// `recommend(media=...)`.)
+    pub fn media_os(
+        &self,
+        input: &Input,
+        path: &Path,
+    ) -> Result<Option<(Resolved<'_>, Option<String>)>, Error> {
+        let Some(best) = self.identify(input)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let fallback = best.newer_than_known.as_ref().map(|n| recommend::Fallback {
+            requested: format!("{} {} (detected on {})", n.distro, n.version, path.display()),
+            reason: format!(
+                "the media look like {} {}, newer than the dataset knows; {} is the nearest known release",
+                n.distro, n.version, n.nearest_short_id
+            ),
+        });
+        let arch = Some(best.arch.clone()).filter(|a| recommend::ARCHES.contains(&a.as_str()));
+        Ok(Some((
+            Resolved {
+                os: best.os,
+                fallback,
+            },
+            arch,
+        )))
+    }
+
     /// Recommends machine, firmware and every device for the OS `os` (with
     /// the fallback that brought it, if any) on `target`: the one entry
     /// point to the rules of [`recommend`], which see only the OS's facts

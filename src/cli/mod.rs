@@ -15,7 +15,7 @@ mod list;
 mod machines;
 mod new_os;
 mod parse;
-mod printable;
+pub(crate) mod printable;
 mod recommend;
 mod release;
 mod show;

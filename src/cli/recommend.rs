@@ -2,8 +2,8 @@
 
 use super::target::{hosts, HostArgs, PolicyArgs};
 use super::{usage, write_json, Failure, Outcome};
-use crate::recommend::{Ecosystem, Target};
-use crate::render::{self, Network, Options};
+use crate::recommend::Target;
+use crate::render::{self, Format, Options};
 use crate::{Database, RecommendError};
 use clap::Args;
 use std::io::Write;
@@ -80,90 +80,37 @@ pub struct RecommendArgs {
     drivers_iso: Option<String>,
 }
 
-/// Refuses a name or path holding a control character (a line break, an
-/// escape): the formats guestdb writes it into cannot all carry it (XML
-/// cannot hold most of them, and libvirt refuses a line break in a name).
-fn one_line(option: &str, value: &str) -> Result<(), Failure> {
-    match value.char_indices().find(|(_, c)| c.is_control()) {
-        None => Ok(()),
-        Some((at, c)) => Err(usage(format!(
-            "{option} holds the control character U+{:04X} at byte {at}; give a name or path \
-             without control characters (line breaks, tabs, escapes)",
-            c as u32
-        ))),
-    }
-}
-
+/// The render options of the command line's arguments (see [`Options::new`]).
 pub fn render_options(
     name: Option<String>,
     disk: Option<String>,
     cdrom: Option<String>,
     network: &str,
+    drivers_iso: Option<String>,
 ) -> Result<Options, Failure> {
-    for (option, value) in [
-        ("--name", name.as_deref()),
-        ("--disk", disk.as_deref()),
-        ("--cdrom", cdrom.as_deref()),
-        ("--network", Some(network)),
-    ] {
-        if let Some(value) = value {
-            one_line(option, value)?;
-        }
-    }
-    let network = match network.split_once('=') {
-        None if network == "user" => Network::User,
-        Some(("network", n)) if !n.is_empty() => Network::Libvirt(n.to_string()),
-        Some(("bridge", b)) if !b.is_empty() => Network::Bridge(b.to_string()),
-        _ => {
-            return Err(usage(format!(
-                "--network '{}' is not one of user, network=NAME, bridge=NAME",
-                crate::cli::printable::printable(network)
-            )))
-        }
-    };
-    Ok(Options {
-        name,
-        disk,
-        cdrom,
-        network,
-        ..Options::default()
-    })
+    Options::new(name, disk, cdrom, network, drivers_iso).map_err(option_error)
 }
 
-/// The OS (and arch) install media hold: the best match of `guestdb detect`;
-/// a release newer than known stands in as its nearest known release.
+/// A refused render option, as the command line names it (the value's
+/// invisible characters escaped).
+fn option_error(e: render::OptionError) -> Failure {
+    usage(crate::cli::printable::printable(&e.cli_message()))
+}
+
+/// The OS (and arch) install media hold ([`Database::media_os`]).
 fn from_media<'d>(
     db: &'d Database,
     path: &std::path::Path,
 ) -> Result<(crate::query::Resolved<'d>, Option<String>), Failure> {
     let input = crate::detect::read_path(path).map_err(|e| usage(e.to_string()))?;
-    let found = db.identify(&input)?;
-    let Some(best) = found.into_iter().next() else {
-        return Err(Failure {
-            message: format!(
-                "{}: no known OS matches these media ('guestdb detect {}' shows what was read); name the OS instead",
-                path.display(),
-                path.display()
-            ),
-            code: 1,
-        });
-    };
-    let fallback = best.newer_than_known.as_ref().map(|n| crate::recommend::Fallback {
-        requested: format!("{} {} (detected on {})", n.distro, n.version, path.display()),
-        reason: format!(
-            "the media look like {} {}, newer than the dataset knows; {} is the nearest known release",
-            n.distro, n.version, n.nearest_short_id
+    db.media_os(&input, path)?.ok_or_else(|| Failure {
+        message: format!(
+            "{}: no known OS matches these media ('guestdb detect {}' shows what was read); name the OS instead",
+            path.display(),
+            path.display()
         ),
-    });
-    let arch =
-        Some(best.arch.clone()).filter(|a| a != "all" && crate::cli::target::check_arch(a).is_ok());
-    Ok((
-        crate::query::Resolved {
-            os: best.os,
-            fallback,
-        },
-        arch,
-    ))
+        code: 1,
+    })
 }
 
 pub use crate::lifecycle::today;
@@ -173,27 +120,20 @@ pub(super) fn run(
     args: &RecommendArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
-    let format = if args.json {
+    let word = if args.json {
         "json"
     } else {
         args.format.as_str()
     };
-    let ecosystem = match format {
-        "text" | "json" | "libvirt" | "qemu" | "virt-install" => Ecosystem::Libvirt,
-        "kubevirt" => Ecosystem::Kubevirt,
-        "openstack" | "openstack-cli" => Ecosystem::Openstack,
-        "proxmox" | "proxmox-conf" => Ecosystem::Proxmox,
-        _ => {
-            return Err(usage(format!(
-                "unknown --format '{format}'; expected text, json, libvirt, qemu, virt-install, kubevirt, openstack, openstack-cli, proxmox or proxmox-conf"
-            )))
-        }
+    let Some(format) = Format::parse(word) else {
+        return Err(usage(format!(
+            "unknown --format '{}'; expected {}",
+            crate::cli::printable::printable(word),
+            Format::WORDS
+        )));
     };
-    if args.kubevirt_vm && format != "kubevirt" {
-        return Err(usage("--kubevirt-vm goes with --format kubevirt".into()));
-    }
     let policy = crate::recommend::Policy {
-        ecosystem,
+        ecosystem: format.ecosystem(),
         ..args.policy.policy()?
     };
     let opts = render_options(
@@ -201,37 +141,11 @@ pub(super) fn run(
         args.disk.clone(),
         args.cdrom.clone(),
         &args.network,
+        args.drivers_iso.clone(),
     )?;
-    if let Some(iso) = &args.drivers_iso {
-        one_line("--drivers-iso", iso)?;
-    }
-    let opts = Options {
-        drivers_iso: args.drivers_iso.clone(),
-        ..opts
-    };
-    if format == "virt-install" {
-        let network = match &opts.network {
-            Network::User => None,
-            Network::Libvirt(n) | Network::Bridge(n) => Some(n.clone()),
-        };
-        for (option, value) in [
-            ("--disk", opts.disk.clone()),
-            ("--cdrom", opts.cdrom.clone()),
-            ("--drivers-iso", opts.drivers_iso.clone()),
-            ("--network", network),
-        ] {
-            if let Some(c) = value
-                .as_deref()
-                .and_then(render::virt_install::unrepresentable)
-            {
-                return Err(usage(format!(
-                    "{option} holds '{c}', which virt-install 4.1 mangles in the domain XML \
-                     (it escapes it twice); give a path or name without & ' \" < >, \
-                     or use --format libvirt"
-                )));
-            }
-        }
-    }
+    format
+        .check(&opts, args.kubevirt_vm)
+        .map_err(option_error)?;
     let (resolved, media_arch) = match (&args.os, &args.media) {
         (Some(os), _) => super::resolve_arch(db, os, args.hosts.arch.as_deref())?,
         (None, Some(path)) => from_media(db, path)?,
@@ -258,7 +172,7 @@ pub(super) fn run(
         Ok(rec) => rec,
         Err(RecommendError::Failed(e)) => return Err(e.into()),
         Err(RecommendError::No(no)) => {
-            if format == "json" {
+            if format == Format::Json {
                 write_json(out, &no)?;
             }
             return Err(Failure {
@@ -270,7 +184,7 @@ pub(super) fn run(
     // The XML, QEMU and virt-install formats have no place a reader sees for
     // the warnings: they go to standard error, so a pipe gets the output
     // alone and the user still reads them.
-    if matches!(format, "libvirt" | "qemu" | "virt-install") {
+    if format.warnings_apart() {
         for w in &rec.warnings {
             eprintln!(
                 "guestdb: warning[{}]: {}",
@@ -279,19 +193,6 @@ pub(super) fn run(
             );
         }
     }
-    match format {
-        "json" => write_json(out, &render::json::render(&rec))?,
-        "libvirt" => out.write_all(render::libvirt::render(&rec, &opts).as_bytes())?,
-        "qemu" => out.write_all(render::qemu::render(&rec, &opts).as_bytes())?,
-        "virt-install" => out.write_all(render::virt_install::render(&rec, &opts).as_bytes())?,
-        "kubevirt" => {
-            out.write_all(render::kubevirt::render(&rec, &opts, args.kubevirt_vm).as_bytes())?
-        }
-        "openstack" => write_json(out, &render::openstack::render_json(&rec, &opts))?,
-        "openstack-cli" => out.write_all(render::openstack::render_cli(&rec, &opts).as_bytes())?,
-        "proxmox" => out.write_all(render::proxmox::render_create(&rec, &opts).as_bytes())?,
-        "proxmox-conf" => out.write_all(render::proxmox::render_conf(&rec, &opts).as_bytes())?,
-        _ => out.write_all(render::text::render(&rec, args.explain).as_bytes())?,
-    }
+    out.write_all(render::render(&rec, format, &opts, args.kubevirt_vm, args.explain).as_bytes())?;
     Ok(Outcome::Ok)
 }

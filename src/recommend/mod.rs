@@ -197,6 +197,7 @@ policy_words!(DriversPolicy, "none or virtio-win", "none" => None, "virtio-win" 
 policy_words!(ModelsPolicy, "plain or explicit", "plain" => Plain, "explicit" => Explicit);
 policy_words!(HypervPolicy, "auto, off or passthrough", "auto" => Auto, "off" => Off, "passthrough" => Passthrough);
 policy_words!(ProfilePolicy, "auto, server or desktop", "auto" => Auto, "server" => Server, "desktop" => Desktop);
+policy_words!(Ecosystem, "libvirt, kubevirt, openstack or proxmox", "libvirt" => Libvirt, "kubevirt" => Kubevirt, "openstack" => Openstack, "proxmox" => Proxmox);
 policy_words!(VirtTypePolicy, "auto, kvm or qemu", "auto" => Auto, "kvm" => Kvm, "qemu" => Qemu, "tcg" => Qemu);
 
 /// The caller's choices (the command line's policy options).

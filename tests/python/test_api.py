@@ -253,9 +253,13 @@ def test_the_stubs_declare_every_public_name():
 
 def test_help_is_useful():
     doc = guestdb.Database.recommend.__doc__
-    for word in ("host", "domcaps", "migrate_to", "NoRecommendation", "virtio-win"):
+    for word in ("host", "domcaps", "migrate_to", "NoRecommendation", "virtio-win", "ecosystem", "media", "qemu"):
         assert word in doc, word
-    assert "os, *, host=None, domcaps=None, migrate_to=None" in guestdb.Database.recommend.__text_signature__
+    assert (
+        "os=None, *, media=None, host=None, domcaps=None, qemu=None, migrate_to=None"
+        in guestdb.Database.recommend.__text_signature__
+    )
+    assert "kubevirt_vm" in guestdb.Recommendation.render.__doc__
     for cls in (guestdb.Database, guestdb.Os, guestdb.Recommendation, guestdb.Resolved):
         assert cls.__doc__ and len(cls.__doc__) > 40, cls
     assert guestdb.__version__ and guestdb.DATASET_VERSION

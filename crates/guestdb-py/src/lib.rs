@@ -12,10 +12,10 @@ use guestdb::host::Host;
 use guestdb::lifecycle::Phase;
 use guestdb::recommend::OsFacts;
 use guestdb::recommend::{
-    ChipsetPolicy, DriversPolicy, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy, Policy,
-    ProfilePolicy, Target, VirtTypePolicy, ARCHES,
+    ChipsetPolicy, DriversPolicy, Ecosystem, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy,
+    Policy, ProfilePolicy, Target, VirtTypePolicy, ARCHES,
 };
-use guestdb::render::{self, Network, Options};
+use guestdb::render::{self, Format, Options};
 use guestdb::{
     Chipset, Date, ErrorKind, Filter, RecommendError, ReleaseStatus, VirtioClass, VirtioWanted,
 };
@@ -186,6 +186,41 @@ impl Database {
     fn domcaps_host(&self, py: Python<'_>, path: &Path) -> PyResult<Host> {
         py.detach(|| self.db.domcaps_host(path))
             .map_err(|e| error(py, e))
+    }
+
+    /// The host a QEMU binary describes when asked, for guests of `arch`
+    /// (the binary's own when `None`).
+    fn qemu_host(&self, py: Python<'_>, binary: &Path, arch: Option<&str>) -> PyResult<Host> {
+        py.detach(|| self.db.qemu_host(binary, arch))
+            .map_err(|e| error(py, e))
+    }
+
+    /// The OS (with its fallback) and the architecture install media
+    /// hold, as `recommend --media` finds them.
+    fn media_os(
+        &self,
+        py: Python<'_>,
+        path: &Path,
+    ) -> PyResult<(u32, Option<Fallback>, Option<String>)> {
+        let shown = path.display().to_string();
+        let found = py.detach(|| {
+            let input = read_path(path).map_err(|e| e.to_string())?;
+            self.db
+                .media_os(&input, path)
+                .map(|f| f.map(|(r, arch)| (r.os.idx, r.fallback, arch)))
+                .map_err(|e| e.to_string())
+        });
+        match found.map_err(|m| media_error(py, &shown, m))? {
+            Some(found) => Ok(found),
+            None => Err(with_attrs(
+                py,
+                UnknownOS::new_err(format!(
+                    "{shown}: no known OS matches these media (Database.detect shows what was \
+                     read); name the OS instead"
+                )),
+                &[("suggestions", PyList::empty(py).into_any())],
+            )),
+        }
     }
 
     /// The id of the dataset's default host profile (read once).
@@ -397,18 +432,7 @@ impl Database {
             let found = self.db.identify(&input).map_err(|e| e.to_string())?;
             Ok(found.iter().map(|m| m.to_json(&shown, &input)).collect())
         });
-        let found = found.map_err(|m| {
-            with_attrs(
-                py,
-                InputError::new_err(m),
-                &[
-                    ("path", PyString::new(py, &shown).into_any()),
-                    ("line", py.None().into_bound(py)),
-                    ("column", py.None().into_bound(py)),
-                    ("findings", PyList::empty(py).into_any()),
-                ],
-            )
-        })?;
+        let found = found.map_err(|m| media_error(py, &shown, m))?;
         found.iter().map(|v| to_py(py, v)).collect()
     }
 
@@ -416,17 +440,27 @@ impl Database {
     /// device for an OS on a host: the answer `guestdb recommend` gives.
     ///
     /// `os` is a name (resolved as `resolve` does, fallback included), an
-    /// `Os` or a `Resolved`. The host is a profile of the dataset (`host`,
-    /// default: the dataset's default profile; `host_profiles()` lists
-    /// them) or a `virsh domcapabilities` file (`domcaps`). `migrate_to`
+    /// `Os` or a `Resolved`; or `media` names install media (an ISO image,
+    /// an `isoinfo -d` dump, a .treeinfo or an install tree) whose OS and
+    /// architecture `detect` finds, as `recommend --media` does. The host
+    /// is a profile of the dataset (`host`, default: the dataset's default
+    /// profile; `host_profiles()` lists them), a `virsh domcapabilities`
+    /// file (`domcaps`) or a QEMU binary asked directly (`qemu`: its
+    /// `-machine help` and `-device help`, run on every call). `migrate_to`
     /// lists the other hosts the VM must be able to live-migrate to (profile
     /// names or domcaps files). `arch` is the guest architecture (default:
-    /// a domcaps file's, else x86_64). The policy: `chipset` (auto, q35,
-    /// i440fx), `firmware` (auto, bios, efi, edk2), `secure_boot`, `drivers`
+    /// the media's, a domcaps file's or the QEMU binary's, else x86_64). The
+    /// policy: `chipset` (auto, q35, i440fx), `firmware` (auto, bios, efi,
+    /// edk2), `secure_boot`, `drivers`
     /// (none, virtio-win), `models` (plain, explicit), `hyperv` (auto, off,
     /// passthrough), `profile` (auto, server, desktop), `virt_type` (auto,
-    /// kvm, qemu). `today` (a date) is for end-of-life warnings (default:
-    /// the system clock's day).
+    /// kvm, qemu). `ecosystem` is the system that will run the VM (libvirt,
+    /// kubevirt, openstack, proxmox; default libvirt): the answer is
+    /// narrowed to what that system can state, as the command line does for
+    /// `--format kubevirt|openstack|proxmox`, with a warning for what it
+    /// cannot; render it with `Recommendation.render` in that system's
+    /// formats. `today` (a date) is for end-of-life warnings (default: the
+    /// system clock's day).
     ///
     /// Raises NoRecommendation (`.rule`, `.reason`) when the rules find no
     /// possible choice, UnknownOS and UnknownHost for unknown names,
@@ -435,16 +469,18 @@ impl Database {
     /// >>> rec = db.recommend("rhel6.10", host="debian-12")
     /// >>> rec.machine["name"]
     /// 'pc-i440fx-7.2'
-    #[pyo3(signature = (os, *, host=None, domcaps=None, migrate_to=None, arch=None,
+    #[pyo3(signature = (os=None, *, media=None, host=None, domcaps=None, qemu=None, migrate_to=None, arch=None,
         chipset="auto", firmware="auto", secure_boot=false, drivers="none", models="plain",
-        hyperv="auto", profile="auto", virt_type="auto", today=None))]
+        hyperv="auto", profile="auto", virt_type="auto", ecosystem=None, today=None))]
     #[allow(clippy::too_many_arguments)]
     fn recommend(
         &self,
         py: Python<'_>,
-        os: &Bound<'_, PyAny>,
+        os: Option<&Bound<'_, PyAny>>,
+        media: Option<PathBuf>,
         host: Option<String>,
         domcaps: Option<PathBuf>,
+        qemu: Option<PathBuf>,
         migrate_to: Option<Vec<String>>,
         arch: Option<String>,
         chipset: &str,
@@ -455,6 +491,7 @@ impl Database {
         hyperv: &str,
         profile: &str,
         virt_type: &str,
+        ecosystem: Option<&str>,
         today: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Recommendation> {
         let policy = Policy {
@@ -508,39 +545,66 @@ impl Database {
                 VirtTypePolicy::parse,
                 VirtTypePolicy::WORDS,
             )?,
-            // The libvirt vocabulary: the KubeVirt, OpenStack and Proxmox
-            // narrowing is the command line's --format for now.
-            ecosystem: Default::default(),
+            ecosystem: match ecosystem {
+                None => Ecosystem::Libvirt,
+                Some(e) => word(py, "ecosystem", e, Ecosystem::parse, Ecosystem::WORDS)?,
+            },
         };
         let today = match &today {
             Some(d) => Some(from_date(py, "today", d)?),
             None => guestdb::lifecycle::today(),
         };
-        let (idx, fallback) = if let Ok(name) = os.extract::<String>() {
-            let r = self.resolve(py, &name)?;
-            (r.os.idx, r.fallback.clone())
-        } else if let Ok(o) = os.cast::<Os>() {
-            (o.get().idx, None)
-        } else if let Ok(r) = os.cast::<Resolved>() {
-            (r.get().os.idx, r.get().fallback.clone())
-        } else {
-            return Err(PyTypeError::new_err(
-                "os must be a name (str), a guestdb.Os or a guestdb.Resolved",
-            ));
-        };
         if let Some(a) = &arch {
             check_arch(py, a)?;
         }
-        if host.is_some() && domcaps.is_some() {
+        if [host.is_some(), domcaps.is_some(), qemu.is_some()]
+            .iter()
+            .filter(|given| **given)
+            .count()
+            > 1
+        {
             return Err(input_error(
                 py,
-                "give host or domcaps, not both".to_string(),
+                "give one of host, domcaps or qemu, not several".to_string(),
             ));
         }
+        let (idx, fallback, media_arch) = match (os, &media) {
+            (Some(_), Some(_)) => {
+                return Err(input_error(
+                    py,
+                    "give os or media, not both".to_string(),
+                ))
+            }
+            (None, None) => {
+                return Err(PyTypeError::new_err(
+                    "recommend() needs an os (a name, a guestdb.Os or a guestdb.Resolved) or media=PATH",
+                ))
+            }
+            (None, Some(path)) => self.media_os(py, path)?,
+            (Some(os), None) => {
+                if let Ok(name) = os.extract::<String>() {
+                    let r = self.resolve(py, &name)?;
+                    (r.os.idx, r.fallback.clone(), None)
+                } else if let Ok(o) = os.cast::<Os>() {
+                    (o.get().idx, None, None)
+                } else if let Ok(r) = os.cast::<Resolved>() {
+                    (r.get().os.idx, r.get().fallback.clone(), None)
+                } else {
+                    return Err(PyTypeError::new_err(
+                        "os must be a name (str), a guestdb.Os or a guestdb.Resolved",
+                    ));
+                }
+            }
+        };
+        // The media's architecture unless arch names one.
+        let arch = arch.or(media_arch);
         // The host first, then the migration peers (as the command line's
         // --host/--domcaps and --migrate-to).
         let peers: Vec<String> = migrate_to.unwrap_or_default();
-        let (hosts, arch) = if domcaps.is_none() && !peers.iter().any(|p| Database::is_domcaps(p)) {
+        let (hosts, arch) = if domcaps.is_none()
+            && qemu.is_none()
+            && !peers.iter().any(|p| Database::is_domcaps(p))
+        {
             let arch = arch.unwrap_or_else(|| "x86_64".to_string());
             let mut names = vec![match host {
                 Some(h) => h,
@@ -566,6 +630,10 @@ impl Database {
         } else {
             let first = match (&domcaps, &host) {
                 (Some(path), _) => self.domcaps_host(py, path)?,
+                (None, _) if qemu.is_some() => {
+                    let binary = qemu.as_deref().unwrap_or(Path::new(""));
+                    self.qemu_host(py, binary, arch.as_deref())?
+                }
                 (None, Some(name)) => {
                     self.profile_host(py, name, arch.as_deref().unwrap_or("x86_64"))?
                 }
@@ -574,14 +642,14 @@ impl Database {
                     self.profile_host(py, &id, arch.as_deref().unwrap_or("x86_64"))?
                 }
             };
-            let arch = match (&arch, &domcaps) {
+            let arch = match (&arch, domcaps.is_some() || qemu.is_some()) {
                 (Some(a), _) => a.clone(),
-                (None, Some(_)) => first
+                (None, true) => first
                     .arches
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "x86_64".into()),
-                (None, None) => "x86_64".to_string(),
+                (None, false) => "x86_64".to_string(),
             };
             let mut hosts = vec![first];
             for peer in &peers {
@@ -649,4 +717,18 @@ fn _guestdb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SCHEMA_VERSION", guestdb::SCHEMA_VERSION)?;
     m.add("ARCHES", ARCHES.to_vec())?;
     Ok(())
+}
+
+/// An InputError for media that cannot be read (`detect`, `recommend(media=)`).
+fn media_error(py: Python<'_>, shown: &str, message: String) -> PyErr {
+    with_attrs(
+        py,
+        InputError::new_err(message),
+        &[
+            ("path", PyString::new(py, shown).into_any()),
+            ("line", py.None().into_bound(py)),
+            ("column", py.None().into_bound(py)),
+            ("findings", PyList::empty(py).into_any()),
+        ],
+    )
 }

@@ -12,7 +12,7 @@ pub(crate) struct Recommendation {
     pub(crate) rec: Arc<guestdb::recommend::Recommendation>,
 }
 
-/// The render options from keyword arguments.
+/// The render options from keyword arguments (see `Options::new`).
 pub(crate) fn options(
     py: Python<'_>,
     name: Option<String>,
@@ -21,28 +21,45 @@ pub(crate) fn options(
     network: &str,
     drivers_iso: Option<String>,
 ) -> PyResult<Options> {
-    let network = match network.split_once('=') {
-        None if network == "user" => Network::User,
-        Some(("network", n)) if !n.is_empty() => Network::Libvirt(n.to_string()),
-        Some(("bridge", b)) if !b.is_empty() => Network::Bridge(b.to_string()),
-        _ => {
-            return Err(input_error(
-                py,
-                format!("network '{network}' is not one of user, network=NAME, bridge=NAME"),
-            ))
-        }
-    };
-    Ok(Options {
-        name,
-        disk,
-        cdrom,
-        network,
-        drivers_iso,
-        ..Options::default()
-    })
+    Options::new(name, disk, cdrom, network, drivers_iso).map_err(|e| option_error(py, e))
+}
+
+/// A refused render option, named as the keyword argument.
+fn option_error(py: Python<'_>, e: render::OptionError) -> PyErr {
+    input_error(py, e.python_message())
 }
 
 impl Recommendation {
+    /// Refuses a format of another system than the recommendation was
+    /// made for (text and JSON fit every one), and options the format
+    /// cannot carry.
+    fn check(
+        &self,
+        py: Python<'_>,
+        format: Format,
+        opts: &Options,
+        kubevirt_vm: bool,
+    ) -> PyResult<()> {
+        let made_for = self.rec.policy.ecosystem;
+        if !format.fits(made_for) {
+            let wanted = format.ecosystem();
+            return Err(input_error(
+                py,
+                format!(
+                    "the {} format writes a recommendation for {}, and this one was made for {}; \
+                     ask for it with recommend(..., ecosystem='{}')",
+                    format.name(),
+                    wanted.title(),
+                    made_for.title(),
+                    wanted.name()
+                ),
+            ));
+        }
+        format
+            .check(opts, kubevirt_vm)
+            .map_err(|e| option_error(py, e))
+    }
+
     pub(crate) fn key<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
         let v = render::json::render(&self.rec);
         to_py(py, &v[key])
@@ -77,6 +94,7 @@ impl Recommendation {
         drivers_iso: Option<String>,
     ) -> PyResult<String> {
         let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        self.check(py, Format::Libvirt, &opts, false)?;
         Ok(py.detach(|| render::libvirt::render(&self.rec, &opts)))
     }
     /// The QEMU command line as a list of arguments, the binary first
@@ -92,6 +110,7 @@ impl Recommendation {
         drivers_iso: Option<String>,
     ) -> PyResult<Vec<String>> {
         let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        self.check(py, Format::Qemu, &opts, false)?;
         Ok(py.detach(|| render::qemu::argv(&self.rec, &opts)))
     }
     /// The arguments for virt-install, as a list (without the program
@@ -107,7 +126,49 @@ impl Recommendation {
         drivers_iso: Option<String>,
     ) -> PyResult<Vec<String>> {
         let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        self.check(py, Format::VirtInstall, &opts, false)?;
         Ok(py.detach(|| render::virt_install::args(&self.rec, &opts)))
+    }
+    /// The recommendation in `format`, as `guestdb recommend --format
+    /// FORMAT` prints it: text, json, libvirt, qemu, virt-install (for a
+    /// recommendation made for libvirt, the default), kubevirt (for one
+    /// made with `ecosystem='kubevirt'`; with `kubevirt_vm`, a
+    /// VirtualMachine after the preference), openstack, openstack-cli
+    /// (`ecosystem='openstack'`), proxmox, proxmox-conf
+    /// (`ecosystem='proxmox'`). Text and JSON fit every ecosystem; another
+    /// system's format raises InputError. `explain` is the text format's;
+    /// the other options are as for `libvirt_xml`. The warnings the
+    /// command line prints on standard error for the libvirt, qemu and
+    /// virt-install formats are in `warnings`.
+    ///
+    /// >>> rec = db.recommend("win11", ecosystem="proxmox")
+    /// >>> [l for l in rec.render("proxmox-conf").splitlines() if l.startswith("ostype")]
+    /// ['ostype: win11']
+    #[pyo3(signature = (format, *, name=None, disk=None, cdrom=None, network="network=default",
+        drivers_iso=None, kubevirt_vm=false, explain=false))]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn render(
+        &self,
+        py: Python<'_>,
+        format: &str,
+        name: Option<String>,
+        disk: Option<String>,
+        cdrom: Option<String>,
+        network: &str,
+        drivers_iso: Option<String>,
+        kubevirt_vm: bool,
+        explain: bool,
+    ) -> PyResult<String> {
+        let format = word(py, "format", format, Format::parse, Format::WORDS)?;
+        let opts = options(py, name, disk, cdrom, network, drivers_iso)?;
+        self.check(py, format, &opts, kubevirt_vm)?;
+        Ok(py.detach(|| render::render(&self.rec, format, &opts, kubevirt_vm, explain)))
+    }
+    /// The system the recommendation was made for: 'libvirt', 'kubevirt',
+    /// 'openstack' or 'proxmox' (`recommend`'s `ecosystem`).
+    #[getter]
+    pub(crate) fn ecosystem(&self) -> &'static str {
+        self.rec.policy.ecosystem.name()
     }
     /// The OS it is for: {'id', 'short_id', 'name'} (the stand-in when a
     /// fallback was used).

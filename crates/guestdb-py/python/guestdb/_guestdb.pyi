@@ -73,10 +73,12 @@ class Database:
     def detect(self, path: _Path, *, arch: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def recommend(
         self,
-        os: Union[str, Os, Resolved],
+        os: Union[str, Os, Resolved, None] = None,
         *,
+        media: Optional[_Path] = None,
         host: Optional[str] = None,
         domcaps: Optional[_Path] = None,
+        qemu: Optional[_Path] = None,
         migrate_to: Optional[Sequence[str]] = None,
         arch: Optional[str] = None,
         chipset: str = "auto",
@@ -87,6 +89,7 @@ class Database:
         hyperv: str = "auto",
         profile: str = "auto",
         virt_type: str = "auto",
+        ecosystem: Optional[str] = None,
         today: Optional[_DateLike] = None,
     ) -> Recommendation: ...
 
@@ -183,6 +186,20 @@ class Recommendation:
         network: str = "network=default",
         drivers_iso: Optional[str] = None,
     ) -> List[str]: ...
+    def render(
+        self,
+        format: str,
+        *,
+        name: Optional[str] = None,
+        disk: Optional[str] = None,
+        cdrom: Optional[str] = None,
+        network: str = "network=default",
+        drivers_iso: Optional[str] = None,
+        kubevirt_vm: bool = False,
+        explain: bool = False,
+    ) -> str: ...
+    @property
+    def ecosystem(self) -> str: ...
     @property
     def os(self) -> Dict[str, str]: ...
     @property
