@@ -261,6 +261,164 @@ fn virtualbox_types_carry_the_architecture_of_their_description() {
     assert!(with > 150, "only {with} types with an architecture");
 }
 
+/// Checks each name of `scheme` against the architecture its source gives
+/// it (`want`): a name carries it, or says none because its OS is not known
+/// on it, which the scheme's note then lists. Returns how many carry one.
+fn names_carry_their_source_architecture(scheme: &str, want: &[(String, Option<&str>)]) -> usize {
+    let db = common::db();
+    let cw = db.crosswalk().expect("crosswalk");
+    let note = cw
+        .scheme(scheme)
+        .and_then(|s| s.note.clone())
+        .unwrap_or_default();
+    let mut with = 0;
+    for (name, want) in want {
+        let found = cw
+            .lookup(&format!("{scheme}:{name}"))
+            .unwrap_or_else(|| panic!("{scheme}:{name}"));
+        match (found.arch(), want) {
+            (Some(a), _) => {
+                assert_eq!(Some(a), *want, "{scheme}:{name}");
+                with += 1;
+            }
+            (None, None) => {}
+            (None, Some(w)) => {
+                let os = found
+                    .best()
+                    .and_then(|(id, _)| db.lookup(id).expect("store"))
+                    .unwrap_or_else(|| panic!("{scheme}:{name} is a gap and could say {w}"));
+                assert!(
+                    !os.arches.is_empty() && !os.arches.iter().any(|a| a == w),
+                    "{scheme}:{name} says no architecture, but its OS {} is known on {w}",
+                    os.short_id()
+                );
+                let listed = [",", ")"].iter().any(|end| {
+                    note.contains(&format!("({name}{end}"))
+                        || note.contains(&format!(" {name}{end}"))
+                });
+                assert!(
+                    listed,
+                    "{scheme}:{name} has no {w} and the note does not say so: {note}"
+                );
+            }
+        }
+    }
+    with
+}
+
+#[test]
+fn vmware_guest_ids_carry_the_architecture_of_their_doc_comment() {
+    // govmomi's doc comment says "(64 bit)", "(64-bit)", "x64" or "(32
+    // bit)", or the id is one of a pair: rhel6Guest, whose comment states
+    // no width, is the 32-bit one beside rhel6_64Guest. govmomi has no ARM
+    // ids.
+    let vm = fixture("vmware");
+    let ids = strings(&vm["guest_ids"]);
+    let described = vm["descriptions"]
+        .as_object()
+        .expect("descriptions (extract.py)");
+    let mut want = Vec::new();
+    for id in &ids {
+        let desc = described[id].as_str().expect("a description");
+        let width64 = desc.contains("64 bit")
+            || desc.contains("64-bit")
+            || desc.split_whitespace().any(|w| w == "x64")
+            || id.ends_with("64Guest")
+            || id.ends_with("Guest64");
+        let paired = ["64Guest", "_64Guest", "Guest64"]
+            .iter()
+            .any(|to| ids.contains(&id.replace("Guest", to)));
+        let arch = if width64 {
+            Some("x86_64")
+        } else if desc.contains("32 bit") || paired {
+            Some("i686")
+        } else {
+            None
+        };
+        want.push((id.clone(), arch));
+    }
+    let with = names_carry_their_source_architecture("vmware", &want);
+    assert!(with > 150, "only {with} guest ids with an architecture");
+    let db = common::db();
+    let cw = db.crosswalk().expect("crosswalk");
+    for (id, arch) in [
+        ("rhel6_64Guest", Some("x86_64")),
+        ("rhel6Guest", Some("i686")),
+        ("windows11_64Guest", Some("x86_64")),
+        ("win2000ProGuest", None),
+    ] {
+        let found = cw.lookup(&format!("vmware:{id}")).expect(id);
+        assert_eq!(found.arch(), arch, "vmware:{id}");
+    }
+}
+
+#[test]
+fn ovirt_names_carry_the_architecture_of_their_cpu_architecture_and_bus() {
+    // osinfo-defaults.properties keeps the CPU architecture apart from the
+    // bus width; extract.py records both as set or inherited. ppc64 is
+    // oVirt's POWER of either byte order, ppc64le the one guestdb knows.
+    let ovirt = fixture("ovirt");
+    let mut want = Vec::new();
+    for (name, o) in ovirt["os_names"].as_object().expect("os_names") {
+        let cpu = o["cpu_architecture"]
+            .as_str()
+            .expect("cpu_architecture (extract.py)");
+        let bus = o["bus"].as_str().expect("bus (extract.py)");
+        let arch = match (cpu, bus) {
+            ("x86_64", "32") => "i686",
+            ("x86_64", "64") => "x86_64",
+            ("ppc64", _) => "ppc64le",
+            ("s390x", _) => "s390x",
+            other => panic!("ovirt:{name}: unexpected cpuArchitecture and bus {other:?}"),
+        };
+        want.push((name.clone(), Some(arch)));
+    }
+    let with = names_carry_their_source_architecture("ovirt", &want);
+    assert!(with > 50, "only {with} oVirt names with an architecture");
+    // A POWER name recommends for POWER.
+    let out = run(&["recommend", "ovirt:rhel_8_ppc64", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["arch"], "ppc64le", "{}", out.stdout);
+}
+
+#[test]
+fn show_gives_the_x86_64_names_of_an_x86_64_release_beside_the_others() {
+    // rhel6.10 is known on i686 and x86_64: VMware's and oVirt's names for
+    // each, not the 32-bit or the POWER one alone.
+    let out = run(&["show", "rhel6.10"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for shown in [
+        "vmware:rhel6_64Guest (family, x86_64, resolves to rhel6-unknown)",
+        "vmware:rhel6Guest (family, i686, resolves to rhel6-unknown)",
+        "ovirt:rhel_6x64 (family, x86_64, resolves to rhel6-unknown)",
+        "ovirt:rhel_6 (family, i686, resolves to rhel6-unknown)",
+    ] {
+        assert!(out.stdout.contains(shown), "{shown}: {}", out.stdout);
+    }
+    let out = run(&["show", "rhel6.10", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = v["other_names"].as_array().expect("other_names");
+    for scheme in ["vmware", "ovirt"] {
+        let x86: Vec<&Value> = names
+            .iter()
+            .filter(|n| n["scheme"] == scheme && n["arch"] == "x86_64")
+            .collect();
+        assert_eq!(x86.len(), 1, "{scheme}: {x86:?}");
+    }
+    // Recommending from them: the architecture each names.
+    for (name, arch) in [
+        ("vmware:rhel6_64Guest", "x86_64"),
+        ("vmware:rhel6Guest", "i686"),
+        ("ovirt:rhel_6x64", "x86_64"),
+    ] {
+        let out = run(&["recommend", name, "--json"]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let v: Value = serde_json::from_str(&out.stdout).expect("json");
+        assert_eq!(v["arch"], arch, "{name}");
+    }
+}
+
 #[test]
 fn a_name_for_an_architecture_recommends_for_it() {
     // No --arch: the name's.
@@ -347,10 +505,7 @@ fn a_family_name_is_shown_for_every_release_of_its_series() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("vmware:rhel6Guest (family, resolves to rhel6-unknown)")
-            || out
-                .stdout
-                .contains("vmware:rhel6_64Guest (family, resolves to rhel6-unknown)"),
+            .contains("vmware:rhel6_64Guest (family, x86_64, resolves to rhel6-unknown)"),
         "{}",
         out.stdout
     );
@@ -413,7 +568,7 @@ fn scheme_names_work_wherever_an_os_is_taken() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert!(out
         .stdout
-        .contains("vmware:windows2019srvNext_64Guest (exact)"));
+        .contains("vmware:windows2019srvNext_64Guest (exact, x86_64)"));
     // A family name: the OS listed first, and a warning naming the match.
     let out = run(&["recommend", "proxmox:win11", "--format", "proxmox-conf"]);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -282,9 +282,21 @@ def govmomi(gitdir):
     f = "vim25/types/enum.go"
     text = git(gitdir, "show", "HEAD:" + f)
     ids = re.findall(r'VirtualMachineGuestOsIdentifier\("([^"]+)"\)', text)
+    # Each constant's doc comment (the lines of `//` right above it) says
+    # what the id stands for, with its width where VMware states one
+    # ("Red Hat Enterprise Linux 6 (64 bit)").
+    described = {}
+    for m in re.finditer(
+        r'((?:^[ \t]*//[^\n]*\n)*)^[ \t]*\w+\s*=\s*VirtualMachineGuestOsIdentifier\("([^"]+)"\)', text, re.M
+    ):
+        lines = [line.strip()[2:].strip() for line in m.group(1).splitlines()]
+        described[m.group(2)] = " ".join(line for line in lines if line)
+    if set(described) != set(ids):
+        sys.exit(f"{f}: guest ids without a doc comment read: {sorted(set(ids) - set(described))}")
     return {
         "source": source(gitdir, "vmware/govmomi", [f]),
         "guest_ids": sorted(set(ids)),
+        "descriptions": described,
     }
 
 
@@ -347,7 +359,19 @@ def ovirt(gitdir):
     # with the display name and the OS each derives from.
     f = "packaging/conf/osinfo-defaults.properties"
     text = git(gitdir, "show", "HEAD:" + f)
-    props = dict(re.findall(r"^(os\.\w+\.\w+)\.value\s*=\s*(.*?)\s*$", text, re.M))
+    props = dict(re.findall(r"^(os\.\w+\.[\w.]+?)\.value\s*=\s*(.*?)\s*$", text, re.M))
+
+    def inherited(name, key):
+        # A key an OS does not set is its derivedFrom's (the file's header:
+        # 'inherit all its values except id').
+        seen = set()
+        while name and name not in seen:
+            seen.add(name)
+            if f"os.{name}.{key}" in props:
+                return props[f"os.{name}.{key}"]
+            name = props.get(f"os.{name}.derivedFrom")
+        return None
+
     names = {}
     for key, value in props.items():
         m = re.fullmatch(r"os\.(\w+)\.id", key)
@@ -357,6 +381,11 @@ def ovirt(gitdir):
                 "id": int(value),
                 "display_name": props.get(f"os.{name}.name"),
                 "derived_from": props.get(f"os.{name}.derivedFrom"),
+                # The CPU architecture (x86_64, ppc64, s390x) and, as the
+                # file's comment puts it, apart from it the bus width (32/64):
+                # both as set or inherited.
+                "cpu_architecture": inherited(name, "cpuArchitecture"),
+                "bus": inherited(name, "bus"),
             }
     if not names:
         sys.exit(f"{f}: no OS ids found")
