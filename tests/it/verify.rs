@@ -745,6 +745,49 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
     assert!(v.checks.iter().filter(|c| !c.ok).count() >= 5);
 }
 
+/// Each OS's recommended libvirt domain for `arch` (TCG on the debian-12
+/// profile, with its extra options but `--libvirt`), checked by
+/// virt-xml-validate against libvirt's schema: every rejection.
+fn libvirt_domains_validate(
+    validate: &std::path::Path,
+    arch: &str,
+    oses: &[(&str, &[&str])],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (os, extra) in oses {
+        let mut a = vec![
+            "recommend",
+            os,
+            "--arch",
+            arch,
+            "--host",
+            "debian-12",
+            "--format",
+            "libvirt",
+            "--virt-type",
+            "qemu",
+        ];
+        a.extend(extra.iter().filter(|e| **e != "--libvirt"));
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        let file = tempfile::NamedTempFile::new().expect("tempfile");
+        std::fs::write(file.path(), &r.stdout).expect("write");
+        let v = Command::new(validate)
+            .arg(file.path())
+            .arg("domain")
+            .output()
+            .expect("virt-xml-validate runs");
+        if !v.status.success() {
+            failures.push(format!(
+                "{os} {extra:?}: virt-xml-validate rejects the XML: {}{}",
+                String::from_utf8_lossy(&v.stdout),
+                String::from_utf8_lossy(&v.stderr)
+            ));
+        }
+    }
+    failures
+}
+
 /// Runs `guestdb verify OS --arch ARCH --host debian-12 --json` for each
 /// of `oses` (with extra arguments) on the real emulator; returns the
 /// failures. Each run must pass and have checked every predicted PCI
@@ -1308,38 +1351,7 @@ fn every_recommended_aarch64_libvirt_domain_validates_defines_and_starts() {
         ("win11", &["--libvirt"]),
         ("win11", &["--libvirt", "--drivers", "virtio-win"]),
     ];
-    let mut failures = Vec::new();
-    for (os, extra) in oses {
-        let mut a = vec![
-            "recommend",
-            os,
-            "--arch",
-            "aarch64",
-            "--host",
-            "debian-12",
-            "--format",
-            "libvirt",
-            "--virt-type",
-            "qemu",
-        ];
-        a.extend(extra.iter().filter(|e| **e != "--libvirt"));
-        let r = run(&a);
-        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
-        let file = tempfile::NamedTempFile::new().expect("tempfile");
-        std::fs::write(file.path(), &r.stdout).expect("write");
-        let v = Command::new(&validate)
-            .arg(file.path())
-            .arg("domain")
-            .output()
-            .expect("virt-xml-validate runs");
-        if !v.status.success() {
-            failures.push(format!(
-                "{os} {extra:?}: virt-xml-validate rejects the XML: {}{}",
-                String::from_utf8_lossy(&v.stdout),
-                String::from_utf8_lossy(&v.stderr)
-            ));
-        }
-    }
+    let mut failures = libvirt_domains_validate(&validate, "aarch64", oses);
     failures.extend(verify_arch("aarch64", oses));
     assert!(
         failures.is_empty(),
@@ -1385,37 +1397,7 @@ fn every_recommended_riscv64_libvirt_domain_validates_defines_starts_and_boots_u
         .map(|(os, _)| (*os, &["--libvirt"][..]))
         .collect();
     assert!(oses.len() >= 8);
-    let mut failures = Vec::new();
-    for (os, _) in &oses {
-        let a = [
-            "recommend",
-            os,
-            "--arch",
-            "riscv64",
-            "--host",
-            "debian-12",
-            "--format",
-            "libvirt",
-            "--virt-type",
-            "qemu",
-        ];
-        let r = run(&a);
-        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
-        let file = tempfile::NamedTempFile::new().expect("tempfile");
-        std::fs::write(file.path(), &r.stdout).expect("write");
-        let v = Command::new(&validate)
-            .arg(file.path())
-            .arg("domain")
-            .output()
-            .expect("virt-xml-validate runs");
-        if !v.status.success() {
-            failures.push(format!(
-                "{os}: virt-xml-validate rejects the XML: {}{}",
-                String::from_utf8_lossy(&v.stdout),
-                String::from_utf8_lossy(&v.stderr)
-            ));
-        }
-    }
+    let mut failures = libvirt_domains_validate(&validate, "riscv64", &oses);
     failures.extend(verify_arch("riscv64", &oses));
 
     // One running domain, read back.
