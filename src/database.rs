@@ -22,6 +22,7 @@ use once_cell::sync::OnceCell;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The guest-OS database: lookups in memory, details from the store.
 pub struct Database {
@@ -40,8 +41,14 @@ pub struct Database {
     cpus: OnceCell<Vec<CpuModel>>,
     machines: OnceCell<MachineCatalogue>,
     crosswalk: OnceCell<Crosswalk>,
+    /// The facts a recommendation reads, per OS row and architecture, read
+    /// once (the Python package and `check --fleet` ask again and again).
+    facts: Mutex<FactsCache>,
     detector: Detector,
 }
+
+/// OS facts per OS row and architecture.
+type FactsCache = FxHashMap<(u32, Box<str>), Arc<OsFacts>>;
 
 // Shared between threads (the Python package releases its lock while it works).
 const _: fn() = || {
@@ -116,6 +123,7 @@ impl Database {
             cpus: OnceCell::new(),
             machines: OnceCell::new(),
             crosswalk: OnceCell::new(),
+            facts: Mutex::default(),
             detector: Detector::default(),
         }
     }
@@ -248,9 +256,26 @@ impl Database {
         Ok(v)
     }
 
-    /// The facts of `os` on `arch` that a recommendation reads.
-    pub fn os_facts(&self, os: &Os, arch: &str) -> Result<OsFacts, Error> {
-        Ok(OsFacts::from_details(os, &self.details(os)?, arch))
+    /// The facts of `os` on `arch` that a recommendation reads, read once.
+    pub fn os_facts(&self, os: &Os, arch: &str) -> Result<Arc<OsFacts>, Error> {
+        let lock = || self.facts.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (os.idx, Box::<str>::from(arch));
+        if let Some(f) = lock().get(&key) {
+            return Ok(f.clone());
+        }
+        let facts = Arc::new(OsFacts::from_details(os, &self.details(os)?, arch));
+        lock().insert(key, facts.clone());
+        Ok(facts)
+    }
+
+    /// The facts of a resolved OS on `arch`, with the fallback that brought
+    /// it (what [`Database::recommend`] gives the rules).
+    pub fn resolved_facts(&self, os: &Resolved<'_>, arch: &str) -> Result<Arc<OsFacts>, Error> {
+        let mut facts = self.os_facts(os.os, arch)?;
+        if os.fallback.is_some() {
+            Arc::make_mut(&mut facts).fallback = os.fallback.clone();
+        }
+        Ok(facts)
     }
 
     fn rows_to_oses(&self, rows: Vec<u32>) -> Result<Vec<&Os>, Error> {
@@ -500,8 +525,7 @@ impl Database {
         os: &Resolved<'_>,
         target: &Target<'_>,
     ) -> Result<Recommendation, RecommendError> {
-        let mut facts = self.os_facts(os.os, target.arch)?;
-        facts.fallback = os.fallback.clone();
+        let facts = self.resolved_facts(os, target.arch)?;
         let catalogue = self.recommend_catalogue()?;
         recommend::recommend(&facts, &catalogue, target).map_err(RecommendError::No)
     }

@@ -151,6 +151,10 @@ pub struct Report {
 /// OS id, arch, chipset family, TCG.
 type CacheKey = (String, String, String, bool);
 
+/// An OS's facts and the recommendation for it (`None` when the rules
+/// find none).
+type FactsAndRecommendation = (Arc<OsFacts>, Option<Recommendation>);
+
 /// What a domain is checked against.
 pub struct Context<'a> {
     /// The database.
@@ -166,7 +170,7 @@ pub struct Context<'a> {
     /// Today (end-of-life), `None` for no end-of-life findings.
     pub today: Option<Date>,
     /// Recommendations already computed, per OS, arch, chipset and accelerator.
-    cache: std::cell::RefCell<HashMap<CacheKey, (OsFacts, Option<Recommendation>)>>,
+    cache: std::cell::RefCell<HashMap<CacheKey, FactsAndRecommendation>>,
 }
 
 impl<'a> Context<'a> {
@@ -191,7 +195,7 @@ impl<'a> Context<'a> {
         arch: &str,
         family: Option<&str>,
         tcg: bool,
-    ) -> Result<(OsFacts, Option<Recommendation>), Error> {
+    ) -> Result<FactsAndRecommendation, Error> {
         let key = (
             os.os.id.to_string(),
             arch.to_string(),
@@ -201,8 +205,7 @@ impl<'a> Context<'a> {
         if let Some(r) = self.cache.borrow().get(&key) {
             return Ok(r.clone());
         }
-        let mut facts = self.db.os_facts(os.os, arch)?;
-        facts.fallback = os.fallback.clone();
+        let facts = self.db.resolved_facts(os, arch)?;
         let catalogue = self.db.recommend_catalogue()?;
         let chipset = match family {
             Some("q35") => ChipsetPolicy::Q35,
@@ -328,7 +331,7 @@ fn check_read(
         .as_ref()
         .map(|(id, pos)| (id.clone(), Some(*pos), "metadata"));
     let mut os_ref = None;
-    let mut facts_rec: Option<(OsFacts, Option<Recommendation>)> = None;
+    let mut facts_rec: Option<FactsAndRecommendation> = None;
     match named.or(from_metadata) {
         None => c.add(
             "os-unknown",

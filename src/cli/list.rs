@@ -70,14 +70,7 @@ fn filter_from(args: &ListArgs) -> Result<Filter, Failure> {
             ))
         })?),
     };
-    let class = VirtioClass::by_name(&args.virtio_class).ok_or_else(|| {
-        let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
-        usage(format!(
-            "unknown virtio class '{}'; expected one of {}",
-            args.virtio_class,
-            names.join(", ")
-        ))
-    })?;
+    let class = VirtioClass::parse(&args.virtio_class).map_err(usage)?;
     let virtio = match &args.virtio {
         None => None,
         Some(v) => Some((

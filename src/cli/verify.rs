@@ -114,8 +114,7 @@ pub(super) fn run(
             code: 1,
         },
     })?;
-    let mut facts = db.os_facts(resolved.os, &arch)?;
-    facts.fallback = resolved.fallback;
+    let facts = db.resolved_facts(&resolved, &arch)?;
     let result = if args.libvirt {
         let name = format!("guestdb-verify-{}-{}", rec.os.short_id, std::process::id());
         verify::on_libvirt(&rec, &facts, &args.connect, &name)

@@ -327,6 +327,11 @@ impl Enlightenments {
     pub fn has(&self, name: &str) -> bool {
         self.mode == "passthrough" || self.features.iter().any(|f| f.name == name)
     }
+
+    /// The listed features' libvirt names (`relaxed, vapic, ...`).
+    pub fn names(&self) -> Vec<&str> {
+        self.features.iter().map(|f| f.name.as_str()).collect()
+    }
 }
 
 /// A clock timer.

@@ -124,12 +124,7 @@ pub fn properties(rec: &Recommendation, opts: &Options) -> Properties {
     set("os_distro", &rec.os.short_id);
     // What an image property cannot state.
     if windows && !rec.hyperv.features.is_empty() {
-        let names: Vec<&str> = rec
-            .hyperv
-            .features
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect();
+        let names = rec.hyperv.names();
         warnings.push(format!(
             "Nova chooses the Hyper-V enlightenments itself for os_type=windows (with local time and the RTC, PIT and HPET timers); no property states guestdb's list: {}",
             names.join(", ")

@@ -262,12 +262,7 @@ pub fn config(rec: &Recommendation, opts: &Options) -> Config {
     let localtime = rec.clock.offset == "localtime";
     both.push(("localtime".into(), if localtime { "1" } else { "0" }.into()));
     if !rec.hyperv.features.is_empty() || rec.hyperv.mode == "passthrough" {
-        let names: Vec<&str> = rec
-            .hyperv
-            .features
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect();
+        let names = rec.hyperv.names();
         warnings.push(format!(
             "Proxmox VE sets the Hyper-V enlightenments itself from ostype={}; no key states guestdb's list: {}",
             os.unwrap_or("other"),

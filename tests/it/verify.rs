@@ -716,7 +716,7 @@ fn verify_checks_s390x_ccw_devices_and_their_transport_revision_on_real_qemu() {
     // s390-ccw-virtio-2.4's devices, which stay at revision 0.
     let db = crate::common::db();
     let os = db.lookup("rhel9.4").expect("store").expect("rhel9.4");
-    let mut facts = db.os_facts(os, "s390x").expect("facts");
+    let mut facts = (*db.os_facts(os, "s390x").expect("facts")).clone();
     for (_, f) in facts.virtio.iter_mut() {
         f.legacy = false;
     }
@@ -896,7 +896,7 @@ fn aarch64_verify_fails_on_drivers_that_cannot_bind_and_on_a_run_that_checks_not
     .expect("fedora43 on aarch64");
     // A guest whose virtio drivers are legacy-only cannot bind the
     // modern-only IDs behind the root ports.
-    let mut facts = db.os_facts(os, "aarch64").expect("facts");
+    let mut facts = (*db.os_facts(os, "aarch64").expect("facts")).clone();
     for (_, f) in facts.virtio.iter_mut() {
         f.modern = false;
     }
@@ -994,7 +994,7 @@ fn ppc64le_verify_fails_on_a_guest_without_virtio_drivers() {
         },
     )
     .expect("fedora43 on ppc64le");
-    let mut facts = db.os_facts(os, "ppc64le").expect("facts");
+    let mut facts = (*db.os_facts(os, "ppc64le").expect("facts")).clone();
     for (_, f) in facts.virtio.iter_mut() {
         f.legacy = false;
         f.modern = false;

@@ -10,7 +10,6 @@
 use guestdb::detect::{read_path, Input};
 use guestdb::host::Host;
 use guestdb::lifecycle::Phase;
-use guestdb::recommend::OsFacts;
 use guestdb::recommend::{
     ChipsetPolicy, DriversPolicy, Ecosystem, Fallback, FirmwarePolicy, HypervPolicy, ModelsPolicy,
     Policy, ProfilePolicy, Target, VirtTypePolicy, ARCHES,
@@ -63,7 +62,6 @@ fn open(py: Python<'_>, store: Option<PathBuf>, data: Option<PathBuf>) -> PyResu
         db: Arc::new(db),
         hosts: Mutex::default(),
         default_host: std::sync::OnceLock::new(),
-        facts: Mutex::default(),
     })
 }
 
@@ -109,8 +107,6 @@ struct Database {
     hosts: Mutex<HashMap<HostsKey, Arc<Vec<Host>>>>,
     /// The dataset's default host profile.
     default_host: std::sync::OnceLock<String>,
-    /// Each OS's facts on an architecture, read from the store once.
-    facts: Mutex<HashMap<(u32, String), Arc<OsFacts>>>,
 }
 
 impl Database {
@@ -169,18 +165,6 @@ impl Database {
             }
             Err(e) => Err(error(py, e)),
         }
-    }
-
-    /// The facts of the OS with store index `idx` on `arch` (read once).
-    fn os_facts(&self, idx: u32, arch: &str) -> Result<Arc<OsFacts>, guestdb::Error> {
-        let key = (idx, arch.to_string());
-        if let Some(f) = lock(&self.facts).get(&key) {
-            return Ok(f.clone());
-        }
-        let os = self.os_at(idx);
-        let facts = Arc::new(self.db.os_facts(os.row()?, arch)?);
-        lock(&self.facts).insert(key, facts.clone());
-        Ok(facts)
     }
 
     fn domcaps_host(&self, py: Python<'_>, path: &Path) -> PyResult<Host> {
@@ -343,16 +327,7 @@ impl Database {
                 )
             })
             .transpose()?;
-        let class = VirtioClass::by_name(virtio_class).ok_or_else(|| {
-            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
-            input_error(
-                py,
-                format!(
-                    "unknown virtio class '{virtio_class}'; expected one of {}",
-                    names.join(", ")
-                ),
-            )
-        })?;
+        let class = VirtioClass::parse(virtio_class).map_err(|m| input_error(py, m))?;
         let virtio = virtio
             .map(|v| {
                 word(
@@ -661,21 +636,19 @@ impl Database {
             }
             (Arc::new(hosts), arch)
         };
-        // The rules on the OS's facts (kept per OS and arch) and the
-        // catalogues, as Database::recommend applies them.
+        let os = self.os_at(idx);
         let rec = py.detach(|| {
-            let mut facts = self.os_facts(idx, &arch)?;
-            if fallback.is_some() {
-                Arc::make_mut(&mut facts).fallback = fallback;
-            }
             let target = Target {
                 arch: &arch,
                 hosts: &hosts,
                 policy,
                 today,
             };
-            let catalogue = self.db.recommend_catalogue()?;
-            guestdb::recommend::recommend(&facts, &catalogue, &target).map_err(RecommendError::No)
+            let resolved = guestdb::query::Resolved {
+                os: os.row()?,
+                fallback,
+            };
+            self.db.recommend(&resolved, &target)
         });
         match rec {
             Ok(rec) => Ok(Recommendation { rec: Arc::new(rec) }),

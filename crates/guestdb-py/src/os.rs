@@ -211,16 +211,7 @@ impl Os {
         cls: &str,
         arch: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let class = VirtioClass::by_name(cls).ok_or_else(|| {
-            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
-            input_error(
-                py,
-                format!(
-                    "unknown virtio class '{cls}'; expected one of {}",
-                    names.join(", ")
-                ),
-            )
-        })?;
+        let class = VirtioClass::parse(cls).map_err(|m| input_error(py, m))?;
         let os = self.os(py)?;
         let mut answer = os.virtio(class);
         if let Some(arch) = arch {

@@ -40,6 +40,17 @@ impl VirtioClass {
         VirtioClass::ALL.into_iter().find(|c| c.name == name)
     }
 
+    /// The class named `name`, or the message that names the known ones.
+    pub fn parse(name: &str) -> Result<VirtioClass, String> {
+        VirtioClass::by_name(name).ok_or_else(|| {
+            let names: Vec<_> = VirtioClass::ALL.iter().map(|c| c.name).collect();
+            format!(
+                "unknown virtio class '{name}'; expected one of {}",
+                names.join(", ")
+            )
+        })
+    }
+
     pub fn by_type(virtio_type: u16) -> Option<VirtioClass> {
         VirtioClass::ALL
             .into_iter()

@@ -32,14 +32,7 @@ pub(super) fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
     let mut once = Once::default();
     for c in &el.children {
         match c.name.as_str() {
-            "variant" => {
-                ctx.check_attrs(c, &["ref"]);
-                ctx.no_children(c);
-                ctx.no_text(c);
-                if let Some(r) = ctx.req_attr(c, "ref") {
-                    media.variants.push(r);
-                }
-            }
+            "variant" => media.variants.extend(read_variant(ctx, c)),
             "url" | "kernel" | "initrd" | "iso" if !once.first(ctx, el, c) => {}
             "url" => media.url = Some(ctx.text(c).value),
             "kernel" => media.kernel = Some(ctx.text(c).value),
@@ -49,6 +42,14 @@ pub(super) fn read_media(ctx: &mut Ctx, el: &Element) -> Media {
         }
     }
     media
+}
+
+/// A medium's or tree's `<variant ref=".."/>`: the variant it names.
+fn read_variant(ctx: &mut Ctx, el: &Element) -> Option<Located<String>> {
+    ctx.check_attrs(el, &["ref"]);
+    ctx.no_children(el);
+    ctx.no_text(el);
+    ctx.req_attr(el, "ref")
 }
 
 pub(super) fn read_tree(ctx: &mut Ctx, el: &Element) -> Tree {
@@ -68,14 +69,7 @@ pub(super) fn read_tree(ctx: &mut Ctx, el: &Element) -> Tree {
     let mut once = Once::default();
     for c in &el.children {
         match c.name.as_str() {
-            "variant" => {
-                ctx.check_attrs(c, &["ref"]);
-                ctx.no_children(c);
-                ctx.no_text(c);
-                if let Some(r) = ctx.req_attr(c, "ref") {
-                    tree.variants.push(r);
-                }
-            }
+            "variant" => tree.variants.extend(read_variant(ctx, c)),
             "url" | "kernel" | "initrd" | "boot-iso" | "treeinfo" if !once.first(ctx, el, c) => {}
             "url" => tree.url = Some(ctx.text(c).value),
             "kernel" => tree.kernel = Some(ctx.text(c).value),
