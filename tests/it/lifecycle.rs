@@ -20,33 +20,8 @@ fn assert_none(what: &str, offenders: Vec<String>) {
 
 // ----------------------------------------------------------------- dates
 
-/// Days since 1970-01-01 (proleptic Gregorian).
-fn days(d: Date) -> i64 {
-    let (y, m, day) = (i64::from(d.year), i64::from(d.month), i64::from(d.day));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date::parse(&format!("{year:04}-{month:02}-{day:02}")).expect("a day")
-}
-
 fn plus_days(d: Date, n: i64) -> Date {
-    from_days(days(d) + n)
+    Date::from_days(d.days() + n).expect("a day")
 }
 
 /// The same day `n` months later (clamped to the month's last day).
@@ -72,7 +47,7 @@ fn end_of_month(d: Date) -> Date {
 
 /// Monday 0 … Sunday 6.
 fn weekday(d: Date) -> i64 {
-    (days(d) + 3).rem_euclid(7)
+    (d.days() + 3).rem_euclid(7)
 }
 
 fn date(s: &str) -> Date {
@@ -281,7 +256,7 @@ fn fedora_ends_four_weeks_after_the_release_two_later() {
                 // The old "one month after N+2" rule: 28 to 43 days.
                 let sec = end(os, Phase::Security);
                 let ok = match sec {
-                    Some(PhaseEnd::On(d)) => (28..=43).contains(&(days(d) - days(ga))),
+                    Some(PhaseEnd::On(d)) => (28..=43).contains(&(d.days() - ga.days())),
                     Some(PhaseEnd::Unknown) => v[0] <= 4,
                     _ => false,
                 };

@@ -82,6 +82,46 @@ impl Date {
             day: day as u8,
         })
     }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's civil-date
+    /// algorithm); `None` outside years 1 to 9999.
+    ///
+    /// ```
+    /// use guestdb_data::model::Date;
+    /// let d = Date::parse("2000-02-29").unwrap();
+    /// assert_eq!(d.days(), 11_016);
+    /// assert_eq!(Date::from_days(d.days() + 1), Date::parse("2000-03-01"));
+    /// assert_eq!(Date::from_days(0), Date::parse("1970-01-01"));
+    /// assert_eq!(Date::from_days(-719_162), Date::parse("0001-01-01"));
+    /// assert_eq!(Date::from_days(-719_163), None);
+    /// ```
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::parse(&format!("{year:04}-{month:02}-{day:02}"))
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    pub fn days(self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 impl fmt::Display for Date {
