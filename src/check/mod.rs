@@ -28,7 +28,7 @@ use crate::recommend::{
     drivable, ChipsetPolicy, DriversPolicy, FactRef, OsFacts, Placement, Policy, Recommendation,
     Target, VirtTypePolicy,
 };
-use crate::{Database, Date, Error};
+use crate::{Database, Date, Error, RecommendError};
 use domain::{Domain, DomainDevice, VirtioMode};
 use guestdb_data::diag::LineIndex;
 use guestdb_data::model::{Version, VirtioClass};
@@ -206,7 +206,6 @@ impl<'a> Context<'a> {
             return Ok(r.clone());
         }
         let facts = self.db.resolved_facts(os, arch)?;
-        let catalogue = self.db.recommend_catalogue()?;
         let chipset = match family {
             Some("q35") => ChipsetPolicy::Q35,
             Some("i440fx") => ChipsetPolicy::I440fx,
@@ -228,12 +227,17 @@ impl<'a> Context<'a> {
             policy,
             today: self.today,
         };
-        let mut rec = crate::recommend::recommend(&facts, &catalogue, &target(policy));
-        if rec.is_err() {
+        let recommend = |policy| match self.db.recommend(os, &target(policy)) {
+            Ok(rec) => Ok(Some(rec)),
+            Err(RecommendError::No(_)) => Ok(None),
+            Err(RecommendError::Failed(e)) => Err(e),
+        };
+        let mut rec = recommend(policy)?;
+        if rec.is_none() {
             policy.chipset = ChipsetPolicy::Auto;
-            rec = crate::recommend::recommend(&facts, &catalogue, &target(policy));
+            rec = recommend(policy)?;
         }
-        let value = (facts, rec.ok());
+        let value = (facts, rec);
         self.cache.borrow_mut().insert(key, value.clone());
         Ok(value)
     }
